@@ -1,0 +1,3 @@
+//! Auth methods other than the built-in token store.
+
+pub mod jwt;

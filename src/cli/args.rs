@@ -1,0 +1,201 @@
+//! The clap definitions. Vault's single-dash long flags (`-format=json`) are rewritten to
+//! `--format=json` by [`normalize`] before clap sees them.
+
+use clap::{Args, Parser, Subcommand};
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "vaultjwt",
+    version,
+    about = "Vault's JWT auth method on your laptop: the vault CLI's commands, no server",
+    disable_help_subcommand = true
+)]
+pub struct Cli {
+    /// Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Output flags shared by the commands that print a response.
+#[derive(Debug, Args, Clone, Default)]
+pub struct OutputFlags {
+    /// Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<String>,
+    /// Print only this field of the response
+    #[arg(long, value_name = "NAME")]
+    pub field: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read data at a path
+    Read {
+        #[command(flatten)]
+        out: OutputFlags,
+        /// The path, e.g. auth/jwt/config
+        path: String,
+        /// key=value query parameters
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        data: Vec<String>,
+    },
+    /// Write data to a path (key=value, key=@file, key=-, or - for a JSON body on stdin)
+    Write {
+        #[command(flatten)]
+        out: OutputFlags,
+        /// Allow a write with no data
+        #[arg(long, short = 'f')]
+        force: bool,
+        path: String,
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        data: Vec<String>,
+    },
+    /// List the keys at a path
+    List {
+        #[command(flatten)]
+        out: OutputFlags,
+        path: String,
+    },
+    /// Delete data at a path
+    Delete {
+        #[command(flatten)]
+        out: OutputFlags,
+        path: String,
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        data: Vec<String>,
+    },
+    /// Enable, disable and list auth methods
+    #[command(subcommand)]
+    Auth(AuthCommand),
+    /// Print a shell completion script
+    Completion {
+        /// bash, zsh, fish, elvish or powershell
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    /// Enable an auth method (jwt or oidc)
+    Enable {
+        #[command(flatten)]
+        out: OutputFlags,
+        /// Mount path (default: the type)
+        #[arg(long)]
+        path: Option<String>,
+        /// Human-readable description of the mount
+        #[arg(long)]
+        description: Option<String>,
+        /// Default lease TTL of tokens issued by this mount
+        #[arg(long)]
+        default_lease_ttl: Option<String>,
+        /// Maximum lease TTL of tokens issued by this mount
+        #[arg(long)]
+        max_lease_ttl: Option<String>,
+        /// The auth method type
+        #[arg(value_name = "TYPE")]
+        kind: String,
+    },
+    /// Disable an auth method and remove its data
+    Disable {
+        #[command(flatten)]
+        out: OutputFlags,
+        path: String,
+    },
+    /// List enabled auth methods
+    List {
+        #[command(flatten)]
+        out: OutputFlags,
+        /// Show more details
+        #[arg(long)]
+        detailed: bool,
+    },
+}
+
+/// Rewrites Vault's single-dash long flags (`-format=json`, `-detailed`) to clap's `--` form.
+/// A lone `-` (stdin), `--`, and everything after `--` are left alone, as are `key=value`
+/// arguments, which never start with `-`.
+pub fn normalize(args: Vec<OsString>) -> Vec<OsString> {
+    let mut out = Vec::with_capacity(args.len());
+    let mut rest = false;
+    for (i, a) in args.into_iter().enumerate() {
+        if i == 0 || rest {
+            out.push(a);
+            continue;
+        }
+        let Some(s) = a.to_str() else {
+            out.push(a);
+            continue;
+        };
+        if s == "--" {
+            rest = true;
+            out.push(a);
+            continue;
+        }
+        let is_single_dash_long = s.len() > 2
+            && s.starts_with('-')
+            && !s.starts_with("--")
+            && s[1..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic())
+            && s[1..].split('=').next().is_some_and(|n| {
+                n.len() > 1
+                    && n.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            });
+        if is_single_dash_long {
+            out.push(OsString::from(format!("-{s}")));
+        } else {
+            out.push(a);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(v: &[&str]) -> Vec<String> {
+        normalize(v.iter().map(OsString::from).collect())
+            .into_iter()
+            .map(|s| s.into_string().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn single_dash_flags_become_long() {
+        assert_eq!(
+            n(&[
+                "vaultjwt",
+                "read",
+                "-format=json",
+                "-field=x",
+                "auth/jwt/config"
+            ]),
+            [
+                "vaultjwt",
+                "read",
+                "--format=json",
+                "--field=x",
+                "auth/jwt/config"
+            ]
+        );
+        assert_eq!(n(&["v", "write", "p", "-"]), ["v", "write", "p", "-"]);
+        assert_eq!(n(&["v", "write", "p", "a=-1"]), ["v", "write", "p", "a=-1"]);
+        assert_eq!(n(&["v", "write", "-f", "p"]), ["v", "write", "-f", "p"]);
+        assert_eq!(n(&["v", "--", "-x1"]), ["v", "--", "-x1"]);
+    }
+
+    #[test]
+    fn clap_definitions_are_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

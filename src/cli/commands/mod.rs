@@ -1,0 +1,31 @@
+//! One file per command family.
+
+mod auth;
+mod completion;
+mod read_write;
+
+use super::args::{Cli, Command};
+use super::Session;
+use anyhow::Result;
+
+/// Runs a parsed command; returns the exit status.
+pub fn dispatch(cli: Cli) -> Result<u8> {
+    let dir = cli.data_dir.as_deref();
+    match cli.command {
+        Command::Completion { shell } => completion::run(shell),
+        Command::Read { out, path, data } => {
+            read_write::read(&mut Session::open(dir)?, &out, &path, &data)
+        }
+        Command::Write {
+            out,
+            force,
+            path,
+            data,
+        } => read_write::write(&mut Session::open(dir)?, &out, force, &path, &data),
+        Command::List { out, path } => read_write::list(&mut Session::open(dir)?, &out, &path),
+        Command::Delete { out, path, data } => {
+            read_write::delete(&mut Session::open(dir)?, &out, &path, &data)
+        }
+        Command::Auth(cmd) => auth::run(&mut Session::open(dir)?, cmd),
+    }
+}

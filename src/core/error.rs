@@ -1,0 +1,57 @@
+use crate::storage::StorageError;
+
+/// An error answered by the core or a backend: Vault's HTTP status and error list. The CLI
+/// prints it as `Error ... Error making API request.` / `Code: N. Errors:` / `* message`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    pub status: u16,
+    pub errors: Vec<String>,
+}
+
+impl Error {
+    pub fn new(status: u16, msg: impl Into<String>) -> Self {
+        Error {
+            status,
+            errors: vec![msg.into()],
+        }
+    }
+    /// A user error (400), Vault's `logical.ErrorResponse`.
+    pub fn bad_request(msg: impl Into<String>) -> Self {
+        Error::new(400, msg)
+    }
+    pub fn permission_denied() -> Self {
+        Error::new(403, "permission denied")
+    }
+    pub fn not_found(msg: impl Into<String>) -> Self {
+        Error::new(404, msg)
+    }
+    /// An internal error (500), as Vault wraps a Go error returned by a handler.
+    pub fn internal(msg: impl Into<String>) -> Self {
+        Error::new(500, msg)
+    }
+    pub fn unsupported_path() -> Self {
+        Error::new(404, "unsupported path")
+    }
+    pub fn unsupported_operation() -> Self {
+        Error::new(405, "unsupported operation")
+    }
+    pub fn message(&self) -> String {
+        self.errors.join("; ")
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Code: {}. Errors: {}", self.status, self.message())
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<StorageError> for Error {
+    fn from(e: StorageError) -> Self {
+        Error::internal(e.0)
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;

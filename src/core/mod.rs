@@ -1,0 +1,182 @@
+//! The core: Vault's logical layer. A [`Request`] goes through the router and the mount table
+//! to a backend and comes back as a [`Response`] or an [`Error`]. Every request but the
+//! unauthenticated ones (`auth/<mount>/login`) is authorized by the calling token's policies.
+
+pub mod error;
+pub mod fields;
+pub mod login;
+pub mod mounts;
+pub mod request;
+pub mod response;
+
+pub use error::{Error, Result};
+pub use mounts::MountEntry;
+pub use request::{Operation, Request};
+pub use response::{Alias, Auth, Response};
+
+use crate::settings::Settings;
+use crate::storage::{Storage, View};
+use crate::token::TokenEntry;
+
+/// Seconds since the Unix epoch.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// What a plugin backend (an auth method such as `jwt`, later secret engines) sees of the core.
+pub struct BackendContext<'a> {
+    /// The mount's own storage (`auth/<uuid>/...`).
+    pub storage: View<'a>,
+    pub mount: &'a MountEntry,
+    pub settings: &'a Settings,
+    pub now: i64,
+}
+
+/// A plugin backend mounted in the mount table.
+pub trait Backend {
+    /// Answers a request whose `path` is relative to the mount.
+    fn handle(&self, ctx: &BackendContext, req: &Request) -> Result<Option<Response>>;
+
+    /// Paths (relative to the mount) that need no token, as `login`.
+    fn is_unauthenticated(&self, _path: &str) -> bool {
+        false
+    }
+
+    /// Renewal of a token this mount issued (Vault's `AuthRenew`): given the token's internal
+    /// data, returns the TTL, max TTL and period to apply.
+    fn renew(&self, _ctx: &BackendContext, _token: &TokenEntry) -> Result<Auth> {
+        Err(Error::bad_request(
+            "this auth method does not support renewal",
+        ))
+    }
+}
+
+/// The backend registered for an auth mount type, if any.
+pub fn auth_backend(kind: &str) -> Option<Box<dyn Backend>> {
+    match kind {
+        "jwt" | "oidc" => Some(Box::new(crate::auth::jwt::JwtBackend)),
+        _ => None,
+    }
+}
+
+/// The token a request was made with, once it has been validated.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub token: String,
+    pub entry: TokenEntry,
+}
+
+pub struct Core {
+    pub storage: Box<dyn Storage>,
+    pub settings: Settings,
+}
+
+/// Storage key of the marker written when the data directory is initialised.
+const INIT_KEY: &str = "core/init";
+
+impl Core {
+    pub fn new(storage: Box<dyn Storage>, settings: Settings) -> Self {
+        Core { storage, settings }
+    }
+
+    /// Initialises an empty store as `vault server -dev` does: mounts `token/` and creates a
+    /// root token. Returns the root token when it was created, `None` if already initialised.
+    pub fn initialize(&mut self) -> Result<Option<String>> {
+        if self.storage.get(INIT_KEY)?.is_some() {
+            return Ok(None);
+        }
+        let token_mount = MountEntry::new("token/", "token", "token based credentials");
+        mounts::save_auth(self.storage.as_ref(), &[token_mount])?;
+        let (root, _) = crate::token::create_root(self.storage.as_ref(), now())?;
+        self.storage.put(
+            INIT_KEY,
+            &serde_json::json!({"initialized_at": now(), "version": 1}),
+        )?;
+        Ok(Some(root))
+    }
+
+    /// Handles one request: routing, authorization, dispatch.
+    pub fn handle(&mut self, mut req: Request) -> Result<Option<Response>> {
+        req.path = req.path.trim_start_matches('/').to_string();
+        let path = req.path.clone();
+        let auth_table = mounts::load_auth(self.storage.as_ref())?;
+
+        // A plugin auth mount?
+        let plugin = path
+            .strip_prefix("auth/")
+            .and_then(|rest| mounts::match_auth(&auth_table, rest))
+            .filter(|m| m.kind != "token")
+            .cloned();
+
+        let unauthenticated = match &plugin {
+            Some(m) => auth_backend(&m.kind)
+                .map(|b| b.is_unauthenticated(relative(&path, &m.full_path())))
+                .unwrap_or(false),
+            None => false,
+        };
+
+        let caller = if unauthenticated {
+            None
+        } else {
+            Some(self.authorize(&req)?)
+        };
+
+        if let Some(mount) = plugin {
+            let backend = auth_backend(&mount.kind).ok_or_else(|| {
+                Error::bad_request(format!("no backend for type {:?}", mount.kind))
+            })?;
+            let mut rel = req.clone();
+            rel.path = relative(&path, &mount.full_path()).to_string();
+            let ctx = BackendContext {
+                storage: View::new(self.storage.as_ref(), mount.storage_prefix()),
+                mount: &mount,
+                settings: &self.settings,
+                now: now(),
+            };
+            let resp = backend.handle(&ctx, &rel)?;
+            return match resp {
+                Some(r) if r.auth.is_some() => login::complete(self, &mount, &req, r).map(Some),
+                other => Ok(other),
+            };
+        }
+
+        let caller = caller.as_ref();
+        if path == "sys" || path.starts_with("sys/") {
+            return crate::sys::handle(self, &req, caller);
+        }
+        if path == "auth/token" || path.starts_with("auth/token/") {
+            return crate::token::backend::handle(self, &req, caller);
+        }
+        if path.starts_with("identity/") {
+            return crate::identity::handle(self, &req, caller);
+        }
+        Err(Error::not_found(format!(
+            "no handler for route \"{path}\". route entry not found."
+        )))
+    }
+
+    /// Validates the request's token and checks its policies allow the operation.
+    fn authorize(&mut self, req: &Request) -> Result<Caller> {
+        let token = match req.client_token.as_deref() {
+            Some(t) if !t.is_empty() => t.to_string(),
+            _ => return Err(Error::new(403, "permission denied")),
+        };
+        let entry = crate::token::use_token(self.storage.as_ref(), &token, now())?
+            .ok_or_else(|| Error::new(403, "permission denied"))?;
+        let acl = crate::policy::acl_for_token(self.storage.as_ref(), &entry)?;
+        if !acl.allows(req.operation, &req.path) {
+            return Err(Error::permission_denied());
+        }
+        Ok(Caller { token, entry })
+    }
+}
+
+/// `path` relative to the mount path `mount` (`auth/jwt/login` under `auth/jwt/` → `login`).
+fn relative<'a>(path: &'a str, mount: &str) -> &'a str {
+    path.strip_prefix(mount)
+        .or_else(|| path.strip_prefix(mount.trim_end_matches('/')))
+        .unwrap_or("")
+}

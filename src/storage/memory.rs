@@ -1,0 +1,50 @@
+use super::{check_key, Result, Storage};
+use serde_json::Value;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+/// In-memory storage for unit tests.
+#[derive(Default)]
+pub struct MemoryStorage {
+    map: RefCell<BTreeMap<String, Value>>,
+}
+
+impl Storage for MemoryStorage {
+    fn get(&self, key: &str) -> Result<Option<Value>> {
+        Ok(self.map.borrow().get(key).cloned())
+    }
+    fn put(&self, key: &str, value: &Value) -> Result<()> {
+        check_key(key)?;
+        self.map.borrow_mut().insert(key.to_string(), value.clone());
+        Ok(())
+    }
+    fn delete(&self, key: &str) -> Result<()> {
+        self.map.borrow_mut().remove(key);
+        Ok(())
+    }
+    fn list(&self, prefix: &str) -> Result<Vec<String>> {
+        let map = self.map.borrow();
+        let mut out: Vec<String> = Vec::new();
+        for k in map.keys().filter(|k| k.starts_with(prefix)) {
+            let rest = &k[prefix.len()..];
+            let child = match rest.find('/') {
+                Some(i) => rest[..=i].to_string(),
+                None => rest.to_string(),
+            };
+            if out.last() != Some(&child) {
+                out.push(child);
+            }
+        }
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn contract() {
+        super::super::tests::contract(&super::MemoryStorage::default());
+    }
+}

@@ -1,0 +1,138 @@
+//! Storage: a small key/value trait holding one JSON document per key, like Vault's physical
+//! layer. Keys are `/`-separated paths (`core/auth`, `auth/<uuid>/role/dev`).
+
+mod file;
+mod memory;
+
+pub use file::FileStorage;
+pub use memory::MemoryStorage;
+
+use serde::{de::DeserializeOwned, Serialize};
+use serde_json::Value;
+
+/// A storage failure: names the key or file it concerns, ready to print as one line.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct StorageError(pub String);
+
+pub type Result<T> = std::result::Result<T, StorageError>;
+
+pub trait Storage {
+    fn get(&self, key: &str) -> Result<Option<Value>>;
+    fn put(&self, key: &str, value: &Value) -> Result<()>;
+    fn delete(&self, key: &str) -> Result<()>;
+    /// Vault's list semantics: the immediate children of `prefix` (which ends with `/` or is
+    /// empty), sorted; sub-folders end with `/`.
+    fn list(&self, prefix: &str) -> Result<Vec<String>>;
+}
+
+/// Typed helpers over any [`Storage`].
+pub trait StorageExt: Storage {
+    fn get_as<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>> {
+        match self.get(key)? {
+            None => Ok(None),
+            Some(v) => serde_json::from_value(v)
+                .map(Some)
+                .map_err(|e| StorageError(format!("state entry {key:?} is not valid: {e}"))),
+        }
+    }
+    fn put_as<T: Serialize>(&self, key: &str, value: &T) -> Result<()> {
+        let v = serde_json::to_value(value)
+            .map_err(|e| StorageError(format!("cannot encode {key:?}: {e}")))?;
+        self.put(key, &v)
+    }
+    /// Deletes every key below `prefix` (recursively).
+    fn delete_prefix(&self, prefix: &str) -> Result<()> {
+        for child in self.list(prefix)? {
+            let key = format!("{prefix}{child}");
+            if child.ends_with('/') {
+                self.delete_prefix(&key)?;
+            } else {
+                self.delete(&key)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<S: Storage + ?Sized> StorageExt for S {}
+
+/// A view of a storage below a prefix, as Vault gives each mount (`auth/<uuid>/`).
+pub struct View<'a> {
+    inner: &'a dyn Storage,
+    prefix: String,
+}
+
+impl<'a> View<'a> {
+    pub fn new(inner: &'a dyn Storage, prefix: impl Into<String>) -> Self {
+        View {
+            inner,
+            prefix: prefix.into(),
+        }
+    }
+}
+
+impl Storage for View<'_> {
+    fn get(&self, key: &str) -> Result<Option<Value>> {
+        self.inner.get(&format!("{}{key}", self.prefix))
+    }
+    fn put(&self, key: &str, value: &Value) -> Result<()> {
+        self.inner.put(&format!("{}{key}", self.prefix), value)
+    }
+    fn delete(&self, key: &str) -> Result<()> {
+        self.inner.delete(&format!("{}{key}", self.prefix))
+    }
+    fn list(&self, prefix: &str) -> Result<Vec<String>> {
+        self.inner.list(&format!("{}{prefix}", self.prefix))
+    }
+}
+
+/// Rejects keys that could escape the storage root or collide with its bookkeeping.
+pub(crate) fn check_key(key: &str) -> Result<()> {
+    let bad = key.is_empty()
+        || key.starts_with('/')
+        || key.ends_with('/')
+        || key
+            .split('/')
+            .any(|s| s.is_empty() || s == "." || s == "..")
+        || key.contains('\0');
+    if bad {
+        return Err(StorageError(format!("invalid storage key {key:?}")));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The contract every backend must meet.
+    pub(crate) fn contract(s: &dyn Storage) {
+        assert_eq!(s.get("a/b").unwrap(), None);
+        s.put("a/b", &json!({"x": 1})).unwrap();
+        s.put("a/c/d", &json!("v")).unwrap();
+        s.put("top", &json!(true)).unwrap();
+        assert_eq!(s.get("a/b").unwrap(), Some(json!({"x": 1})));
+        assert_eq!(s.list("a/").unwrap(), vec!["b", "c/"]);
+        assert_eq!(s.list("").unwrap(), vec!["a/", "top"]);
+        s.put("a/b", &json!(2)).unwrap();
+        assert_eq!(s.get("a/b").unwrap(), Some(json!(2)));
+        s.delete("a/b").unwrap();
+        s.delete("a/b").unwrap();
+        assert_eq!(s.get("a/b").unwrap(), None);
+        s.delete_prefix("a/").unwrap();
+        assert_eq!(s.list("a/").unwrap(), Vec::<String>::new());
+        assert!(s.put("../x", &json!(1)).is_err());
+        assert!(s.put("a//b", &json!(1)).is_err());
+    }
+
+    #[test]
+    fn view_prefixes_keys() {
+        let m = MemoryStorage::default();
+        let v = View::new(&m, "auth/123/");
+        v.put("role/r", &json!(1)).unwrap();
+        assert_eq!(m.get("auth/123/role/r").unwrap(), Some(json!(1)));
+        assert_eq!(v.list("role/").unwrap(), vec!["r"]);
+    }
+}

@@ -1,0 +1,182 @@
+//! The `sys/` backend: the auth mount table (`sys/auth`), and the policy endpoints, which live
+//! in the policy module.
+
+use crate::core::fields;
+use crate::core::mounts::{self, MountEntry};
+use crate::core::{Caller, Core, Error, Operation, Request, Response, Result};
+use crate::storage::StorageExt;
+use serde_json::{json, Map, Value};
+
+pub fn handle(core: &mut Core, req: &Request, caller: Option<&Caller>) -> Result<Option<Response>> {
+    let path = req.path.as_str();
+    if path == "sys/auth" {
+        return match req.operation {
+            Operation::Read => list_auth(core),
+            _ => Err(Error::unsupported_operation()),
+        };
+    }
+    if let Some(rest) = path.strip_prefix("sys/auth/") {
+        if let Some(mount) = rest.strip_suffix("/tune").filter(|_| !rest.is_empty()) {
+            return tune(core, req, mount);
+        }
+        return match req.operation {
+            Operation::Create | Operation::Update => enable_auth(core, req, rest),
+            Operation::Delete => disable_auth(core, rest),
+            Operation::Read => read_auth(core, rest),
+            _ => Err(Error::unsupported_operation()),
+        };
+    }
+    if path.starts_with("sys/polic") || path.starts_with("sys/capabilities") {
+        return crate::policy::backend::handle(core, req, caller);
+    }
+    Err(Error::unsupported_path())
+}
+
+fn mount_json(m: &MountEntry) -> Value {
+    json!({
+        "accessor": m.accessor,
+        "config": {
+            "default_lease_ttl": m.default_lease_ttl,
+            "force_no_cache": false,
+            "max_lease_ttl": m.max_lease_ttl,
+            "token_type": m.token_type,
+        },
+        "description": m.description,
+        "external_entropy_access": false,
+        "local": m.local,
+        "options": if m.options.is_empty() { Value::Null } else { Value::Object(m.options.clone()) },
+        "plugin_version": "",
+        "running_plugin_version": "",
+        "running_sha256": "",
+        "seal_wrap": m.seal_wrap,
+        "type": m.kind,
+        "uuid": m.uuid,
+    })
+}
+
+fn list_auth(core: &Core) -> Result<Option<Response>> {
+    let table = mounts::load_auth(core.storage.as_ref())?;
+    let mut data = Map::new();
+    for m in &table {
+        data.insert(m.path.clone(), mount_json(m));
+    }
+    Ok(Some(Response::data(data)))
+}
+
+fn read_auth(core: &Core, rest: &str) -> Result<Option<Response>> {
+    let path = mounts::normalize_path(rest);
+    let table = mounts::load_auth(core.storage.as_ref())?;
+    match table.iter().find(|m| m.path == path) {
+        Some(m) => Ok(Some(Response::json(mount_json(m)))),
+        None => Err(Error::bad_request(format!("No auth engine at {}", path))),
+    }
+}
+
+fn enable_auth(core: &mut Core, req: &Request, rest: &str) -> Result<Option<Response>> {
+    let path = mounts::normalize_path(rest);
+    if path == "/" {
+        return Err(Error::bad_request("path cannot be empty"));
+    }
+    let kind = match req.data.get("type") {
+        Some(v) => fields::string(v)
+            .map_err(|d| Error::bad_request(fields::conversion_error("type", &d)))?,
+        None => String::new(),
+    };
+    if kind.is_empty() {
+        return Err(Error::bad_request(
+            "backend type must be specified as a string",
+        ));
+    }
+    let description = match req.data.get("description") {
+        Some(v) => fields::string(v).unwrap_or_default(),
+        None => String::new(),
+    };
+    if kind == "token" {
+        return Err(Error::bad_request(
+            "token credential backend cannot be instantiated",
+        ));
+    }
+    if crate::core::auth_backend(&kind).is_none() {
+        return Err(Error::bad_request(format!(
+            "plugin not found in the catalog: {kind}"
+        )));
+    }
+    let mut table = mounts::load_auth(core.storage.as_ref())?;
+    if let Some(existing) = table
+        .iter()
+        .find(|m| path.starts_with(&m.path) || m.path.starts_with(&path))
+    {
+        return Err(Error::bad_request(format!(
+            "path is already in use at {}",
+            existing.path
+        )));
+    }
+    let mut entry = MountEntry::new(&path, &kind, &description);
+    if let Some(cfg) = req.data.get("config").and_then(Value::as_object) {
+        if let Some(v) = cfg.get("default_lease_ttl") {
+            entry.default_lease_ttl =
+                fields::duration_seconds(v, false).map_err(Error::bad_request)?;
+        }
+        if let Some(v) = cfg.get("max_lease_ttl") {
+            entry.max_lease_ttl = fields::duration_seconds(v, false).map_err(Error::bad_request)?;
+        }
+    }
+    table.push(entry);
+    mounts::save_auth(core.storage.as_ref(), &table)?;
+    Ok(None)
+}
+
+fn disable_auth(core: &mut Core, rest: &str) -> Result<Option<Response>> {
+    let path = mounts::normalize_path(rest);
+    if path == "token/" {
+        return Err(Error::bad_request(
+            "token credential backend cannot be disabled",
+        ));
+    }
+    let mut table = mounts::load_auth(core.storage.as_ref())?;
+    let Some(pos) = table.iter().position(|m| m.path == path) else {
+        // Vault answers success when nothing is mounted there.
+        return Ok(None);
+    };
+    let entry = table.remove(pos);
+    // Drop the mount first, then its data: a crash in between leaves unreachable data, never
+    // a mount pointing at half-deleted state.
+    mounts::save_auth(core.storage.as_ref(), &table)?;
+    core.storage.delete_prefix(&entry.storage_prefix())?;
+    crate::token::revoke_by_mount(core.storage.as_ref(), &entry.accessor)?;
+    Ok(None)
+}
+
+fn tune(core: &mut Core, req: &Request, rest: &str) -> Result<Option<Response>> {
+    let path = mounts::normalize_path(rest);
+    let mut table = mounts::load_auth(core.storage.as_ref())?;
+    let Some(m) = table.iter_mut().find(|m| m.path == path) else {
+        return Err(Error::bad_request(format!(
+            "cannot tune '{path}': no mount found"
+        )));
+    };
+    if req.operation == Operation::Read {
+        return Ok(Some(Response::json(json!({
+            "default_lease_ttl": m.default_ttl(),
+            "max_lease_ttl": m.max_ttl(),
+            "description": m.description,
+            "force_no_cache": false,
+            "token_type": m.token_type,
+        }))));
+    }
+    let bad = |d: String| Error::bad_request(d);
+    if let Some(v) = req.data.get("default_lease_ttl") {
+        m.default_lease_ttl = fields::duration_seconds(v, false).map_err(bad)?;
+    }
+    if let Some(v) = req.data.get("max_lease_ttl") {
+        m.max_lease_ttl = fields::duration_seconds(v, false).map_err(bad)?;
+    }
+    if let Some(v) = req.data.get("description") {
+        m.description = fields::string(v).unwrap_or_default();
+    }
+    if let Some(v) = req.data.get("token_type") {
+        m.token_type = fields::string(v).unwrap_or_default();
+    }
+    mounts::save_auth(core.storage.as_ref(), &table)?;
+    Ok(None)
+}

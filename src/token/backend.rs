@@ -1,0 +1,8 @@
+//! The `auth/token/...` endpoints (Vault's token store backend).
+
+use crate::core::{Caller, Core, Error, Request, Response, Result};
+
+pub fn handle(core: &mut Core, req: &Request, caller: Option<&Caller>) -> Result<Option<Response>> {
+    let _ = (core, caller);
+    Err(Error::new(404, format!("unsupported path: {}", req.path)))
+}
