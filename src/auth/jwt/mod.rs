@@ -1,15 +1,42 @@
-//! The JWT/OIDC auth method (OpenBao's `jwt` plugin).
+//! The JWT/OIDC auth method (OpenBao's `jwt` plugin): `config`, `role/<name>`, `login`.
+//!
+//! - `config`: the issuer config and its key source (static PEM keys, JWKS URL, OIDC discovery);
+//! - `keys`: fetching/caching keys and verifying a token's signature and `alg`;
+//! - `role`: role CRUD;
+//! - `login`: the checks of spec §5 in OpenBao's order, then the `Auth` for the core;
+//! - `claims`: claim resolution (JSON pointers, normalisation), bound-claim matching.
 
-use crate::core::{Backend, BackendContext, Error, Request, Response, Result};
+pub mod claims;
+pub mod config;
+pub mod keys;
+pub mod login;
+pub mod role;
+
+use crate::core::{Auth, Backend, BackendContext, Error, Request, Response, Result};
+use crate::token::TokenEntry;
 
 pub struct JwtBackend;
 
 impl Backend for JwtBackend {
-    fn handle(&self, _ctx: &BackendContext, _req: &Request) -> Result<Option<Response>> {
-        Err(Error::new(404, "unsupported path"))
+    fn handle(&self, ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
+        let path = req.path.as_str();
+        if path == "config" {
+            return config::handle(ctx, req);
+        }
+        if path == "role" || path == "role/" || path.starts_with("role/") {
+            return role::handle(ctx, req);
+        }
+        if path == "login" {
+            return login::handle(ctx, req);
+        }
+        Err(Error::unsupported_path())
     }
 
     fn is_unauthenticated(&self, path: &str) -> bool {
         path == "login"
+    }
+
+    fn renew(&self, ctx: &BackendContext, token: &TokenEntry) -> Result<Auth> {
+        login::renew(ctx, token)
     }
 }
