@@ -80,7 +80,7 @@ fn crash_writer_child() {
         let key = format!("dir{}/sub{}/k{}", n % 3, n % 5, n % 7);
         s.put(&key, &serde_json::json!({"n": n, "pad": big}))
             .unwrap();
-        if n % 4 == 0 {
+        if n.is_multiple_of(4) {
             s.delete(&format!(
                 "dir{}/sub{}/k{}",
                 (n + 1) % 3,
