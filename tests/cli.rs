@@ -4,6 +4,7 @@ mod common;
 
 use common::TestEnv;
 use std::io::Write;
+use std::path::Path;
 
 #[test]
 fn enable_then_list_json_shows_the_mount() {
@@ -303,4 +304,39 @@ fn json_body_from_stdin_must_be_an_object() {
         .one_line_error()
         .stderr_has(&f.path().display().to_string());
     assert_eq!(before, env.snapshot());
+}
+
+/// The committed completion scripts match the clap definitions.
+#[test]
+fn completions_are_up_to_date() {
+    use clap::CommandFactory;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
+    let mut stale = Vec::new();
+    for (shell, file) in [
+        (clap_complete::Shell::Bash, "vaultjwt.bash"),
+        (clap_complete::Shell::Zsh, "_vaultjwt"),
+        (clap_complete::Shell::Fish, "vaultjwt.fish"),
+    ] {
+        let mut want = Vec::new();
+        clap_complete::generate(
+            shell,
+            &mut vaultjwt::cli::args::Cli::command(),
+            "vaultjwt",
+            &mut want,
+        );
+        let have = std::fs::read(dir.join(file)).unwrap_or_default();
+        if have != want {
+            stale.push(file);
+        }
+        // The command prints the same script.
+        let env = TestEnv::new();
+        let out = env.run(&["completion", &shell.to_string()]);
+        out.success();
+        assert_eq!(out.stdout.as_bytes(), want.as_slice(), "{shell}");
+    }
+    assert!(
+        stale.is_empty(),
+        "completions/{} out of date with the clap definitions: run scripts/update-completions",
+        stale.join(", completions/")
+    );
 }
