@@ -18,7 +18,7 @@ pub enum Compat {
 #[serde(deny_unknown_fields)]
 struct File {
     format: Option<String>,
-    http_timeout: Option<String>,
+    http_timeout: Option<toml::Value>,
     compat: Option<String>,
 }
 
@@ -50,10 +50,7 @@ impl Settings {
         match std::fs::read_to_string(&path) {
             Ok(text) => {
                 let f: File = toml::from_str(&text).map_err(|e| {
-                    let line = e
-                        .span()
-                        .map(|sp| text[..sp.start.min(text.len())].lines().count().max(1))
-                        .unwrap_or(1);
+                    let line = e.span().map(|sp| line_of(&text, sp.start)).unwrap_or(1);
                     anyhow::anyhow!("{}:{line}: {}", path.display(), e.message())
                 })?;
                 if let Some(fmt) = f.format {
@@ -61,8 +58,23 @@ impl Settings {
                     s.format = Some(fmt);
                 }
                 if let Some(t) = f.http_timeout {
-                    let secs = crate::core::fields::parse_duration(&t)
-                        .map_err(|e| anyhow::anyhow!("{}: http_timeout: {e}", path.display()))?;
+                    let at = |e: String| {
+                        let line = text
+                            .find("http_timeout")
+                            .map(|i| line_of(&text, i))
+                            .unwrap_or(1);
+                        anyhow::anyhow!("{}:{line}: http_timeout: {e}", path.display())
+                    };
+                    let secs = match t {
+                        toml::Value::Integer(i) if i >= 0 => i,
+                        toml::Value::String(d) => crate::core::fields::parse_duration(&d)
+                            .map_err(|e| at(e.to_string()))?,
+                        other => {
+                            return Err(at(format!(
+                                "expected a duration such as \"30s\", got {other}"
+                            )))
+                        }
+                    };
                     s.http_timeout = secs.max(1) as u64;
                 }
                 if let Some(c) = f.compat {
@@ -95,9 +107,50 @@ fn parse_compat(c: &str) -> Result<Compat, String> {
     }
 }
 
+/// The 1-based line of byte offset `at` in `text`.
+fn line_of(text: &str, at: usize) -> usize {
+    let end = at.min(text.len());
+    text.as_bytes()
+        .get(..end)
+        .map(|b| b.iter().filter(|c| **c == b'\n').count() + 1)
+        .unwrap_or(1)
+}
+
+/// The output formats vaultjwt prints: Vault's `table`, `json`, `yaml` (`yml`).
 pub fn check_format(f: &str) -> Result<(), String> {
-    match f {
-        "table" | "json" | "yaml" | "pretty" | "raw" => Ok(()),
-        other => Err(format!("Invalid output format: {other}")),
+    match f.to_ascii_lowercase().as_str() {
+        "table" | "json" | "yaml" | "yml" => Ok(()),
+        _ => Err(format!("Invalid output format: {f}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_with(text: &str) -> anyhow::Result<Settings> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("config.toml"), text).unwrap();
+        Settings::load(dir.path())
+    }
+
+    #[test]
+    fn config_file_is_read_and_errors_name_file_and_line() {
+        let s = load_with("format = \"json\"\nhttp_timeout = \"30s\"\n").unwrap();
+        assert_eq!(s.format.as_deref(), Some("json"));
+        assert_eq!(s.http_timeout, 30);
+        assert_eq!(load_with("http_timeout = 5\n").unwrap().http_timeout, 5);
+        let e = load_with("format = \"json\"\nbogus = 1\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("config.toml:2:"), "{e}");
+        let e = load_with("format = \"json\n").unwrap_err().to_string();
+        assert!(e.contains("config.toml:1:"), "{e}");
+        let e = load_with("\nformat = \"xml\"\n").unwrap_err().to_string();
+        assert!(e.contains("Invalid output format: xml"), "{e}");
+        let e = load_with("\n\nhttp_timeout = \"forever\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("config.toml:3: http_timeout"), "{e}");
     }
 }

@@ -12,7 +12,7 @@ pub fn parse(args: &[String], stdin: &mut dyn Read) -> Result<Map<String, Value>
     for arg in args {
         if arg == "-" {
             if stdin_used {
-                bail!("stdin can only be used once");
+                bail!("Failed to parse K=V data: stdin already consumed");
             }
             stdin_used = true;
             let mut text = String::new();
@@ -24,7 +24,7 @@ pub fn parse(args: &[String], stdin: &mut dyn Read) -> Result<Map<String, Value>
         }
         if let Some(file) = arg.strip_prefix('@').filter(|_| !arg.contains('=')) {
             let text = std::fs::read_to_string(file).map_err(|e| {
-                anyhow!("Failed to parse K=V data: error reading file {file:?}: {e}")
+                anyhow!("Failed to parse K=V data: open {file}: {}", go_io_error(&e))
             })?;
             merge_object(&mut out, &text, file)?;
             continue;
@@ -37,7 +37,7 @@ pub fn parse(args: &[String], stdin: &mut dyn Read) -> Result<Map<String, Value>
         }
         let value = if raw == "-" {
             if stdin_used {
-                bail!("stdin can only be used once");
+                bail!("Failed to parse K=V data: stdin already consumed");
             }
             stdin_used = true;
             let mut text = String::new();
@@ -47,7 +47,10 @@ pub fn parse(args: &[String], stdin: &mut dyn Read) -> Result<Map<String, Value>
             text
         } else if let Some(file) = raw.strip_prefix('@') {
             std::fs::read_to_string(file).map_err(|e| {
-                anyhow!("Failed to parse K=V data: error reading file {file:?}: {e}")
+                anyhow!(
+                    "Failed to parse K=V data: error reading file: open {file}: {}",
+                    go_io_error(&e)
+                )
             })?
         } else if let Some(escaped) = raw.strip_prefix("\\@") {
             format!("@{escaped}")
@@ -66,6 +69,20 @@ pub fn parse(args: &[String], stdin: &mut dyn Read) -> Result<Map<String, Value>
         }
     }
     Ok(out)
+}
+
+/// An I/O error as Go prints it: `no such file or directory`, `permission denied`, ...
+pub fn go_io_error(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    let s = match s.find(" (os error") {
+        Some(i) => &s[..i],
+        None => &s,
+    };
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
 }
 
 fn merge_object(out: &mut Map<String, Value>, text: &str, from: &str) -> Result<()> {
@@ -114,5 +131,13 @@ mod tests {
             .to_string()
             .contains("/nonexistent/file"));
         assert!(p(&["-"], "not json").is_err());
+        assert_eq!(
+            p(&["k=@/nonexistent/file"], "").unwrap_err().to_string(),
+            "Failed to parse K=V data: error reading file: open /nonexistent/file: no such file or directory"
+        );
+        assert!(p(&["a=-", "b=-"], "x")
+            .unwrap_err()
+            .to_string()
+            .contains("stdin already consumed"));
     }
 }

@@ -22,28 +22,113 @@ pub const TOKEN_HELPER: &str = "token";
 
 /// Runs the CLI on `args` (including argv\[0\]) and returns the process exit code.
 pub fn run(args: Vec<OsString>) -> ExitCode {
-    let cli = match Cli::try_parse_from(args::normalize(args)) {
+    let args = args::normalize(args);
+    if let Err(msg) = check_formats(&args) {
+        return ExitCode::from(output::print_local_error(&msg));
+    }
+    let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
-        Err(e) => {
+        Err(e) if !e.use_stderr() => {
+            // --help, --version
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() {
-                output::EXIT_LOCAL
-            } else {
-                0
-            });
+            return ExitCode::SUCCESS;
         }
+        Err(e) => return ExitCode::from(output::print_local_error(&usage_error(&e))),
     };
     match commands::dispatch(cli) {
         Ok(code) => ExitCode::from(code),
-        Err(e) => {
-            let msg = format!("Error: {e:#}");
-            ExitCode::from(output::print_local_error(
-                msg.lines().next().unwrap_or("Error"),
-            ))
-        }
+        Err(e) => ExitCode::from(output::print_local_error(&local_error(&e))),
     }
 }
 
+/// Validates `-format` and `VAULTJWT_FORMAT` before anything is opened or sent, so a typo
+/// changes nothing (Vault only notices after the request).
+fn check_formats(args: &[OsString]) -> std::result::Result<(), String> {
+    let mut it = args.iter().skip(1).map(|a| a.to_string_lossy());
+    while let Some(a) = it.next() {
+        if a == "--" {
+            break;
+        }
+        let value = if let Some(v) = a.strip_prefix("--format=") {
+            Some(v.to_string())
+        } else if a == "--format" {
+            it.next().map(|v| v.to_string())
+        } else {
+            None
+        };
+        if let Some(v) = value {
+            Format::parse(&v)?;
+        }
+    }
+    if let Ok(v) = std::env::var("VAULTJWT_FORMAT") {
+        if !v.is_empty() {
+            Format::parse(&v)?;
+        }
+    }
+    Ok(())
+}
+
+/// A local failure as one line: Vault-style messages (`Invalid output format: x`) as they
+/// are, anything else after `Error: `.
+pub fn local_error(e: &anyhow::Error) -> String {
+    let msg = format!("{e:#}");
+    let msg = msg.split_whitespace().collect::<Vec<_>>().join(" ");
+    if msg.starts_with(|c: char| c.is_ascii_uppercase()) {
+        msg
+    } else {
+        format!("Error: {msg}")
+    }
+}
+
+/// A clap usage error as one line, in Vault's words where Vault has them
+/// (`flag provided but not defined: -x`).
+pub fn usage_error(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let ctx = |k: ContextKind| match e.get(k) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join(", "),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
+    match e.kind() {
+        ErrorKind::UnknownArgument => {
+            let arg = ctx(ContextKind::InvalidArg);
+            let name = arg.split('=').next().unwrap_or(&arg);
+            // Vault spells flags with one dash; `normalize` added the second one.
+            let name = name
+                .strip_prefix('-')
+                .filter(|n| n.starts_with('-') && n.len() > 2)
+                .unwrap_or(name);
+            format!("flag provided but not defined: {name}")
+        }
+        ErrorKind::MissingRequiredArgument => {
+            format!(
+                "Not enough arguments: missing {}",
+                ctx(ContextKind::InvalidArg)
+            )
+        }
+        ErrorKind::InvalidSubcommand => {
+            format!(
+                "unknown command {:?}: see 'vaultjwt --help'",
+                ctx(ContextKind::InvalidSubcommand)
+            )
+        }
+        _ => {
+            let text = e.render().to_string();
+            let first = text
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("invalid usage")
+                .trim();
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            let mut c = first.chars();
+            match c.next() {
+                Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+                None => "Invalid usage".to_string(),
+            }
+        }
+    }
+}
 /// The data directory: `--data-dir`, else `VAULTJWT_HOME`, else the platform data dir.
 pub fn data_dir(flag: Option<&Path>) -> Result<PathBuf> {
     if let Some(p) = flag {

@@ -1,9 +1,13 @@
 //! The only place that turns responses and errors into text: Vault's table, JSON and YAML
 //! output, `-field`, the error shapes, and exit codes (0 ok, 1 local/usage, 2 request error).
+//!
+//! The shapes follow OpenBao's `command/format.go` and `command/util.go`: JSON is Go's
+//! `json.MarshalIndent` (maps sorted, `<>&` escaped), YAML has every map sorted, tables are
+//! columnized with four spaces and empty cells shown as `n/a`, warnings go to stderr.
 
 use crate::core::{fields, Auth, Error, Response};
 use serde_json::{json, Map, Value};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -13,12 +17,14 @@ pub enum Format {
 }
 
 impl Format {
+    /// Vault's formatter names (`table`, `json`, `yaml`, `yml`); anything else is
+    /// `Invalid output format: NAME`.
     pub fn parse(s: &str) -> Result<Format, String> {
         match s.to_ascii_lowercase().as_str() {
             "table" | "" => Ok(Format::Table),
             "json" => Ok(Format::Json),
             "yaml" | "yml" => Ok(Format::Yaml),
-            other => Err(format!("Invalid output format: {other}")),
+            _ => Err(format!("Invalid output format: {s}")),
         }
     }
 }
@@ -28,14 +34,30 @@ pub const EXIT_REQUEST: u8 = 2;
 /// Exit status of a local or usage error.
 pub const EXIT_LOCAL: u8 = 1;
 
-/// Prints a request error in Vault's shape; returns the exit status.
-pub fn print_api_error(headline: &str, err: &Error) -> u8 {
-    let mut e = std::io::stderr().lock();
-    let _ = writeln!(e, "{headline}: Error making API request.\n");
-    let _ = writeln!(e, "Code: {}. Errors:\n", err.status);
+/// The text of a request error as Vault's API client formats it (without the URL line, as
+/// there is no server): `Error making API request.`, `Code: N. Errors:`, `* message`.
+pub fn api_error_text(headline: &str, err: &Error) -> String {
+    let mut s = format!(
+        "{headline}: Error making API request.\n\nCode: {}. Errors:\n\n",
+        err.status
+    );
     for m in &err.errors {
-        let _ = writeln!(e, "* {m}");
+        s.push_str(&format!("* {m}\n"));
     }
+    s
+}
+
+/// Prints a request error in Vault's shape; returns the exit status. A failure of the local
+/// storage (a corrupt or unwritable state file) is a local error: one line, exit 1.
+pub fn print_api_error(headline: &str, err: &Error) -> u8 {
+    if let [msg] = err.errors.as_slice() {
+        if crate::storage::StorageError::is_local(msg) {
+            return print_local_error(&format!("Error: {msg}"));
+        }
+    }
+    let _ = std::io::stderr()
+        .lock()
+        .write_all(api_error_text(headline, err).as_bytes());
     EXIT_REQUEST
 }
 
@@ -54,7 +76,10 @@ pub fn secret_json(resp: &Response) -> Value {
     out.insert("renewable".into(), json!(resp.renewable));
     out.insert(
         "data".into(),
-        resp.data.clone().map(Value::Object).unwrap_or(Value::Null),
+        resp.data
+            .clone()
+            .map(|d| sorted(&Value::Object(d)))
+            .unwrap_or(Value::Null),
     );
     out.insert(
         "warnings".into(),
@@ -87,6 +112,51 @@ pub fn auth_json(a: &Auth) -> Value {
     })
 }
 
+/// `v` with the keys of every object sorted, as Go marshals a `map[string]interface{}`.
+pub fn sorted(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            let mut out = Map::new();
+            for k in keys {
+                if let Some(x) = m.get(k) {
+                    out.insert(k.clone(), sorted(x));
+                }
+            }
+            Value::Object(out)
+        }
+        Value::Array(items) => Value::Array(items.iter().map(sorted).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Go's `json.MarshalIndent(v, "", "  ")`: two-space indent, and `<`, `>`, `&`, U+2028 and
+/// U+2029 escaped (they can only occur inside strings, so a textual replacement is exact).
+pub fn go_json(v: &Value) -> String {
+    let s = serde_json::to_string_pretty(v).unwrap_or_else(|_| "null".into());
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// YAML as `sigs.k8s.io/yaml` writes it: every map sorted, no trailing newline.
+pub fn go_yaml(v: &Value) -> String {
+    serde_yaml::to_string(&sorted(v))
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
+
 /// Go's `%v` rendering of a decoded JSON value, as Vault's table output shows values.
 pub fn go_value(v: &Value) -> String {
     match v {
@@ -105,77 +175,195 @@ pub fn go_value(v: &Value) -> String {
             keys.sort();
             let parts: Vec<String> = keys
                 .iter()
-                .map(|k| format!("{k}:{}", go_value(&m[k.as_str()])))
+                .map(|k| {
+                    format!(
+                        "{k}:{}",
+                        m.get(k.as_str()).map(go_value).unwrap_or_default()
+                    )
+                })
                 .collect();
             format!("map[{}]", parts.join(" "))
         }
     }
 }
 
-fn looks_like_ttl(k: &str) -> bool {
-    k == "period" || k.ends_with("_period") || k.ends_with("ttl")
+/// Vault's `looksLikeDuration`: keys whose integer values a table shows as durations.
+pub fn looks_like_duration(k: &str) -> bool {
+    k == "period"
+        || k.ends_with("_period")
+        || k == "ttl"
+        || k.ends_with("_ttl")
+        || k == "duration"
+        || k.ends_with("_duration")
+        || k == "lease_max"
+        || k == "ttl_max"
 }
 
-/// A table value: empty strings as `n/a`, TTL-like numbers as durations.
+/// A table value: integers under duration-like keys as durations (`humanDurationInt`),
+/// everything else as Go's `%v`.
 fn table_value(k: &str, v: &Value) -> String {
-    if looks_like_ttl(k) {
-        if let Some(secs) = v
-            .as_i64()
-            .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
-        {
+    if looks_like_duration(k) {
+        if let Some(secs) = v.as_i64() {
             return fields::human_duration(secs);
         }
     }
-    match v {
-        Value::String(s) if s.is_empty() => "n/a".into(),
-        other => go_value(other),
-    }
+    go_value(v)
 }
 
-/// Key/Value rows under a `Key  Value` header, columns padded as Vault's columnize does.
-pub fn table(rows: &[(String, String)], header: (&str, &str)) -> String {
-    let width = rows
+/// Vault's `columnize` with `Glue: "    "` and `Empty: "n/a"`: cells trimmed, empty cells
+/// shown as `n/a`, every column but the last padded to its widest cell.
+pub fn columnize(rows: &[Vec<String>]) -> String {
+    let cells: Vec<Vec<String>> = rows
         .iter()
-        .map(|(k, _)| k.len())
-        .chain([header.0.len()])
-        .max()
-        .unwrap_or(0)
-        + 4;
+        .map(|r| {
+            r.iter()
+                .map(|c| {
+                    let t = c.trim();
+                    if t.is_empty() {
+                        "n/a".to_string()
+                    } else {
+                        t.to_string()
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let ncols = cells.iter().map(Vec::len).max().unwrap_or(0);
+    let mut widths = vec![0usize; ncols];
+    for r in &cells {
+        for (i, c) in r.iter().enumerate() {
+            if let Some(w) = widths.get_mut(i) {
+                *w = (*w).max(c.chars().count());
+            }
+        }
+    }
     let mut out = String::new();
-    let dashes = |s: &str| "-".repeat(s.len());
-    out.push_str(&format!("{:<width$}{}\n", header.0, header.1));
-    out.push_str(&format!(
-        "{:<width$}{}\n",
-        dashes(header.0),
-        dashes(header.1)
-    ));
-    for (k, v) in rows {
-        out.push_str(format!("{k:<width$}{v}").trim_end());
+    for r in &cells {
+        let mut line = String::new();
+        for (i, c) in r.iter().enumerate() {
+            if i + 1 == r.len() {
+                line.push_str(c);
+            } else {
+                let w = widths.get(i).copied().unwrap_or(0);
+                line.push_str(&format!("{c:<w$}    "));
+            }
+        }
+        out.push_str(line.trim_end());
         out.push('\n');
     }
     out
 }
 
-fn warnings_text(warnings: &[String]) -> String {
+/// Vault's `tableOutput`: a header row, a rule of dashes under each header, then the rows.
+pub fn table_with_header(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut all = Vec::with_capacity(rows.len() + 2);
+    all.push(header.iter().map(|h| h.to_string()).collect::<Vec<_>>());
+    all.push(header.iter().map(|h| "-".repeat(h.len())).collect());
+    all.extend(rows.iter().cloned());
+    columnize(&all)
+}
+
+/// Key/Value rows under a `Key  Value` header, columns padded as Vault's columnize does.
+pub fn table(rows: &[(String, String)], header: (&str, &str)) -> String {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|(k, v)| vec![k.clone(), v.clone()])
+        .collect();
+    table_with_header(&[header.0, header.1], &rows)
+}
+
+/// kr/text's `Wrap`: words re-flowed into lines of at most `lim` characters, choosing the
+/// breaks that minimise raggedness (the sum of squared slack), as Vault's CLI wraps text.
+pub fn wrap(s: &str, lim: usize) -> String {
+    let words: Vec<&str> = s.trim().split(' ').collect();
+    let n = words.len();
+    let lens: Vec<i64> = words.iter().map(|w| w.chars().count() as i64).collect();
+    // length(i, j): words i..=j joined by single spaces.
+    let length = |i: usize, j: usize| -> i64 {
+        lens.get(i..=j)
+            .map(|w| w.iter().sum::<i64>() + (j - i) as i64)
+            .unwrap_or(0)
+    };
+    let lim = lim as i64;
+    const PENALTY: i64 = 100_000;
+    let mut cost = vec![i64::from(i32::MAX); n];
+    let mut brk = vec![n; n];
+    for i in (0..n).rev() {
+        if length(i, n - 1) <= lim {
+            cost[i] = 0;
+            brk[i] = n;
+            continue;
+        }
+        for j in i + 1..n {
+            let l = length(i, j - 1);
+            let d = lim - l;
+            let mut c = d * d + cost[j];
+            if l > lim {
+                c += PENALTY;
+            }
+            if c < cost[i] {
+                cost[i] = c;
+                brk[i] = j;
+            }
+        }
+    }
+    let mut lines = Vec::new();
+    let mut i = 0;
+    while i < n {
+        let j = brk[i].max(i + 1);
+        lines.push(words[i..j].join(" "));
+        i = j;
+    }
+    lines.join("\n")
+}
+
+/// Vault's `wrapAtLengthWithPadding` (80 columns).
+pub fn wrap_with_padding(s: &str, pad: usize) -> String {
+    wrap(s, 80 - pad)
+        .lines()
+        .map(|l| format!("{}{l}", " ".repeat(pad)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The warnings block the table format prints to stderr before a secret.
+pub fn warnings_text(warnings: &[String]) -> String {
+    if warnings.is_empty() {
+        return String::new();
+    }
     let mut s = String::from("WARNING! The following warnings were returned from Vault:\n\n");
     for w in warnings {
-        s.push_str(&format!("  * {w}\n\n"));
+        s.push_str(&wrap_with_padding(&format!("* {w}"), 2));
+        s.push_str("\n\n");
     }
     s
 }
 
-/// Table output of a secret: lease rows, auth rows or data rows, then warnings.
+/// Prints the warnings of a response to stderr (table format only, as Vault does).
+pub fn print_warnings(resp: &Response) {
+    if !resp.warnings.is_empty() {
+        eprint!("{}", warnings_text(&resp.warnings));
+    }
+}
+
+/// Table output of a secret (stdout part): lease rows, auth rows, data rows. Empty when
+/// there is nothing to show. Warnings are not included: see [`print_warnings`].
 pub fn secret_table(resp: &Response) -> String {
     let mut rows: Vec<(String, String)> = Vec::new();
     if resp.lease_duration > 0 {
         if !resp.lease_id.is_empty() {
             rows.push(("lease_id".into(), resp.lease_id.clone()));
+            rows.push((
+                "lease_duration".into(),
+                fields::human_duration(resp.lease_duration),
+            ));
+            rows.push(("lease_renewable".into(), resp.renewable.to_string()));
+        } else {
+            rows.push((
+                "refresh_interval".into(),
+                fields::human_duration(resp.lease_duration),
+            ));
         }
-        rows.push((
-            "lease_duration".into(),
-            fields::human_duration(resp.lease_duration),
-        ));
-        rows.push(("lease_renewable".into(), resp.renewable.to_string()));
     }
     if let Some(a) = &resp.auth {
         rows.extend(auth_rows(a));
@@ -184,17 +372,15 @@ pub fn secret_table(resp: &Response) -> String {
         let mut keys: Vec<&String> = data.keys().collect();
         keys.sort();
         for k in keys {
-            rows.push((k.clone(), table_value(k, &data[k.as_str()])));
+            if let Some(v) = data.get(k.as_str()) {
+                rows.push((k.clone(), table_value(k, v)));
+            }
         }
     }
-    let mut out = String::new();
-    if !resp.warnings.is_empty() {
-        out.push_str(&warnings_text(&resp.warnings));
+    if rows.is_empty() {
+        return String::new();
     }
-    if !rows.is_empty() {
-        out.push_str(&table(&rows, ("Key", "Value")));
-    }
-    out
+    table(&rows, ("Key", "Value"))
 }
 
 fn go_quoted_list(items: &[String]) -> String {
@@ -231,11 +417,12 @@ fn auth_rows(a: &Auth) -> Vec<(String, String)> {
     rows
 }
 
-/// Renders any JSON value in the chosen format (used for lists and custom outputs).
+/// Renders any JSON value in the chosen format (used for lists and custom outputs), with a
+/// trailing newline. Table format shows a string as it is and anything else as Go's `%v`.
 pub fn render_value(v: &Value, format: Format) -> String {
     match format {
-        Format::Json => format!("{}\n", serde_json::to_string_pretty(v).unwrap_or_default()),
-        Format::Yaml => serde_yaml::to_string(v).unwrap_or_default(),
+        Format::Json => format!("{}\n", go_json(v)),
+        Format::Yaml => format!("{}\n", go_yaml(v)),
         Format::Table => match v {
             Value::String(s) => format!("{s}\n"),
             other => format!("{}\n", go_value(other)),
@@ -243,7 +430,8 @@ pub fn render_value(v: &Value, format: Format) -> String {
     }
 }
 
-/// Renders a whole response in the chosen format.
+/// Renders a whole response in the chosen format (stdout part; for the table format the
+/// warnings are printed separately by [`print_warnings`]).
 pub fn render_secret(resp: &Response, format: Format) -> String {
     match format {
         Format::Table => secret_table(resp),
@@ -251,34 +439,218 @@ pub fn render_secret(resp: &Response, format: Format) -> String {
     }
 }
 
-/// The value of `-field=NAME`: from auth (`token`, `token_accessor`, ...) or data.
+/// Prints a response as Vault's `OutputSecret` / `PrintRawField` do: the whole secret, or
+/// only `field`. Returns the exit status (1 when the field is absent). This is the entry
+/// point commands should use to print a response.
+pub fn print_response(resp: &Response, format: Format, field: Option<&str>) -> u8 {
+    if let Some(field) = field {
+        return match field_value(resp, field) {
+            Some(v) => {
+                print_raw(&render_field(&v, format));
+                0
+            }
+            None => print_local_error(&format!(
+                "Field {} not present in secret",
+                fields::go_quote(field)
+            )),
+        };
+    }
+    if format == Format::Table {
+        print_warnings(resp);
+    }
+    print!("{}", render_secret(resp, format));
+    0
+}
+
+/// Vault's `PrintRaw`: the value followed by a newline on a terminal, and exactly the
+/// value when stdout is piped (so `$(vaultjwt read -field=x ...)` needs no trimming).
+pub fn print_raw(s: &str) {
+    let mut out = std::io::stdout().lock();
+    if out.is_terminal() {
+        let _ = writeln!(out, "{s}");
+    } else {
+        let _ = write!(out, "{s}");
+    }
+    let _ = out.flush();
+}
+
+/// The value of `-field=NAME` (Vault's `RawField`): with auth, `token`, `token_accessor`,
+/// `token_duration` (seconds), `token_renewable`, `token_policies`, `identity_policies`,
+/// `policies`, else a data key; without auth, `lease_duration`, `lease_id`, `request_id`,
+/// `renewable`, `refresh_interval`, `data`, else a data key. `None` (absent or null) is
+/// Vault's `Field "NAME" not present in secret`.
 pub fn field_value(resp: &Response, field: &str) -> Option<Value> {
+    let data = |k: &str| {
+        resp.data
+            .as_ref()
+            .and_then(|d| d.get(k))
+            .filter(|v| !v.is_null())
+            .cloned()
+    };
     if let Some(a) = &resp.auth {
-        let v = match field {
+        return match field {
             "token" => Some(json!(a.client_token)),
             "token_accessor" => Some(json!(a.accessor)),
-            "token_duration" => Some(json!(fields::human_duration(a.lease_duration))),
+            "token_duration" => Some(json!(a.lease_duration)),
             "token_renewable" => Some(json!(a.renewable)),
             "token_policies" => Some(json!(a.token_policies)),
             "identity_policies" => Some(json!(a.identity_policies)),
             "policies" => Some(json!(a.policies)),
-            _ => field
-                .strip_prefix("token_meta_")
-                .and_then(|k| a.metadata.get(k))
-                .map(|v| json!(v)),
+            other => data(other),
         };
-        if v.is_some() {
-            return v;
-        }
     }
-    resp.data.as_ref().and_then(|d| d.get(field)).cloned()
+    match field {
+        "lease_duration" | "refresh_interval" => Some(json!(resp.lease_duration)),
+        "lease_id" => Some(json!(resp.lease_id)),
+        "request_id" => Some(json!(uuid::Uuid::new_v4().to_string())),
+        "renewable" => Some(json!(resp.renewable)),
+        "data" => data("data").or_else(|| resp.data.clone().map(Value::Object)),
+        other => data(other),
+    }
 }
 
-/// Prints `-field` output: strings raw, other values in the format (table: Go `%v`).
+/// `-field` output: table as Go's `%v`; JSON and YAML as the formatter renders the value
+/// (a string is quoted in JSON). No trailing newline: see [`print_raw`].
 pub fn render_field(v: &Value, format: Format) -> String {
-    match (v, format) {
-        (Value::String(s), _) => s.clone(),
-        (other, Format::Table) => go_value(other),
-        (other, f) => render_value(other, f).trim_end().to_string(),
+    match format {
+        Format::Table => go_value(v),
+        Format::Json => go_json(&sorted(v)),
+        Format::Yaml => serde_yaml::to_string(&sorted(v)).unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_parse_and_reject() {
+        assert_eq!(Format::parse("JSON"), Ok(Format::Json));
+        assert_eq!(Format::parse("yml"), Ok(Format::Yaml));
+        assert_eq!(
+            Format::parse("xml"),
+            Err("Invalid output format: xml".to_string())
+        );
+    }
+
+    #[test]
+    fn table_pads_and_shows_empty_cells_as_na() {
+        let t = table(
+            &[
+                ("bound_subject".into(), "".into()),
+                ("token_ttl".into(), "1h".into()),
+            ],
+            ("Key", "Value"),
+        );
+        assert_eq!(
+            t,
+            "Key              Value\n---              -----\nbound_subject    n/a\ntoken_ttl        1h\n"
+        );
+    }
+
+    #[test]
+    fn secret_table_matches_bao() {
+        let resp = Response::json(json!({
+            "token_ttl": 3600, "clock_skew_leeway": 0, "bound_claims": null,
+            "bound_audiences": ["vault"], "groups_claim": "", "token_period": 0,
+            "ttl_text": "5", "token_bound_cidrs": [], "m": {"b": 1, "a": "x"}
+        }));
+        let t = secret_table(&resp);
+        let lines: Vec<&str> = t.lines().collect();
+        assert_eq!(lines[0], "Key                  Value");
+        assert!(lines.contains(&"bound_audiences      [vault]"), "{t}");
+        assert!(lines.contains(&"bound_claims         <nil>"), "{t}");
+        assert!(lines.contains(&"clock_skew_leeway    0"), "{t}");
+        assert!(lines.contains(&"groups_claim         n/a"), "{t}");
+        assert!(lines.contains(&"token_period         0s"), "{t}");
+        assert!(lines.contains(&"token_ttl            1h"), "{t}");
+        assert!(lines.contains(&"ttl_text             5"), "{t}");
+        assert!(lines.contains(&"token_bound_cidrs    []"), "{t}");
+        assert!(lines.contains(&"m                    map[a:x b:1]"), "{t}");
+    }
+
+    #[test]
+    fn lease_rows_use_refresh_interval_without_lease_id() {
+        let mut r = Response::json(json!({"a": 1}));
+        r.lease_duration = 90;
+        assert!(secret_table(&r).contains("refresh_interval    1m30s"));
+        r.lease_id = "x/1".into();
+        let t = secret_table(&r);
+        assert!(t.contains("lease_id           x/1") && t.contains("lease_renewable    false"));
+    }
+
+    #[test]
+    fn json_is_sorted_and_html_escaped() {
+        let r = Response::json(json!({"z": 1, "a": "<b>&"}));
+        let s = render_secret(&r, Format::Json);
+        let a = s.find("\"a\"").unwrap();
+        let z = s.find("\"z\"").unwrap();
+        assert!(a < z, "{s}");
+        assert!(s.contains("\\u003cb\\u003e\\u0026"), "{s}");
+        let v: Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(v["data"]["a"], "<b>&");
+        assert_eq!(v["warnings"], Value::Null);
+    }
+
+    #[test]
+    fn yaml_is_sorted_and_trimmed() {
+        let y = render_value(&json!({"b": [1], "a": {"d": 1, "c": 2}}), Format::Yaml);
+        assert_eq!(y, "a:\n  c: 2\n  d: 1\nb:\n- 1\n");
+    }
+
+    #[test]
+    fn fields_follow_raw_field() {
+        let mut r = Response::json(json!({"algs": ["RS256", "ES256"], "s": "x", "n": null}));
+        assert_eq!(
+            render_field(&field_value(&r, "algs").unwrap(), Format::Table),
+            "[RS256 ES256]"
+        );
+        assert_eq!(
+            render_field(&field_value(&r, "s").unwrap(), Format::Json),
+            "\"x\""
+        );
+        assert_eq!(field_value(&r, "n"), None);
+        assert_eq!(field_value(&r, "missing"), None);
+        assert_eq!(field_value(&r, "lease_duration"), Some(json!(0)));
+        r.auth = Some(Auth {
+            client_token: "t".into(),
+            lease_duration: 3600,
+            policies: vec!["default".into()],
+            ..Default::default()
+        });
+        assert_eq!(field_value(&r, "token"), Some(json!("t")));
+        assert_eq!(field_value(&r, "token_duration"), Some(json!(3600)));
+        assert_eq!(
+            render_field(&field_value(&r, "policies").unwrap(), Format::Table),
+            "[default]"
+        );
+        assert_eq!(field_value(&r, "lease_id"), None);
+    }
+
+    #[test]
+    fn warnings_wrap_like_kr_text() {
+        let w = "x ".repeat(50);
+        let text = warnings_text(&[w.trim().to_string()]);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "WARNING! The following warnings were returned from Vault:"
+        );
+        assert_eq!(lines[1], "");
+        assert!(lines[2].starts_with("  * x x"));
+        assert!(lines.iter().all(|l| l.chars().count() <= 80));
+        assert_eq!(wrap("a b", 80), "a b");
+        assert_eq!(wrap("", 10), "");
+        // A word longer than the limit stays whole on its own line.
+        assert_eq!(wrap("aaaaaaaaaaaa b", 5), "aaaaaaaaaaaa\nb");
+    }
+
+    #[test]
+    fn api_error_shape() {
+        let e = Error::bad_request("missing role");
+        assert_eq!(
+            api_error_text("Error writing data to auth/jwt/login", &e),
+            "Error writing data to auth/jwt/login: Error making API request.\n\nCode: 400. Errors:\n\n* missing role\n"
+        );
     }
 }

@@ -17,6 +17,17 @@ pub struct StorageError(pub String);
 
 pub type Result<T> = std::result::Result<T, StorageError>;
 
+/// Every message of a failing [`FileStorage`] starts with this, so the CLI can tell a local
+/// storage failure (one line, exit 1) from an error answered by a backend.
+pub const ERROR_PREFIX: &str = "local storage: ";
+
+impl StorageError {
+    /// True when this error came from the local storage (not a validation by a backend).
+    pub fn is_local(msg: &str) -> bool {
+        msg.starts_with(ERROR_PREFIX)
+    }
+}
+
 pub trait Storage {
     fn get(&self, key: &str) -> Result<Option<Value>>;
     fn put(&self, key: &str, value: &Value) -> Result<()>;

@@ -71,98 +71,121 @@ pub fn run(s: &mut Session, cmd: AuthCommand) -> Result<u8> {
             };
             let data = resp.data.unwrap_or_default();
             if format != output::Format::Table {
-                print!("{}", output::render_value(&Value::Object(data), format));
+                let sorted = output::sorted(&Value::Object(data));
+                print!("{}", output::render_value(&sorted, format));
                 return Ok(0);
             }
-            let mut rows: Vec<Vec<String>> = Vec::new();
-            let header: Vec<&str> = if detailed {
-                vec![
-                    "Path",
-                    "Plugin",
-                    "Accessor",
-                    "Default TTL",
-                    "Max TTL",
-                    "Token Type",
-                    "Replication",
-                    "Seal Wrap",
-                    "External Entropy Access",
-                    "Options",
-                    "Description",
-                    "UUID",
-                ]
-            } else {
-                vec!["Path", "Type", "Accessor", "Description"]
-            };
-            for (path, m) in &data {
-                let g = |k: &str| m.get(k).map(output::go_value).unwrap_or_default();
-                let c = |k: &str| {
-                    m.get("config")
-                        .and_then(|c| c.get(k))
-                        .map(output::go_value)
-                        .unwrap_or_default()
-                };
-                let ttl = |k: &str| match c(k).as_str() {
-                    "0" => "system".to_string(),
-                    v => v.to_string(),
-                };
-                let desc = m
-                    .get("description")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_string();
-                rows.push(if detailed {
-                    vec![
-                        path.clone(),
-                        g("type"),
-                        g("accessor"),
-                        ttl("default_lease_ttl"),
-                        ttl("max_lease_ttl"),
-                        c("token_type"),
-                        "replicated".into(),
-                        g("seal_wrap"),
-                        g("external_entropy_access"),
-                        g("options"),
-                        if desc.is_empty() { "n/a".into() } else { desc },
-                        g("uuid"),
-                    ]
-                } else {
-                    vec![
-                        path.clone(),
-                        g("type"),
-                        g("accessor"),
-                        if desc.is_empty() { "n/a".into() } else { desc },
-                    ]
-                });
-            }
-            print!("{}", columns(&header, &rows));
+            print!("{}", list_table(&data, detailed));
             Ok(0)
         }
     }
 }
 
-/// Columns separated by at least 4 spaces, with a dashed rule under the header.
-pub fn columns(header: &[&str], rows: &[Vec<String>]) -> String {
-    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
-    for r in rows {
-        for (i, c) in r.iter().enumerate() {
-            widths[i] = widths[i].max(c.chars().count());
-        }
-    }
-    let line = |cells: Vec<String>| {
-        let mut s = String::new();
-        for (i, c) in cells.iter().enumerate() {
-            if i + 1 == cells.len() {
-                s.push_str(c);
-            } else {
-                s.push_str(&format!("{c:<w$}", w = widths[i] + 4));
-            }
-        }
-        s.trim_end().to_string() + "\n"
+/// `auth list` as a table, as OpenBao's `simpleMounts` / `detailedMounts`.
+pub fn list_table(data: &Map<String, Value>, detailed: bool) -> String {
+    let header: &[&str] = if detailed {
+        &[
+            "Path",
+            "Plugin",
+            "Accessor",
+            "Default TTL",
+            "Max TTL",
+            "Token Type",
+            "Replication",
+            "Seal Wrap",
+            "External Entropy Access",
+            "Options",
+            "Description",
+            "UUID",
+            "Version",
+            "Running Version",
+            "Running SHA256",
+            "Deprecation Status",
+        ]
+    } else {
+        &["Path", "Type", "Accessor", "Description", "Version"]
     };
-    let mut out = line(header.iter().map(|h| h.to_string()).collect());
-    out.push_str(&line(header.iter().map(|h| "-".repeat(h.len())).collect()));
-    for r in rows {
-        out.push_str(&line(r.clone()));
+    let mut paths: Vec<&String> = data.keys().collect();
+    paths.sort();
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for path in paths {
+        let Some(m) = data.get(path.as_str()) else {
+            continue;
+        };
+        let s = |k: &str| m.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+        let config = |k: &str| m.get("config").and_then(|c| c.get(k)).cloned();
+        if !detailed {
+            rows.push(vec![
+                path.clone(),
+                s("type"),
+                s("accessor"),
+                s("description"),
+                s("plugin_version"),
+            ]);
+            continue;
+        }
+        let ttl = |k: &str| match config(k).and_then(|v| v.as_i64()) {
+            Some(t) if t != 0 => t.to_string(),
+            _ => "system".to_string(),
+        };
+        let flag = |k: &str| {
+            m.get(k)
+                .and_then(Value::as_bool)
+                .unwrap_or(false)
+                .to_string()
+        };
+        let options = match m.get("options") {
+            Some(v @ Value::Object(_)) => output::go_value(v),
+            _ => "map[]".to_string(),
+        };
+        rows.push(vec![
+            path.clone(),
+            s("type"),
+            s("accessor"),
+            ttl("default_lease_ttl"),
+            ttl("max_lease_ttl"),
+            config("token_type")
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            if m.get("local").and_then(Value::as_bool).unwrap_or(false) {
+                "local".into()
+            } else {
+                "replicated".into()
+            },
+            flag("seal_wrap"),
+            flag("external_entropy_access"),
+            options,
+            s("description"),
+            s("uuid"),
+            s("plugin_version"),
+            s("running_plugin_version"),
+            s("running_sha256"),
+            s("deprecation_status"),
+        ]);
     }
-    out
+    output::table_with_header(header, &rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn simple_list_is_columnized() {
+        let data = json!({
+            "token/": {"type": "token", "accessor": "auth_token_1", "description": "token based credentials"},
+            "jwt/": {"type": "jwt", "accessor": "auth_jwt_2", "description": ""},
+        });
+        let t = list_table(data.as_object().unwrap(), false);
+        assert_eq!(
+            t,
+            "Path      Type     Accessor        Description                Version\n\
+             ----      ----     --------        -----------                -------\n\
+             jwt/      jwt      auth_jwt_2      n/a                        n/a\n\
+             token/    token    auth_token_1    token based credentials    n/a\n"
+        );
+        let d = list_table(data.as_object().unwrap(), true);
+        assert!(d.lines().nth(2).unwrap().contains("system"), "{d}");
+    }
 }

@@ -1,33 +1,45 @@
-//! `read`, `write`, `list`, `delete`.
+//! `read`, `write`, `list`, `delete`, as OpenBao's `command/{read,write,list,delete}.go`.
 
 use crate::cli::args::OutputFlags;
 use crate::cli::{kv_args, output, Session};
 use crate::core::{Operation, Response};
 use anyhow::Result;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-/// Prints a response as `read` does (also used by `write` when there is something to show).
+/// Vault's `sanitizePath`: surrounding spaces and leading/trailing slashes removed.
+pub fn sanitize_path(p: &str) -> String {
+    p.trim().trim_matches('/').to_string()
+}
+
+/// Prints a response as `read` does: for the other command modules.
+#[allow(dead_code)]
 pub fn print_secret(s: &Session, out: &OutputFlags, resp: &Response) -> Result<u8> {
     let format = s.format(out)?;
-    if let Some(field) = &out.field {
-        return match output::field_value(resp, field) {
-            Some(v) => {
-                println!("{}", output::render_field(&v, format));
-                Ok(0)
-            }
-            None => Ok(output::print_local_error(&format!(
-                "Field \"{field}\" not present in secret"
-            ))),
-        };
-    }
-    print!("{}", output::render_secret(resp, format));
-    Ok(0)
+    Ok(output::print_response(resp, format, out.field.as_deref()))
+}
+
+/// Parses `key=value` arguments; on failure prints Vault's `Failed to parse K=V data: ...`.
+fn parse_data(data: &[String]) -> std::result::Result<Map<String, Value>, u8> {
+    kv_args::parse(data, &mut std::io::stdin())
+        .map_err(|e| output::print_local_error(&format!("{e:#}")))
+}
+
+/// True when a response carries nothing Vault's HTTP layer would send (a 204).
+fn is_empty(resp: &Response) -> bool {
+    resp.data.as_ref().is_none_or(Map::is_empty)
+        && resp.auth.is_none()
+        && resp.warnings.is_empty()
+        && resp.lease_duration == 0
 }
 
 pub fn read(s: &mut Session, out: &OutputFlags, path: &str, data: &[String]) -> Result<u8> {
     let format = s.format(out)?;
-    let body = kv_args::parse(data, &mut std::io::stdin())?;
-    match s.request(Operation::Read, path, body) {
+    let path = sanitize_path(path);
+    let body = match parse_data(data) {
+        Ok(b) => b,
+        Err(code) => return Ok(code),
+    };
+    match s.request(Operation::Read, &path, body) {
         Err(e) => Ok(output::print_api_error(
             &format!("Error reading {path}"),
             &e,
@@ -41,10 +53,7 @@ pub fn read(s: &mut Session, out: &OutputFlags, path: &str, data: &[String]) -> 
             eprintln!("No value found at {path}");
             Ok(output::EXIT_REQUEST)
         }
-        Ok(Some(resp)) => {
-            let _ = format;
-            print_secret(s, out, &resp)
-        }
+        Ok(Some(resp)) => Ok(output::print_response(&resp, format, out.field.as_deref())),
     }
 }
 
@@ -55,65 +64,80 @@ pub fn write(
     path: &str,
     data: &[String],
 ) -> Result<u8> {
-    s.format(out)?;
-    let body = kv_args::parse(data, &mut std::io::stdin())?;
-    if body.is_empty() && !force {
-        eprintln!("Must supply data or use -force");
-        return Ok(output::EXIT_LOCAL);
+    let format = s.format(out)?;
+    if data.is_empty() && !force {
+        return Ok(output::print_local_error("Must supply data or use -force"));
     }
-    match s.request(Operation::Update, path, body) {
+    let path = sanitize_path(path);
+    let body = match parse_data(data) {
+        Ok(b) => b,
+        Err(code) => return Ok(code),
+    };
+    match s.request(Operation::Update, &path, body) {
         Err(e) => Ok(output::print_api_error(
             &format!("Error writing data to {path}"),
             &e,
         )),
-        Ok(None) => {
-            println!("Success! Data written to: {path}");
-            Ok(0)
-        }
-        Ok(Some(resp)) => {
-            if resp.data.is_none() && resp.auth.is_none() && resp.warnings.is_empty() {
-                println!("Success! Data written to: {path}");
-                return Ok(0);
+        Ok(resp) => match resp.filter(|r| !is_empty(r)) {
+            None => {
+                // Vault prints nothing unless the format is table.
+                if format == output::Format::Table {
+                    println!("Success! Data written to: {path}");
+                }
+                Ok(0)
             }
-            print_secret(s, out, &resp)
-        }
+            Some(resp) => Ok(output::print_response(&resp, format, out.field.as_deref())),
+        },
     }
 }
 
 pub fn list(s: &mut Session, out: &OutputFlags, path: &str) -> Result<u8> {
     let format = s.format(out)?;
-    let missing = || {
-        eprintln!(
-            "No value found at {}",
-            path.trim_end_matches('/').to_string() + "/"
-        );
-        Ok(output::EXIT_REQUEST)
-    };
-    let resp = match s.request(Operation::List, path, Default::default()) {
+    let path = sanitize_path(path);
+    let resp = match s.request(Operation::List, &path, Map::new()) {
         Err(e) => {
             return Ok(output::print_api_error(
                 &format!("Error listing {path}"),
                 &e,
             ))
         }
-        Ok(None) => return missing(),
-        Ok(Some(r)) => r,
+        Ok(r) => r,
     };
-    let keys = resp.data.as_ref().and_then(|d| d.get("keys")).cloned();
-    let Some(Value::Array(keys)) = keys else {
-        return missing();
-    };
-    if keys.is_empty() {
-        return missing();
+    // An empty list is Vault's 404: no secret at all.
+    let resp = resp.filter(|r| {
+        !matches!(r.data.as_ref().and_then(|d| d.get("keys")), Some(Value::Array(k)) if k.is_empty())
+    });
+    let keys = resp
+        .as_ref()
+        .and_then(|r| r.data.as_ref())
+        .and_then(|d| d.get("keys"))
+        .and_then(Value::as_array)
+        .cloned();
+    if format != output::Format::Table && keys.is_none() {
+        print!(
+            "{}",
+            output::render_value(&Value::Object(Map::new()), format)
+        );
+        return Ok(output::EXIT_REQUEST);
     }
+    let Some(resp) = resp else {
+        eprintln!("No value found at {path}");
+        return Ok(output::EXIT_REQUEST);
+    };
+    if resp.data.is_none() {
+        return Ok(output::print_response(&resp, format, None));
+    }
+    let Some(keys) = keys else {
+        eprintln!("No entries found at {path}");
+        return Ok(output::EXIT_REQUEST);
+    };
     match format {
         output::Format::Table => {
-            let mut text = String::from("Keys\n----\n");
-            for k in &keys {
-                text.push_str(&output::go_value(k));
-                text.push('\n');
-            }
-            print!("{text}");
+            output::print_warnings(&resp);
+            let mut names: Vec<String> = keys.iter().map(output::go_value).collect();
+            names.sort();
+            let rows: Vec<Vec<String>> = names.into_iter().map(|k| vec![k]).collect();
+            print!("{}", output::table_with_header(&["Keys"], &rows));
         }
         f => print!("{}", output::render_value(&Value::Array(keys), f)),
     }
@@ -121,16 +145,34 @@ pub fn list(s: &mut Session, out: &OutputFlags, path: &str) -> Result<u8> {
 }
 
 pub fn delete(s: &mut Session, out: &OutputFlags, path: &str, data: &[String]) -> Result<u8> {
-    s.format(out)?;
-    let body = kv_args::parse(data, &mut std::io::stdin())?;
-    match s.request(Operation::Delete, path, body) {
+    let format = s.format(out)?;
+    let path = sanitize_path(path);
+    let body = match parse_data(data) {
+        Ok(b) => b,
+        Err(code) => return Ok(code),
+    };
+    match s.request(Operation::Delete, &path, body) {
         Err(e) => Ok(output::print_api_error(
             &format!("Error deleting {path}"),
             &e,
         )),
         Ok(_) => {
-            println!("Success! Data deleted (if it existed) at: {path}");
+            // Vault prints nothing unless the format is table, and never the response.
+            if format == output::Format::Table {
+                println!("Success! Data deleted (if it existed) at: {path}");
+            }
             Ok(0)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_sanitized() {
+        assert_eq!(sanitize_path(" /auth/jwt/role/ "), "auth/jwt/role");
+        assert_eq!(sanitize_path("sys/auth"), "sys/auth");
     }
 }

@@ -1,0 +1,226 @@
+//! Shared helpers for the integration tests: run the `vaultjwt` binary in a fresh data
+//! directory, with `HOME` in a tempdir and every `VAULT*`/`VAULTJWT_*`/`BAO_*` variable of the
+//! caller removed, and assert on stdout, stderr and the exit status.
+//!
+//! ```ignore
+//! let env = TestEnv::new();
+//! env.run(&["auth", "enable", "jwt"]).success().stdout_is("Success! Enabled jwt auth method at: jwt/\n");
+//! env.cmd(&["write", "auth/jwt/login", "role=r", "jwt=-"]).stdin("eyJ...").run().code(2);
+//! ```
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+/// The path of the binary under test.
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_vaultjwt")
+}
+
+/// A fresh `HOME` and data directory (`$HOME/data`, created on first use by the binary).
+pub struct TestEnv {
+    pub home: tempfile::TempDir,
+    pub data: PathBuf,
+}
+
+impl Default for TestEnv {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl TestEnv {
+    pub fn new() -> TestEnv {
+        let home = tempfile::tempdir().expect("tempdir");
+        let data = home.path().join("data");
+        TestEnv { home, data }
+    }
+
+    /// A command builder for `vaultjwt ARGS` in this environment.
+    pub fn cmd(&self, args: &[&str]) -> Cmd {
+        let mut c = std::process::Command::new(bin());
+        for (k, _) in std::env::vars_os() {
+            let k = k.to_string_lossy().into_owned();
+            if k.starts_with("VAULT") || k.starts_with("BAO_") {
+                c.env_remove(&k);
+            }
+        }
+        c.env("HOME", self.home.path())
+            .env("VAULTJWT_HOME", &self.data)
+            .env("NO_COLOR", "1")
+            .current_dir(self.home.path())
+            .args(args);
+        Cmd {
+            cmd: c,
+            stdin: None,
+            args: args.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    /// Runs `vaultjwt ARGS` with no stdin.
+    pub fn run(&self, args: &[&str]) -> Out {
+        self.cmd(args).run()
+    }
+
+    /// A snapshot of every file and directory below the data directory (path → mode and
+    /// contents), to assert that a failing command changed nothing.
+    pub fn snapshot(&self) -> BTreeMap<PathBuf, (u32, Vec<u8>)> {
+        snapshot(&self.data)
+    }
+
+    /// Path of the storage root inside the data directory.
+    pub fn storage(&self) -> PathBuf {
+        self.data.join("storage")
+    }
+}
+
+pub fn snapshot(root: &Path) -> BTreeMap<PathBuf, (u32, Vec<u8>)> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(p) = stack.pop() {
+        let Ok(meta) = std::fs::symlink_metadata(&p) else {
+            continue;
+        };
+        let mode = meta.permissions().mode() & 0o7777;
+        if meta.is_dir() {
+            out.insert(p.clone(), (mode, Vec::new()));
+            if let Ok(rd) = std::fs::read_dir(&p) {
+                for e in rd.flatten() {
+                    stack.push(e.path());
+                }
+            }
+        } else {
+            out.insert(p.clone(), (mode, std::fs::read(&p).unwrap_or_default()));
+        }
+    }
+    out
+}
+
+/// Every regular file below `root`.
+pub fn files_below(root: &Path) -> Vec<PathBuf> {
+    snapshot(root)
+        .into_iter()
+        .filter(|(p, _)| p.is_file())
+        .map(|(p, _)| p)
+        .collect()
+}
+
+pub struct Cmd {
+    pub cmd: std::process::Command,
+    stdin: Option<Vec<u8>>,
+    args: Vec<String>,
+}
+
+impl Cmd {
+    pub fn stdin(mut self, s: impl Into<Vec<u8>>) -> Self {
+        self.stdin = Some(s.into());
+        self
+    }
+
+    pub fn env(mut self, k: &str, v: impl AsRef<std::ffi::OsStr>) -> Self {
+        self.cmd.env(k, v);
+        self
+    }
+
+    pub fn run(mut self) -> Out {
+        use std::io::Write;
+        use std::process::Stdio;
+        self.cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = self.cmd.spawn().expect("spawn vaultjwt");
+        if let Some(mut stdin) = child.stdin.take() {
+            if let Some(data) = &self.stdin {
+                let _ = stdin.write_all(data);
+            }
+        }
+        let o = child.wait_with_output().expect("wait for vaultjwt");
+        Out {
+            args: self.args,
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+            code: o.status.code(),
+        }
+    }
+}
+
+/// The result of one run, with chainable assertions that print the whole run on failure.
+#[derive(Debug)]
+pub struct Out {
+    pub args: Vec<String>,
+    pub stdout: String,
+    pub stderr: String,
+    pub code: Option<i32>,
+}
+
+impl Out {
+    fn fail(&self, what: &str) -> ! {
+        panic!(
+            "vaultjwt {:?}: {what}\n--- exit: {:?}\n--- stdout:\n{}\n--- stderr:\n{}",
+            self.args, self.code, self.stdout, self.stderr
+        )
+    }
+
+    pub fn success(&self) -> &Self {
+        if self.code != Some(0) {
+            self.fail("expected exit 0");
+        }
+        self
+    }
+
+    pub fn code(&self, code: i32) -> &Self {
+        if self.code != Some(code) {
+            self.fail(&format!("expected exit {code}"));
+        }
+        self
+    }
+
+    pub fn stdout_is(&self, s: &str) -> &Self {
+        if self.stdout != s {
+            self.fail(&format!("expected stdout {s:?}"));
+        }
+        self
+    }
+
+    pub fn stderr_is(&self, s: &str) -> &Self {
+        if self.stderr != s {
+            self.fail(&format!("expected stderr {s:?}"));
+        }
+        self
+    }
+
+    pub fn stdout_has(&self, s: &str) -> &Self {
+        if !self.stdout.contains(s) {
+            self.fail(&format!("expected stdout to contain {s:?}"));
+        }
+        self
+    }
+
+    pub fn stderr_has(&self, s: &str) -> &Self {
+        if !self.stderr.contains(s) {
+            self.fail(&format!("expected stderr to contain {s:?}"));
+        }
+        self
+    }
+
+    /// A failure reported as exactly one line on stderr, nothing on stdout.
+    pub fn one_line_error(&self) -> &Self {
+        if self.code == Some(0) {
+            self.fail("expected a non-zero exit");
+        }
+        if self.stderr.lines().count() != 1 || !self.stderr.ends_with('\n') {
+            self.fail("expected exactly one line on stderr");
+        }
+        if !self.stdout.is_empty() {
+            self.fail("expected nothing on stdout");
+        }
+        self
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| self.fail(&format!("stdout is not JSON: {e}")))
+    }
+}
