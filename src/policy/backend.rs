@@ -86,9 +86,15 @@ fn read(core: &Core, family: Family, name: &str) -> Result<Option<Response>> {
         Family::Legacy => "rules",
         Family::Acl => "policy",
     };
+    // Go encodes the map with sorted keys.
     let mut data = Map::new();
+    data.insert("allow_slashes_in_identity_templates".into(), json!(false));
+    data.insert("allow_wildcards_in_identity_templates".into(), json!(false));
+    data.insert("cas_required".into(), json!(false));
+    data.insert("modified".into(), json!(p.modified));
     data.insert("name".into(), json!(p.name));
     data.insert(field.into(), json!(p.raw));
+    data.insert("version".into(), json!(p.version));
     Ok(Some(Response::data(data)))
 }
 
@@ -239,18 +245,31 @@ mod tests {
             ))
             .unwrap()
             .unwrap();
+        let mut d = r.data.unwrap();
+        assert!(d
+            .remove("modified")
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .ends_with('Z'));
         assert_eq!(
-            Value::Object(r.data.unwrap()),
-            json!({"name": "app", "policy": policy})
+            Value::Object(d),
+            json!({
+                "allow_slashes_in_identity_templates": false,
+                "allow_wildcards_in_identity_templates": false,
+                "cas_required": false,
+                "name": "app",
+                "policy": policy,
+                "version": 1
+            })
         );
         let r = c
             .handle(req(Operation::Read, "sys/policy/app", json!({}), &root))
             .unwrap()
             .unwrap();
-        assert_eq!(
-            Value::Object(r.data.unwrap()),
-            json!({"name": "app", "rules": policy})
-        );
+        let d = r.data.unwrap();
+        assert_eq!((&d["name"], &d["rules"]), (&json!("app"), &json!(policy)));
+        assert!(!d.contains_key("policy"));
         let r = c
             .handle(req(Operation::Read, "sys/policy", json!({}), &root))
             .unwrap()

@@ -164,9 +164,9 @@ pub fn parse_with(raw: &str, ctx: Option<&TemplateContext>) -> Result<ParsedPoli
                 ),
                 other => {
                     return Err(format!(
-                        "failed to parse policy: path {}: invalid policy {}",
-                        quote(&key),
-                        quote(other)
+                        "failed to parse policy: path {k}: path {k}: invalid policy {}",
+                        quote(other),
+                        k = quote(&key),
                     ))
                 }
             }
@@ -181,9 +181,9 @@ pub fn parse_with(raw: &str, ctx: Option<&TemplateContext>) -> Result<ParsedPoli
                 Some(b) => bits |= b,
                 None => {
                     return Err(format!(
-                        "failed to parse policy: path {}: invalid capability {}",
-                        quote(&key),
-                        quote(c)
+                        "failed to parse policy: path {k}: path {k}: invalid capability {}",
+                        quote(c),
+                        k = quote(&key),
                     ))
                 }
             }
@@ -240,15 +240,43 @@ fn line_of_span(raw: &str, s: &impl Span) -> usize {
     s.span().map(|r| line_of(raw, r.start)).unwrap_or(0)
 }
 
-fn hcl_items(raw: &str) -> Result<Vec<Item>, String> {
-    let body = hcl::edit::parser::parse_body(raw).map_err(|e| {
+/// HCL1's name of the token starting at `offset` (`RBRACE`, `STRING`, `EOF`, ...).
+fn hcl1_token(raw: &str, offset: usize) -> &'static str {
+    let rest = raw.get(offset..).unwrap_or("").trim_start();
+    match rest.chars().next() {
+        None => "EOF",
+        Some('}') => "RBRACE",
+        Some('{') => "LBRACE",
+        Some(']') => "RBRACK",
+        Some('[') => "LBRACK",
+        Some('=') => "ASSIGN",
+        Some(',') => "COMMA",
+        Some('.') => "PERIOD",
+        Some('"') => "STRING",
+        Some(c) if c.is_ascii_digit() || c == '-' => "NUMBER",
+        Some(_) if rest.starts_with("true") || rest.starts_with("false") => "BOOL",
+        Some(c) if c.is_alphabetic() || c == '_' => "IDENT",
+        Some(_) => "ILLEGAL",
+    }
+}
+
+/// A syntax error in HCL1's words where the case is a common one, with its line and column.
+fn syntax_error(raw: &str, e: &hcl::edit::parser::Error) -> String {
+    let loc = e.location();
+    let message = if e.message() == "expected `]`" {
         format!(
-            "failed to parse policy: At {}:{}: {}",
-            e.location().line(),
-            e.location().column(),
-            e.message()
+            "error parsing list, expected comma or list end, got: {}",
+            hcl1_token(raw, loc.offset())
         )
-    })?;
+    } else {
+        e.message().to_string()
+    };
+    format!("At {}:{}: {message}", loc.line(), loc.column())
+}
+
+fn hcl_items(raw: &str) -> Result<Vec<Item>, String> {
+    let body = hcl::edit::parser::parse_body(raw)
+        .map_err(|e| format!("failed to parse policy: {}", syntax_error(raw, &e)))?;
     // Top-level keys first, as Vault's CheckHCLKeys.
     let mut invalid = Vec::new();
     for s in body.iter() {
@@ -500,14 +528,7 @@ pub fn format(raw: &str) -> Result<String, String> {
         let v: Value = serde_json::from_str(raw).map_err(|e| e.to_string())?;
         return Ok(serde_json::to_string_pretty(&v).unwrap_or_default() + "\n");
     }
-    let body = hcl::edit::parser::parse_body(raw).map_err(|e| {
-        format!(
-            "At {}:{}: {}",
-            e.location().line(),
-            e.location().column(),
-            e.message()
-        )
-    })?;
+    let body = hcl::edit::parser::parse_body(raw).map_err(|e| syntax_error(raw, &e))?;
     let mut out = String::new();
     format_body(&body, 0, &mut out, true);
     while out.ends_with("\n\n") {
@@ -672,7 +693,7 @@ path "a" { capabilities = ["read", "deny", "update"] }
         let e = parse(r#"{"path": {"x": {"capabilities": ["fly"]}}}"#).unwrap_err();
         assert_eq!(
             e,
-            r#"failed to parse policy: path "x": invalid capability "fly""#
+            r#"failed to parse policy: path "x": path "x": invalid capability "fly""#
         );
     }
 
@@ -681,12 +702,12 @@ path "a" { capabilities = ["read", "deny", "update"] }
         let e = parse("path \"x\" {\n  capabilities = [\"reed\"]\n}\n").unwrap_err();
         assert_eq!(
             e,
-            r#"failed to parse policy: path "x": invalid capability "reed""#
+            r#"failed to parse policy: path "x": path "x": invalid capability "reed""#
         );
         let e = parse("path \"x\" {\n  policy = \"admin\"\n}\n").unwrap_err();
         assert_eq!(
             e,
-            r#"failed to parse policy: path "x": invalid policy "admin""#
+            r#"failed to parse policy: path "x": path "x": invalid policy "admin""#
         );
         let e = parse("path \"x\" {\n  capabilities = [\"read\"]\n  foo = 1\n}\n").unwrap_err();
         assert_eq!(
@@ -707,8 +728,12 @@ path "a" { capabilities = ["read", "deny", "update"] }
 
     #[test]
     fn syntax_error_names_the_line() {
-        let e = parse("path \"x\" {\n  capabilities = [\"read\"\n}\n").unwrap_err();
-        assert!(e.starts_with("failed to parse policy: At 3:"), "{e}");
+        // Recorded from bao 2.7.2.
+        let e = parse("path \"secret/*\" {\n  capabilities = [\"read\"\n}\n").unwrap_err();
+        assert_eq!(
+            e,
+            "failed to parse policy: At 3:1: error parsing list, expected comma or list end, got: RBRACE"
+        );
         let e = parse("path \"x\" {\n    capabilities == [\"read\"]\n}\n").unwrap_err();
         assert!(e.starts_with("failed to parse policy: At 2:"), "{e}");
         assert!(parse("{ not json").is_err());

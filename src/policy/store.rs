@@ -128,8 +128,16 @@ pub struct StoredPolicy {
     /// Incremented on each write (Vault's `DataVersion`).
     #[serde(default)]
     pub version: u64,
+    /// RFC 3339 time of the last write, as Vault's `modified`.
     #[serde(default)]
-    pub modified: i64,
+    pub modified: String,
+}
+
+/// Go's zero `time.Time`, as Vault reports it for a policy never written.
+pub const ZERO_TIME: &str = "0001-01-01T00:00:00Z";
+
+fn now_rfc3339() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }
 
 /// Vault's name normalisation: trimmed, lower-cased.
@@ -173,8 +181,8 @@ fn builtin(name: &str, raw: &str) -> Result<StoredPolicy> {
         raw: raw.to_string(),
         paths: parsed.paths,
         templated: parsed.templated,
-        version: 0,
-        modified: 0,
+        version: 1,
+        modified: ZERO_TIME.to_string(),
     })
 }
 
@@ -193,7 +201,7 @@ pub fn get(storage: &dyn Storage, name: &str) -> Result<Option<StoredPolicy>> {
                 paths: Vec::new(),
                 templated: false,
                 version: 0,
-                modified: 0,
+                modified: ZERO_TIME.to_string(),
             }))
         }
         "response-wrapping" => {
@@ -230,7 +238,7 @@ pub fn put(storage: &dyn Storage, name: &str, raw: &str) -> Result<StoredPolicy>
         paths: parsed.paths,
         templated: parsed.templated,
         version: previous.map(|p| p.version).unwrap_or(0) + 1,
-        modified: crate::core::now(),
+        modified: now_rfc3339(),
     };
     storage.put_as(&key, &p)?;
     Ok(p)
@@ -313,7 +321,7 @@ mod tests {
         assert_eq!(e.status, 400);
         assert_eq!(
             e.message(),
-            "failed to parse policy: path \"a\": invalid capability \"fly\""
+            "failed to parse policy: path \"a\": path \"a\": invalid capability \"fly\""
         );
 
         put(&s, "default", "path \"x\" { capabilities = [\"read\"] }").unwrap();
