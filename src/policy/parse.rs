@@ -776,3 +776,70 @@ path "a" { capabilities = ["read", "deny", "update"] }
         assert_eq!(capability_names(DENY | READ), vec!["deny"]);
     }
 }
+
+#[cfg(test)]
+mod robustness {
+    use super::*;
+
+    /// Odd inputs give errors or policies, never panics.
+    #[test]
+    fn odd_inputs_do_not_panic() {
+        let inputs = [
+            "",
+            " ",
+            "\n",
+            "{",
+            "}",
+            "[",
+            "\"",
+            "path",
+            "path \"",
+            "path \"x\"",
+            "path \"x\" {",
+            "path \"x\" {}",
+            "path \"é\" { capabilities = [\"réad\"] }",
+            "path \"x\" { capabilities = [1, true, null] }",
+            "path \"x\" { capabilities = {} }",
+            "path \"x\" { policy = [\"read\"] }",
+            "name = 1",
+            "name = \"n\"\npath = 3",
+            "path = { \"a\" = 1 }",
+            "path = { \"a\" = { capabilities = [\"read\"] } }",
+            "{\"path\": 1}",
+            "{\"path\": [1]}",
+            "{\"path\": {\"a\": 1}}",
+            "{\"x\": 1}",
+            "[]",
+            "{}",
+            "path \"{{\" {}",
+            "path \"{{identity.entity.id\" {}",
+            "path \"}}{{\" {}",
+            "path \"+\" { capabilities = [\"read\"] }",
+            "path \"*\" { capabilities = [\"read\"] }",
+            "\u{feff}path \"x\" {}",
+            "path \"x\" { capabilities = [\"read\"\n",
+            "\0",
+            "path \"x\" { allowed_parameters = { \"*\" = [] } }",
+            "path \"x\" { control_group { ttl = 1 } }",
+            "path \"x\" { bogus { } }",
+        ];
+        let ctx = TemplateContext::default();
+        for raw in inputs {
+            let _ = parse(raw);
+            let _ = parse_with(raw, Some(&ctx));
+            let _ = format(raw);
+        }
+        let acl = crate::policy::Acl::from_rules([parse("path \"+\" { capabilities = [\"read\"] }\npath \"+/*\" { capabilities = [\"list\"] }\npath \"*\" { capabilities = [\"update\"] }").unwrap().paths.as_slice()]);
+        for p in ["", "/", "//", "a", "a/", "a/b/c", "+", "*", "é/ü"] {
+            let _ = acl.capabilities(p);
+            for op in [
+                crate::core::Operation::Read,
+                crate::core::Operation::List,
+                crate::core::Operation::Update,
+            ] {
+                let _ = acl.allows(op, p);
+            }
+        }
+        assert_eq!(acl.capabilities("a"), vec!["read"]);
+    }
+}
