@@ -274,6 +274,14 @@ fn syntax_error(raw: &str, e: &hcl::edit::parser::Error) -> String {
     format!("At {}:{}: {message}", loc.line(), loc.column())
 }
 
+/// The line HCL1's key check reports: that of the `=`, which a block has none of (line 0).
+fn assign_line(raw: &str, s: &Structure) -> usize {
+    match s {
+        Structure::Attribute(a) => line_of_span(raw, a),
+        Structure::Block(_) => 0,
+    }
+}
+
 fn hcl_items(raw: &str) -> Result<Vec<Item>, String> {
     let body = hcl::edit::parser::parse_body(raw)
         .map_err(|e| format!("failed to parse policy: {}", syntax_error(raw, &e)))?;
@@ -288,7 +296,7 @@ fn hcl_items(raw: &str) -> Result<Vec<Item>, String> {
             invalid.push(format!(
                 "invalid key {} on line {}",
                 quote(key),
-                line_of_span(raw, s)
+                assign_line(raw, s)
             ));
         }
     }
@@ -375,7 +383,7 @@ fn block_item(raw: &str, b: &Block) -> Result<Item, String> {
                         "path {}: invalid key {} on line {}",
                         quote(&path),
                         quote(inner.ident.as_str()),
-                        line_of_span(raw, inner)
+                        0
                     ));
                 }
             }
@@ -714,10 +722,11 @@ path "a" { capabilities = ["read", "deny", "update"] }
             e,
             "failed to parse policy: 1 error occurred:\n\t* path \"x\": invalid key \"foo\" on line 3\n\n"
         );
-        let e = parse("\n\nbogus \"x\" {}\n").unwrap_err();
+        // A block has no `=`: HCL1 reports line 0.
+        let e = parse("\n\nbogus \"x\" {}\nother = 1\n").unwrap_err();
         assert_eq!(
             e,
-            "failed to parse policy: 1 error occurred:\n\t* invalid key \"bogus\" on line 3\n\n"
+            "failed to parse policy: 2 errors occurred:\n\t* invalid key \"bogus\" on line 0\n\t* invalid key \"other\" on line 4\n\n"
         );
         let e = parse("path \"foo/+*\" { capabilities = [\"read\"] }").unwrap_err();
         assert_eq!(
