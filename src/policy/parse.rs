@@ -533,8 +533,14 @@ fn json_items(raw: &str) -> Result<Vec<Item>, String> {
 /// indentation, aligned `=` among consecutive attributes, comments kept.
 pub fn format(raw: &str) -> Result<String, String> {
     if raw.trim_start().starts_with('{') {
-        let v: Value = serde_json::from_str(raw).map_err(|e| e.to_string())?;
-        return Ok(serde_json::to_string_pretty(&v).unwrap_or_default() + "\n");
+        // Vault's printer only reads HCL: a JSON policy is refused at its first brace.
+        let offset = raw.len() - raw.trim_start().len();
+        let line = line_of(raw, offset);
+        let line_start = raw[..offset].rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let column = raw[line_start..offset].chars().count() + 1;
+        return Err(format!(
+            "At {line}:{column}: expected: IDENT | STRING got: LBRACE"
+        ));
     }
     let body = hcl::edit::parser::parse_body(raw).map_err(|e| syntax_error(raw, &e))?;
     let mut out = String::new();
@@ -776,6 +782,20 @@ path "a" { capabilities = ["read", "deny", "update"] }
             "# top\npath \"a\" {\n  capabilities = [\"read\", \"list\"]\n  policy       = \"read\"\n}\n\npath \"b\" {\n  capabilities = [\"deny\"]\n}\n"
         );
         assert_eq!(parse(&f).unwrap(), parse(raw).unwrap());
+        let d = crate::policy::store::DEFAULT_POLICY;
+        let f = format(d).unwrap();
+        assert_eq!(parse(&f).unwrap(), parse(d).unwrap());
+        let count = |t: &str| {
+            t.lines()
+                .filter(|l| l.trim_start().starts_with('#'))
+                .count()
+        };
+        assert_eq!(count(&f), count(d));
+        assert_eq!(format(&f).unwrap(), f, "formatting is idempotent");
+        assert_eq!(
+            format("\n  {\"path\": {}}").unwrap_err(),
+            "At 2:3: expected: IDENT | STRING got: LBRACE"
+        );
     }
 
     #[test]
