@@ -141,15 +141,12 @@ pub fn parse_with(raw: &str, ctx: Option<&TemplateContext>) -> Result<ParsedPoli
                 }
             }
         }
-        let mut path = key.strip_prefix('/').unwrap_or(&key).to_string();
+        let path = key.strip_prefix('/').unwrap_or(&key).to_string();
         if path.contains("+*") {
             return Err(format!(
                 "failed to parse policy: path {}: invalid use of wildcards ('+*' is forbidden)",
                 quote(&path)
             ));
-        }
-        if path.is_empty() {
-            path = String::new();
         }
         let mut caps = item.capabilities;
         if let Some(p) = &item.policy {
