@@ -72,6 +72,9 @@ pub enum Command {
     /// Enable, disable and list auth methods
     #[command(subcommand)]
     Auth(AuthCommand),
+    /// Manage ACL policies (write, read, list, delete, fmt)
+    #[command(subcommand)]
+    Policy(PolicyCommand),
     /// Print a shell completion script
     Completion {
         /// bash, zsh, fish, elvish or powershell
@@ -114,6 +117,42 @@ pub enum AuthCommand {
         /// Show more details
         #[arg(long)]
         detailed: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Upload a policy from a file, or from stdin with `-`
+    Write {
+        #[command(flatten)]
+        out: OutputFlags,
+        /// Policy name (lower-cased)
+        name: String,
+        /// Policy file (HCL or JSON), or - for stdin
+        path: String,
+    },
+    /// Print a policy's rules
+    Read {
+        #[command(flatten)]
+        out: OutputFlags,
+        name: String,
+    },
+    /// List the policies
+    List {
+        #[command(flatten)]
+        out: OutputFlags,
+    },
+    /// Delete a policy
+    Delete {
+        #[command(flatten)]
+        out: OutputFlags,
+        name: String,
+    },
+    /// Check and reformat a policy file in place
+    Fmt {
+        #[command(flatten)]
+        out: OutputFlags,
+        path: String,
     },
 }
 

@@ -168,7 +168,10 @@ impl Core {
             .ok_or_else(|| Error::new(403, "permission denied"))?;
         let acl = crate::policy::acl_for_token(self.storage.as_ref(), &entry)?;
         if !acl.allows(req.operation, &req.path) {
-            return Err(Error::permission_denied());
+            return Err(Error::new(
+                403,
+                "1 error occurred:\n\t* permission denied\n\n",
+            ));
         }
         Ok(Caller { token, entry })
     }

@@ -1,36 +1,453 @@
 //! ACL policies: Vault's HCL/JSON policy language, capabilities and their evaluation.
+//!
+//! Evaluation follows OpenBao's `vault/acl.go`: an exact rule wins; otherwise the best of the
+//! longest `*` prefix rule and the matching `+` segment-wildcard rules, by Vault's priority
+//! (later first wildcard/glob, then non-prefix, then fewer `+`, then longer, then larger
+//! lexicographically). The same path in several policies merges (deny wins).
 
 pub mod backend;
+pub mod parse;
+pub mod store;
 
 use crate::core::{Operation, Result};
 use crate::storage::Storage;
 use crate::token::TokenEntry;
+use parse::{PathRule, CREATE, DELETE, DENY, LIST, PATCH, READ, SUDO, UPDATE};
+use std::collections::BTreeMap;
+
+/// Paths that need `sudo` on top of the operation's capability (OpenBao's system backend and
+/// token store `PathsSpecial.Root`). A trailing `*` makes a prefix.
+pub const SUDO_PATHS: &[&str] = &[
+    "sys/auth/*",
+    "sys/remount",
+    "sys/audit",
+    "sys/audit/*",
+    "sys/raw",
+    "sys/raw/*",
+    "sys/rotate",
+    "sys/config/cors",
+    "sys/config/auditing/*",
+    "sys/config/ui/headers/*",
+    "sys/plugins/catalog/*",
+    "sys/plugins/runtimes/catalog/*",
+    "sys/revoke-prefix/*",
+    "sys/revoke-force/*",
+    "sys/leases/revoke-prefix/*",
+    "sys/leases/revoke-force/*",
+    "sys/leases/lookup/*",
+    "sys/leases",
+    "sys/internal/inspect/*",
+    "auth/token/revoke-orphan/*",
+    "auth/token/accessors*",
+];
+
+/// Whether `path` is protected by `sudo` (Vault's "root paths").
+pub fn requires_sudo(path: &str) -> bool {
+    let path = path.trim_start_matches('/');
+    SUDO_PATHS.iter().any(|p| match p.strip_suffix('*') {
+        Some(prefix) => path.starts_with(prefix),
+        None => path == *p,
+    })
+}
 
 /// The merged rules of a set of policies, as Vault's `ACL`.
 #[derive(Debug, Clone, Default)]
 pub struct Acl {
     root: bool,
+    exact: BTreeMap<String, u32>,
+    /// Keyed without the trailing `*`.
+    prefix: BTreeMap<String, u32>,
+    /// Paths with `+` segments, keyed as written (a trailing `*` kept).
+    wildcard: BTreeMap<String, u32>,
+}
+
+fn merge(map: &mut BTreeMap<String, u32>, key: String, caps: u32) {
+    match map.get_mut(&key) {
+        None => {
+            map.insert(key, caps);
+        }
+        Some(existing) if *existing & DENY != 0 => {}
+        Some(existing) if caps & DENY != 0 => *existing = DENY,
+        Some(existing) => *existing |= caps,
+    }
 }
 
 impl Acl {
-    /// Capabilities on `path`, as `token capabilities` prints them (`["deny"]` when none).
-    pub fn capabilities(&self, _path: &str) -> Vec<String> {
-        if self.root {
-            vec!["root".into()]
-        } else {
-            vec!["deny".into()]
+    /// The ACL of the `root` policy: everything is allowed.
+    pub fn root() -> Acl {
+        Acl {
+            root: true,
+            ..Default::default()
         }
     }
 
-    /// Whether the operation is allowed on `path`.
-    pub fn allows(&self, _op: Operation, _path: &str) -> bool {
+    pub fn is_root(&self) -> bool {
         self.root
+    }
+
+    /// Merges the rules of one policy into the ACL.
+    pub fn add_rules(&mut self, rules: &[PathRule]) {
+        for r in rules {
+            let p = r.path.as_str();
+            let segment_wc = p == "+" || p.contains("/+") || p.starts_with("+/");
+            if segment_wc {
+                merge(&mut self.wildcard, p.to_string(), r.capabilities);
+            } else if let Some(prefix) = p.strip_suffix('*') {
+                merge(&mut self.prefix, prefix.to_string(), r.capabilities);
+            } else {
+                merge(&mut self.exact, p.to_string(), r.capabilities);
+            }
+        }
+    }
+
+    /// Builds an ACL from several policies' rules.
+    pub fn from_rules<'a>(policies: impl IntoIterator<Item = &'a [PathRule]>) -> Acl {
+        let mut acl = Acl::default();
+        for rules in policies {
+            acl.add_rules(rules);
+        }
+        acl
+    }
+
+    /// The capability bitmap governing `path`, if any rule matches. `list` enables Vault's
+    /// list fallback (an exact rule without the trailing `/`).
+    fn permissions(&self, path: &str, list: bool) -> Option<u32> {
+        let path = path.trim_start_matches('/');
+        if let Some(c) = self.exact.get(path) {
+            return Some(*c);
+        }
+        if list {
+            if let Some(c) = self.exact.get(path.strip_suffix('/').unwrap_or(path)) {
+                return Some(*c);
+            }
+        }
+        self.non_exact(path)
+    }
+
+    fn non_exact(&self, path: &str) -> Option<u32> {
+        struct Cand<'a> {
+            first: usize,
+            is_prefix: bool,
+            wildcards: usize,
+            path: &'a str,
+            caps: u32,
+        }
+        let mut cands: Vec<Cand> = Vec::new();
+        if let Some((k, c)) = self
+            .prefix
+            .iter()
+            .filter(|(k, _)| path.starts_with(k.as_str()))
+            .max_by_key(|(k, _)| k.len())
+        {
+            cands.push(Cand {
+                first: k.len(),
+                is_prefix: true,
+                wildcards: 0,
+                path: k,
+                caps: *c,
+            });
+        }
+        let parts: Vec<&str> = path.split('/').collect();
+        'outer: for (full, caps) in &self.wildcard {
+            let first = full.find('+').unwrap_or(0);
+            let (cur, is_prefix) = match full.strip_suffix('*') {
+                Some(c) => (c, true),
+                None => (full.as_str(), false),
+            };
+            let split: Vec<&str> = cur.split('/').collect();
+            if parts.len() < split.len() || (!is_prefix && split.len() != parts.len()) {
+                continue;
+            }
+            let mut wildcards = 0;
+            for (i, acl_part) in split.iter().enumerate() {
+                let Some(part) = parts.get(i) else {
+                    continue 'outer;
+                };
+                if *acl_part == "+" {
+                    wildcards += 1;
+                } else if acl_part == part
+                    || (is_prefix && i + 1 == split.len() && part.starts_with(acl_part))
+                {
+                } else {
+                    continue 'outer;
+                }
+            }
+            cands.push(Cand {
+                first,
+                is_prefix,
+                wildcards,
+                path: cur,
+                caps: *caps,
+            });
+        }
+        // Highest priority last, as Vault's sort.
+        cands
+            .into_iter()
+            .max_by(|a, b| {
+                a.first
+                    .cmp(&b.first)
+                    .then(b.is_prefix.cmp(&a.is_prefix))
+                    .then(b.wildcards.cmp(&a.wildcards))
+                    .then(a.path.len().cmp(&b.path.len()))
+                    .then(a.path.cmp(b.path))
+            })
+            .map(|c| c.caps)
+    }
+
+    /// Capabilities on `path`, as `token capabilities` prints them (`["deny"]` when none).
+    pub fn capabilities(&self, path: &str) -> Vec<String> {
+        if self.root {
+            return vec!["root".into()];
+        }
+        parse::capability_names(self.permissions(path, true).unwrap_or(0))
+    }
+
+    /// Whether the token may use `sudo`-protected paths at `path`.
+    pub fn has_sudo(&self, path: &str) -> bool {
+        self.root
+            || self
+                .permissions(path, false)
+                .is_some_and(|c| c & DENY == 0 && c & SUDO != 0)
+    }
+
+    /// Whether the operation is allowed on `path`.
+    ///
+    /// The CLI sends `Operation::Update` for every write, where Vault's existence check would
+    /// choose between create and update; a write is therefore allowed with either the
+    /// `update` or the `create` capability. `Create` needs `create`. Paths Vault protects
+    /// with `sudo` ([`SUDO_PATHS`]) need `sudo` as well.
+    pub fn allows(&self, op: Operation, path: &str) -> bool {
+        if self.root {
+            return true;
+        }
+        let path = path.trim_start_matches('/');
+        let caps = if op == Operation::List {
+            let with_slash = if path.ends_with('/') || path.is_empty() {
+                path.to_string()
+            } else {
+                format!("{path}/")
+            };
+            self.permissions(&with_slash, true)
+        } else {
+            self.permissions(path, false)
+        };
+        let Some(caps) = caps else {
+            return false;
+        };
+        if caps & DENY != 0 {
+            return false;
+        }
+        let needed = match op {
+            Operation::Read => READ,
+            Operation::Create => CREATE,
+            Operation::Update => UPDATE | CREATE,
+            Operation::Delete => DELETE,
+            Operation::List => LIST,
+            Operation::Patch => PATCH,
+        };
+        if caps & needed == 0 {
+            return false;
+        }
+        !requires_sudo(path) || caps & SUDO != 0
     }
 }
 
+/// The policy names that apply to a token: its own plus its entity's and groups' identity
+/// policies, without duplicates, in that order.
+pub fn token_policy_names(storage: &dyn Storage, entry: &TokenEntry) -> Result<Vec<String>> {
+    let mut names: Vec<String> = Vec::new();
+    let identity = crate::identity::policies_for_entity(storage, &entry.entity_id)?;
+    for n in entry.policies.iter().chain(identity.iter()) {
+        if !names.contains(n) {
+            names.push(n.clone());
+        }
+    }
+    Ok(names)
+}
+
 /// The ACL of a token: its policies plus its entity's and groups' identity policies.
-pub fn acl_for_token(_storage: &dyn Storage, entry: &TokenEntry) -> Result<Acl> {
-    Ok(Acl {
-        root: entry.policies.iter().any(|p| p == "root"),
-    })
+pub fn acl_for_token(storage: &dyn Storage, entry: &TokenEntry) -> Result<Acl> {
+    let names = token_policy_names(storage, entry)?;
+    if names.iter().any(|p| p == "root") {
+        return Ok(Acl::root());
+    }
+    let ctx = parse::TemplateContext {
+        entity_id: entry.entity_id.clone(),
+        entity_name: String::new(),
+    };
+    let mut acl = Acl::default();
+    for name in &names {
+        if let Some(p) = store::get(storage, name)? {
+            if p.templated {
+                // A policy whose template cannot be evaluated contributes nothing for this
+                // token rather than failing every request.
+                if let Ok(filled) = parse::parse_with(&p.raw, Some(&ctx)) {
+                    acl.add_rules(&filled.paths);
+                }
+            } else {
+                acl.add_rules(&p.paths);
+            }
+        }
+    }
+    Ok(acl)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn acl(policies: &[&str]) -> Acl {
+        let parsed: Vec<parse::ParsedPolicy> =
+            policies.iter().map(|p| parse::parse(p).unwrap()).collect();
+        Acl::from_rules(parsed.iter().map(|p| p.paths.as_slice()))
+    }
+
+    /// Examples from Vault's policy documentation ("Policy syntax", "Priority matching").
+    #[test]
+    fn docs_examples() {
+        let docs = acl(&[r#"
+path "secret/foo" { capabilities = ["read"] }
+path "secret/*" { capabilities = ["create", "read", "update", "delete", "list"] }
+path "secret/super-secret" { capabilities = ["deny"] }
+path "secret/+/teamb" { capabilities = ["read"] }
+path "secret/+/+/teamc" { capabilities = ["update"] }
+path "secret/bar/*" { capabilities = ["list"] }
+path "secret/zip-*" { capabilities = ["delete"] }
+path "secret/zip-zap/+" { capabilities = ["patch"] }
+path "sys/+/auth/*" { capabilities = ["sudo", "read"] }
+path "exact/list" { capabilities = ["list"] }
+"#]);
+        let table: &[(&str, &[&str])] = &[
+            // exact beats glob
+            ("secret/foo", &["read"]),
+            // glob
+            (
+                "secret/anything",
+                &["create", "delete", "list", "read", "update"],
+            ),
+            ("secret/", &["create", "delete", "list", "read", "update"]),
+            // deny on an exact path
+            ("secret/super-secret", &["deny"]),
+            // `+` only matches one segment; its first wildcard is later than the glob's
+            ("secret/x/teamb", &["read"]),
+            (
+                "secret/x/y/teamb",
+                &["create", "delete", "list", "read", "update"],
+            ),
+            ("secret/x/y/teamc", &["update"]),
+            // a longer prefix wins
+            ("secret/bar/baz", &["list"]),
+            // foo/a* beats foo/+ ... and zip-zap/+ beats zip-*
+            ("secret/zip-zap", &["delete"]),
+            ("secret/zip-zap/a", &["patch"]),
+            ("secret/zip-zap/a/b", &["delete"]),
+            // prefix glob after wildcard
+            ("sys/x/auth/jwt", &["read", "sudo"]),
+            // nothing matches
+            ("other/path", &["deny"]),
+            ("secre", &["deny"]),
+            // list fallback: trailing slash stripped for exact rules
+            ("exact/list/", &["list"]),
+        ];
+        for (path, want) in table {
+            assert_eq!(&docs.capabilities(path), want, "capabilities of {path}");
+        }
+    }
+
+    #[test]
+    fn priority_rules() {
+        // Later first wildcard wins over an earlier one.
+        let a = acl(&[r#"path "foo/+/bar/baz" { capabilities = ["read"] }
+               path "foo/bar/+/baz" { capabilities = ["update"] }"#]);
+        assert_eq!(a.capabilities("foo/bar/bar/baz"), vec!["update"]);
+        // Non-prefix beats prefix at the same position: foo/+ over foo/*.
+        let a = acl(&[r#"path "foo/+" { capabilities = ["read"] }
+               path "foo/*" { capabilities = ["list"] }"#]);
+        assert_eq!(a.capabilities("foo/x"), vec!["read"]);
+        assert_eq!(a.capabilities("foo/x/y"), vec!["list"]);
+        // Fewer wildcards wins.
+        let a = acl(&[r#"path "foo/bar/+/baz" { capabilities = ["read"] }
+               path "foo/+/+/baz" { capabilities = ["update"] }"#]);
+        assert_eq!(a.capabilities("foo/bar/x/baz"), vec!["read"]);
+        // Longer wins.
+        let a = acl(&[r#"path "foo/+/bar/ba*" { capabilities = ["read"] }
+               path "foo/+/bar/b*" { capabilities = ["update"] }"#]);
+        assert_eq!(a.capabilities("foo/x/bar/baz"), vec!["read"]);
+        assert_eq!(a.capabilities("foo/x/bar/bz"), vec!["update"]);
+    }
+
+    #[test]
+    fn same_path_merges_and_deny_wins() {
+        let a = acl(&[
+            r#"path "s/a" { capabilities = ["read"] }"#,
+            r#"path "s/a" { capabilities = ["list"] }
+               path "s/b" { capabilities = ["read"] }"#,
+            r#"path "s/b" { capabilities = ["deny"] }"#,
+            r#"path "s/b" { capabilities = ["update"] }"#,
+        ]);
+        assert_eq!(a.capabilities("s/a"), vec!["list", "read"]);
+        assert_eq!(a.capabilities("s/b"), vec!["deny"]);
+        assert!(!a.allows(Operation::Read, "s/b"));
+    }
+
+    #[test]
+    fn allows_operations() {
+        let a = acl(&[r#"
+path "kv/create-only" { capabilities = ["create"] }
+path "kv/update-only" { capabilities = ["update"] }
+path "kv/read" { capabilities = ["read"] }
+path "kv/dir/" { capabilities = ["list"] }
+path "sys/auth/*" { capabilities = ["create", "update", "read"] }
+path "sys/auth/sudo" { capabilities = ["update", "sudo"] }
+"#]);
+        assert!(a.allows(Operation::Update, "kv/create-only"));
+        assert!(a.allows(Operation::Update, "kv/update-only"));
+        assert!(!a.allows(Operation::Create, "kv/update-only"));
+        assert!(a.allows(Operation::Read, "kv/read"));
+        assert!(!a.allows(Operation::Update, "kv/read"));
+        assert!(!a.allows(Operation::Delete, "kv/read"));
+        assert!(a.allows(Operation::List, "kv/dir"));
+        assert!(a.allows(Operation::List, "kv/dir/"));
+        assert!(!a.allows(Operation::Read, "kv/dir"));
+        // sudo-protected
+        assert!(!a.allows(Operation::Update, "sys/auth/jwt"));
+        assert!(a.allows(Operation::Update, "sys/auth/sudo"));
+        assert!(Acl::root().allows(Operation::Delete, "sys/auth/jwt"));
+        assert_eq!(Acl::root().capabilities("anything"), vec!["root"]);
+        assert!(requires_sudo("sys/auth/jwt/tune"));
+        assert!(!requires_sudo("sys/auth"));
+        assert!(requires_sudo("auth/token/accessors/"));
+        assert!(!requires_sudo("sys/policy/x"));
+    }
+
+    #[test]
+    fn token_acl_uses_stored_and_default_policies() {
+        use crate::storage::MemoryStorage;
+        let s = MemoryStorage::default();
+        store::put(
+            &s,
+            "app",
+            "path \"secret/data/app/*\" { capabilities = [\"read\", \"list\"] }",
+        )
+        .unwrap();
+        let (_, entry) = crate::token::create(
+            &s,
+            crate::token::NewToken {
+                policies: vec!["app".into(), "default".into(), "missing".into()],
+                entity_id: "ent-1".into(),
+                ..Default::default()
+            },
+            1,
+        )
+        .unwrap();
+        let acl = acl_for_token(&s, &entry).unwrap();
+        assert_eq!(acl.capabilities("secret/data/app/x"), vec!["list", "read"]);
+        assert_eq!(acl.capabilities("auth/token/lookup-self"), vec!["read"]);
+        assert_eq!(acl.capabilities("identity/entity/id/ent-1"), vec!["read"]);
+        assert_eq!(acl.capabilities("identity/entity/id/other"), vec!["deny"]);
+        assert_eq!(acl.capabilities("sys/policy/app"), vec!["deny"]);
+        assert!(acl.allows(Operation::Update, "sys/capabilities-self"));
+        let (_, root) = crate::token::create_root(&s, 1).unwrap();
+        assert!(acl_for_token(&s, &root).unwrap().is_root());
+    }
 }

@@ -2,6 +2,7 @@
 
 mod auth;
 mod completion;
+mod policy;
 mod read_write;
 
 use super::args::{Cli, Command};
@@ -27,5 +28,6 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
             read_write::delete(&mut Session::open(dir)?, &out, &path, &data)
         }
         Command::Auth(cmd) => auth::run(&mut Session::open(dir)?, cmd),
+        Command::Policy(cmd) => policy::run(dir, cmd),
     }
 }

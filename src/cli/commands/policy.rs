@@ -1,0 +1,212 @@
+//! `policy write|read|list|delete|fmt`, as Vault's CLI (requests go to `sys/policies/acl`).
+
+use crate::cli::args::{OutputFlags, PolicyCommand};
+use crate::cli::{output, Session};
+use crate::core::{Operation, Response};
+use anyhow::Result;
+use serde_json::{json, Map, Value};
+use std::io::Read;
+use std::path::Path;
+
+pub fn run(dir: Option<&Path>, cmd: PolicyCommand) -> Result<u8> {
+    match cmd {
+        PolicyCommand::Write { out, name, path } => {
+            write(&mut Session::open(dir)?, &out, &name, &path)
+        }
+        PolicyCommand::Read { out, name } => read(&mut Session::open(dir)?, &out, &name),
+        PolicyCommand::List { out } => list(&mut Session::open(dir)?, &out),
+        PolicyCommand::Delete { out, name } => delete(&mut Session::open(dir)?, &out, &name),
+        PolicyCommand::Fmt { out: _, path } => fmt(&path),
+    }
+}
+
+/// Vault's policy names: trimmed and lower-cased by the CLI too.
+fn policy_name(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+/// Go's text for an OS error on `op` of `path` (`open x.hcl: no such file or directory`).
+fn go_io_error(op: &str, path: &str, e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    let what = match e.kind() {
+        ErrorKind::NotFound => "no such file or directory".to_string(),
+        ErrorKind::PermissionDenied => "permission denied".to_string(),
+        ErrorKind::IsADirectory => "is a directory".to_string(),
+        ErrorKind::InvalidData => "invalid UTF-8".to_string(),
+        _ => {
+            let s = e.to_string();
+            match s.find(" (os error") {
+                Some(i) => s[..i].to_lowercase(),
+                None => s,
+            }
+        }
+    };
+    format!("{op} {path}: {what}")
+}
+
+fn read_source(path: &str) -> std::result::Result<String, String> {
+    if path == "-" {
+        let mut s = String::new();
+        return std::io::stdin()
+            .read_to_string(&mut s)
+            .map(|_| s)
+            .map_err(|e| {
+                format!(
+                    "Error reading policy: {}",
+                    go_io_error("read", "/dev/stdin", &e)
+                )
+            });
+    }
+    let mut f = std::fs::File::open(path).map_err(|e| {
+        format!(
+            "Error opening policy file: {}",
+            go_io_error("open", path, &e)
+        )
+    })?;
+    let mut s = String::new();
+    f.read_to_string(&mut s)
+        .map_err(|e| format!("Error reading policy: {}", go_io_error("read", path, &e)))?;
+    Ok(s)
+}
+
+fn write(s: &mut Session, out: &OutputFlags, name: &str, path: &str) -> Result<u8> {
+    s.format(out)?;
+    let name = policy_name(name);
+    let rules = match read_source(path.trim()) {
+        Ok(r) => r,
+        Err(msg) => {
+            eprintln!("{msg}");
+            return Ok(output::EXIT_REQUEST);
+        }
+    };
+    let mut body = Map::new();
+    body.insert("policy".into(), json!(rules));
+    match s.request(Operation::Update, &format!("sys/policies/acl/{name}"), body) {
+        Err(e) => Ok(output::print_api_error("Error uploading policy", &e)),
+        Ok(_) => {
+            println!("Success! Uploaded policy: {name}");
+            Ok(0)
+        }
+    }
+}
+
+fn read(s: &mut Session, out: &OutputFlags, name: &str) -> Result<u8> {
+    let format = s.format(out)?;
+    let name = policy_name(name);
+    let resp = s.request(
+        Operation::Read,
+        &format!("sys/policies/acl/{name}"),
+        Map::new(),
+    );
+    let rules = match resp {
+        Err(e) if e.status == 404 => String::new(),
+        Err(e) => {
+            return Ok(output::print_api_error(
+                &format!("Error reading policy named {name}"),
+                &e,
+            ))
+        }
+        Ok(Some(Response { data: Some(d), .. })) => d
+            .get("policy")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        Ok(_) => String::new(),
+    };
+    if rules.is_empty() {
+        eprintln!("No policy named: {name}");
+        return Ok(output::EXIT_REQUEST);
+    }
+    match format {
+        output::Format::Table => println!("{}", rules.trim()),
+        f => print!("{}", output::render_value(&json!({ "policy": rules }), f)),
+    }
+    Ok(0)
+}
+
+fn list(s: &mut Session, out: &OutputFlags) -> Result<u8> {
+    let format = s.format(out)?;
+    let keys = match s.request(Operation::List, "sys/policies/acl", Map::new()) {
+        Err(e) => return Ok(output::print_api_error("Error listing policies", &e)),
+        Ok(r) => r
+            .and_then(|r| r.data)
+            .and_then(|d| d.get("keys").cloned())
+            .unwrap_or(Value::Array(Vec::new())),
+    };
+    match format {
+        output::Format::Table => {
+            if let Value::Array(items) = &keys {
+                for k in items {
+                    println!("{}", output::go_value(k));
+                }
+            }
+        }
+        f => print!("{}", output::render_value(&keys, f)),
+    }
+    Ok(0)
+}
+
+fn delete(s: &mut Session, out: &OutputFlags, name: &str) -> Result<u8> {
+    s.format(out)?;
+    let name = policy_name(name);
+    match s.request(
+        Operation::Delete,
+        &format!("sys/policies/acl/{name}"),
+        Map::new(),
+    ) {
+        Err(e) => Ok(output::print_api_error(
+            &format!("Error deleting {name}"),
+            &e,
+        )),
+        Ok(_) => {
+            println!("Success! Deleted policy: {name}");
+            Ok(0)
+        }
+    }
+}
+
+fn fmt(path: &str) -> Result<u8> {
+    let path = path.trim();
+    let raw = match std::fs::read_to_string(path) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!(
+                "Error opening policy file: {}",
+                go_io_error("open", path, &e)
+            );
+            return Ok(output::EXIT_REQUEST);
+        }
+    };
+    if let Err(e) = crate::policy::parse::parse(&raw) {
+        eprintln!("{e}");
+        return Ok(output::EXIT_REQUEST);
+    }
+    let formatted = match crate::policy::parse::format(&raw) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("Error formatting policy: {e}");
+            return Ok(output::EXIT_REQUEST);
+        }
+    };
+    if let Err(e) = std::fs::write(path, formatted) {
+        eprintln!("Error writing result: {}", go_io_error("open", path, &e));
+        return Ok(output::EXIT_REQUEST);
+    }
+    println!("Success! Formatted policy: {path}");
+    Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_style_io_errors() {
+        let e = std::io::Error::from(std::io::ErrorKind::NotFound);
+        assert_eq!(
+            go_io_error("open", "a.hcl", &e),
+            "open a.hcl: no such file or directory"
+        );
+        assert_eq!(policy_name(" App "), "app");
+    }
+}

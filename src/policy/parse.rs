@@ -1,0 +1,871 @@
+//! Vault's ACL policy language: HCL (or its JSON form) with `path "..." { ... }` blocks.
+//!
+//! Parsing follows OpenBao's `vault/policy.go`: the only top-level keys are `name` and `path`;
+//! each path takes `capabilities` and the deprecated `policy` shorthand (plus keys that are
+//! accepted and kept out of evaluation, such as `allowed_parameters`); `deny` wipes every other
+//! capability of its rule; an unknown key or capability is an error that names it.
+
+use hcl::edit::expr::{Expression, ObjectKey};
+use hcl::edit::structure::{Block, BlockLabel, Body, Structure};
+use hcl::edit::Span;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+pub const DENY: u32 = 1;
+pub const CREATE: u32 = 1 << 1;
+pub const READ: u32 = 1 << 2;
+pub const UPDATE: u32 = 1 << 3;
+pub const DELETE: u32 = 1 << 4;
+pub const LIST: u32 = 1 << 5;
+pub const SUDO: u32 = 1 << 6;
+pub const PATCH: u32 = 1 << 7;
+pub const SCAN: u32 = 1 << 8;
+
+/// Capability names and bits, in the alphabetical order `token capabilities` prints them.
+pub const CAPABILITIES: [(&str, u32); 9] = [
+    ("create", CREATE),
+    ("delete", DELETE),
+    ("deny", DENY),
+    ("list", LIST),
+    ("patch", PATCH),
+    ("read", READ),
+    ("scan", SCAN),
+    ("sudo", SUDO),
+    ("update", UPDATE),
+];
+
+/// The bit of a capability name, if it is one.
+pub fn capability_bit(name: &str) -> Option<u32> {
+    CAPABILITIES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, b)| *b)
+}
+
+/// The capability names of a bitmap, sorted; `["deny"]` when deny is set or nothing is.
+pub fn capability_names(bits: u32) -> Vec<String> {
+    if bits & DENY != 0 || bits == 0 {
+        return vec!["deny".into()];
+    }
+    CAPABILITIES
+        .iter()
+        .filter(|(_, b)| bits & b != 0)
+        .map(|(n, _)| n.to_string())
+        .collect()
+}
+
+/// One `path` rule: the path as written (without a leading `/`, with its `*`/`+`) and the
+/// capabilities it grants.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PathRule {
+    pub path: String,
+    pub capabilities: u32,
+}
+
+/// A parsed policy.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParsedPolicy {
+    pub paths: Vec<PathRule>,
+    /// Some path uses identity templating (`{{identity.entity.id}}`): the rules must be
+    /// re-derived for each token from the raw text.
+    pub templated: bool,
+}
+
+/// What templated paths are filled with when building a token's ACL.
+#[derive(Debug, Clone, Default)]
+pub struct TemplateContext {
+    pub entity_id: String,
+    pub entity_name: String,
+}
+
+const PATH_KEYS: [&str; 13] = [
+    "comment",
+    "policy",
+    "capabilities",
+    "allowed_parameters",
+    "denied_parameters",
+    "required_parameters",
+    "min_wrapping_ttl",
+    "max_wrapping_ttl",
+    "mfa_methods",
+    "pagination_limit",
+    "expiration",
+    "list_scan_response_keys_filter_path",
+    "control_group",
+];
+
+/// Go's multierror text of a list of errors.
+pub fn multierror(errors: &[String]) -> String {
+    let head = if errors.len() == 1 {
+        "1 error occurred:".to_string()
+    } else {
+        format!("{} errors occurred:", errors.len())
+    };
+    let mut s = head;
+    s.push('\n');
+    for e in errors {
+        s.push_str(&format!("\t* {e}\n"));
+    }
+    s.push('\n');
+    s
+}
+
+fn quote(s: &str) -> String {
+    crate::core::fields::go_quote(s)
+}
+
+/// Parses a policy without templating (as a write or `policy fmt` does). Errors are Vault's
+/// texts, starting with `failed to parse policy: `.
+pub fn parse(raw: &str) -> Result<ParsedPolicy, String> {
+    parse_with(raw, None)
+}
+
+/// Parses a policy; with a template context, templated paths are filled in, and those that
+/// cannot be (e.g. no entity) are skipped, as Vault does when building a token's ACL.
+pub fn parse_with(raw: &str, ctx: Option<&TemplateContext>) -> Result<ParsedPolicy, String> {
+    let items = if raw.trim_start().starts_with('{') {
+        json_items(raw)?
+    } else {
+        hcl_items(raw)?
+    };
+    let mut out = ParsedPolicy::default();
+    for item in items {
+        let mut key = item.path;
+        let templated = key.contains("{{") && key.contains("}}");
+        if templated {
+            out.templated = true;
+            if let Some(ctx) = ctx {
+                match fill_template(&key, ctx) {
+                    Some(k) => key = k,
+                    None => continue,
+                }
+            }
+        }
+        let path = key.strip_prefix('/').unwrap_or(&key).to_string();
+        if path.contains("+*") {
+            return Err(format!(
+                "failed to parse policy: path {}: invalid use of wildcards ('+*' is forbidden)",
+                quote(&path)
+            ));
+        }
+        let mut caps = item.capabilities;
+        if let Some(p) = &item.policy {
+            match p.as_str() {
+                "deny" => caps = vec!["deny".into()],
+                "read" => caps.extend(["read", "list"].map(String::from)),
+                "write" => {
+                    caps.extend(["create", "read", "update", "delete", "list"].map(String::from))
+                }
+                "sudo" => caps.extend(
+                    ["create", "read", "update", "delete", "list", "sudo"].map(String::from),
+                ),
+                other => {
+                    return Err(format!(
+                        "failed to parse policy: path {k}: path {k}: invalid policy {}",
+                        quote(other),
+                        k = quote(&key),
+                    ))
+                }
+            }
+        }
+        let mut bits = 0;
+        for c in &caps {
+            match capability_bit(c) {
+                Some(DENY) => {
+                    bits = DENY;
+                    break;
+                }
+                Some(b) => bits |= b,
+                None => {
+                    return Err(format!(
+                        "failed to parse policy: path {k}: path {k}: invalid capability {}",
+                        quote(c),
+                        k = quote(&key),
+                    ))
+                }
+            }
+        }
+        out.paths.push(PathRule {
+            path,
+            capabilities: bits,
+        });
+    }
+    Ok(out)
+}
+
+/// Fills `{{identity.entity.id}}` and `{{identity.entity.name}}`; `None` when a placeholder
+/// cannot be resolved (unknown, or no entity).
+fn fill_template(path: &str, ctx: &TemplateContext) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = path;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let end = after.find("}}")?;
+        let value = match after[..end].trim() {
+            "identity.entity.id" => ctx.entity_id.as_str(),
+            "identity.entity.name" => ctx.entity_name.as_str(),
+            _ => return None,
+        };
+        if value.is_empty() {
+            return None;
+        }
+        out.push_str(value);
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+/// One `path` item before capability checks.
+struct Item {
+    path: String,
+    capabilities: Vec<String>,
+    policy: Option<String>,
+}
+
+fn line_of(raw: &str, offset: usize) -> usize {
+    raw.as_bytes()
+        .iter()
+        .take(offset)
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
+}
+
+fn line_of_span(raw: &str, s: &impl Span) -> usize {
+    s.span().map(|r| line_of(raw, r.start)).unwrap_or(0)
+}
+
+/// HCL1's name of the token starting at `offset` (`RBRACE`, `STRING`, `EOF`, ...).
+fn hcl1_token(raw: &str, offset: usize) -> &'static str {
+    let rest = raw.get(offset..).unwrap_or("").trim_start();
+    match rest.chars().next() {
+        None => "EOF",
+        Some('}') => "RBRACE",
+        Some('{') => "LBRACE",
+        Some(']') => "RBRACK",
+        Some('[') => "LBRACK",
+        Some('=') => "ASSIGN",
+        Some(',') => "COMMA",
+        Some('.') => "PERIOD",
+        Some('"') => "STRING",
+        Some(c) if c.is_ascii_digit() || c == '-' => "NUMBER",
+        Some(_) if rest.starts_with("true") || rest.starts_with("false") => "BOOL",
+        Some(c) if c.is_alphabetic() || c == '_' => "IDENT",
+        Some(_) => "ILLEGAL",
+    }
+}
+
+/// A syntax error in HCL1's words where the case is a common one, with its line and column.
+fn syntax_error(raw: &str, e: &hcl::edit::parser::Error) -> String {
+    let loc = e.location();
+    let message = if e.message() == "expected `]`" {
+        format!(
+            "error parsing list, expected comma or list end, got: {}",
+            hcl1_token(raw, loc.offset())
+        )
+    } else {
+        e.message().to_string()
+    };
+    format!("At {}:{}: {message}", loc.line(), loc.column())
+}
+
+/// The line HCL1's key check reports: that of the `=`, which a block has none of (line 0).
+fn assign_line(raw: &str, s: &Structure) -> usize {
+    match s {
+        Structure::Attribute(a) => line_of_span(raw, a),
+        Structure::Block(_) => 0,
+    }
+}
+
+fn hcl_items(raw: &str) -> Result<Vec<Item>, String> {
+    let body = hcl::edit::parser::parse_body(raw)
+        .map_err(|e| format!("failed to parse policy: {}", syntax_error(raw, &e)))?;
+    // Top-level keys first, as Vault's CheckHCLKeys.
+    let mut invalid = Vec::new();
+    for s in body.iter() {
+        let key = match s {
+            Structure::Attribute(a) => a.key.as_str(),
+            Structure::Block(b) => b.ident.as_str(),
+        };
+        if key != "name" && key != "path" {
+            invalid.push(format!(
+                "invalid key {} on line {}",
+                quote(key),
+                assign_line(raw, s)
+            ));
+        }
+    }
+    if !invalid.is_empty() {
+        return Err(format!("failed to parse policy: {}", multierror(&invalid)));
+    }
+    let mut items = Vec::new();
+    for s in body.iter() {
+        match s {
+            Structure::Attribute(a) if a.key.as_str() == "name" => {
+                if !matches!(a.value, Expression::String(_)) {
+                    return Err(format!(
+                        "failed to parse policy: At {}: name must be a string",
+                        line_of_span(raw, a)
+                    ));
+                }
+            }
+            Structure::Attribute(a) => {
+                // `path = { "secret/*" = { capabilities = [...] } }`
+                let Expression::Object(obj) = &a.value else {
+                    return Err(format!(
+                        "failed to parse policy: At {}: path must be an object",
+                        line_of_span(raw, a)
+                    ));
+                };
+                for (k, v) in obj.iter() {
+                    let path = object_key(k).ok_or_else(|| {
+                        "failed to parse policy: path keys must be strings".to_string()
+                    })?;
+                    let Expression::Object(rule) = v.expr() else {
+                        return Err(format!(
+                            "failed to parse policy: path {}: rules must be an object",
+                            quote(&path)
+                        ));
+                    };
+                    let mut fields = Vec::new();
+                    for (rk, rv) in rule.iter() {
+                        let name = object_key(rk).unwrap_or_default();
+                        fields.push((name, line_of_span(raw, rv.expr()), rv.expr().clone()));
+                    }
+                    items.push(rule_item(path, fields)?);
+                }
+            }
+            Structure::Block(b) => items.push(block_item(raw, b)?),
+        }
+    }
+    Ok(items)
+}
+
+fn object_key(k: &ObjectKey) -> Option<String> {
+    match k {
+        ObjectKey::Ident(i) => Some(i.as_str().to_string()),
+        ObjectKey::Expression(Expression::String(s)) => Some(s.value().to_string()),
+        _ => None,
+    }
+}
+
+fn block_item(raw: &str, b: &Block) -> Result<Item, String> {
+    let path = match b.labels.as_slice() {
+        [BlockLabel::String(s)] => s.value().to_string(),
+        [BlockLabel::Ident(i)] => i.as_str().to_string(),
+        _ => {
+            return Err(format!(
+                "failed to parse policy: At {}: path must have exactly one label",
+                line_of_span(raw, b)
+            ))
+        }
+    };
+    let mut fields = Vec::new();
+    let mut invalid = Vec::new();
+    for s in b.body.iter() {
+        match s {
+            Structure::Attribute(a) => {
+                fields.push((
+                    a.key.as_str().to_string(),
+                    line_of_span(raw, a),
+                    a.value.clone(),
+                ));
+            }
+            Structure::Block(inner) => {
+                // `allowed_parameters { ... }`, `control_group { ... }`: checked, not evaluated.
+                if !PATH_KEYS.contains(&inner.ident.as_str()) {
+                    invalid.push(format!(
+                        "path {}: invalid key {} on line {}",
+                        quote(&path),
+                        quote(inner.ident.as_str()),
+                        0
+                    ));
+                }
+            }
+        }
+    }
+    for (k, line, _) in &fields {
+        if !PATH_KEYS.contains(&k.as_str()) {
+            invalid.push(format!(
+                "path {}: invalid key {} on line {line}",
+                quote(&path),
+                quote(k)
+            ));
+        }
+    }
+    if !invalid.is_empty() {
+        return Err(format!("failed to parse policy: {}", multierror(&invalid)));
+    }
+    rule_item(path, fields)
+}
+
+fn rule_item(path: String, fields: Vec<(String, usize, Expression)>) -> Result<Item, String> {
+    let mut item = Item {
+        path,
+        capabilities: Vec::new(),
+        policy: None,
+    };
+    let mut invalid = Vec::new();
+    for (k, line, v) in fields {
+        match k.as_str() {
+            "capabilities" => {
+                item.capabilities = string_list(&v).ok_or_else(|| {
+                    format!(
+                        "failed to parse policy: path {}: capabilities on line {line} must be a list of strings",
+                        quote(&item.path)
+                    )
+                })?
+            }
+            "policy" => match &v {
+                Expression::String(s) => item.policy = Some(s.value().to_string()),
+                _ => {
+                    return Err(format!(
+                        "failed to parse policy: path {}: policy on line {line} must be a string",
+                        quote(&item.path)
+                    ))
+                }
+            },
+            k if PATH_KEYS.contains(&k) => {}
+            other => invalid.push(format!(
+                "path {}: invalid key {} on line {line}",
+                quote(&item.path),
+                quote(other)
+            )),
+        }
+    }
+    if !invalid.is_empty() {
+        return Err(format!("failed to parse policy: {}", multierror(&invalid)));
+    }
+    Ok(item)
+}
+
+fn string_list(v: &Expression) -> Option<Vec<String>> {
+    match v {
+        Expression::String(s) => Some(vec![s.value().to_string()]),
+        Expression::Array(a) => a
+            .iter()
+            .map(|e| match e {
+                Expression::String(s) => Some(s.value().to_string()),
+                _ => None,
+            })
+            .collect(),
+        _ => None,
+    }
+}
+
+/// The JSON form: `{"path": {"secret/*": {"capabilities": ["read"]}}}` (or a list of such
+/// objects under `path`).
+fn json_items(raw: &str) -> Result<Vec<Item>, String> {
+    let v: Value = serde_json::from_str(raw).map_err(|e| {
+        format!(
+            "failed to parse policy: At {}:{}: {}",
+            e.line(),
+            e.column(),
+            e
+        )
+    })?;
+    let Value::Object(top) = v else {
+        return Err("failed to parse policy: does not contain a root object".into());
+    };
+    let invalid: Vec<String> = top
+        .keys()
+        .filter(|k| *k != "name" && *k != "path")
+        .map(|k| format!("invalid key {} on line 0", quote(k)))
+        .collect();
+    if !invalid.is_empty() {
+        return Err(format!("failed to parse policy: {}", multierror(&invalid)));
+    }
+    let mut objects = Vec::new();
+    match top.get("path") {
+        None => {}
+        Some(Value::Object(m)) => objects.push(m.clone()),
+        Some(Value::Array(list)) => {
+            for o in list {
+                match o {
+                    Value::Object(m) => objects.push(m.clone()),
+                    _ => return Err("failed to parse policy: path must be an object".into()),
+                }
+            }
+        }
+        Some(_) => return Err("failed to parse policy: path must be an object".into()),
+    }
+    let mut items = Vec::new();
+    for obj in objects {
+        for (path, rule) in obj {
+            let Value::Object(rule) = rule else {
+                return Err(format!(
+                    "failed to parse policy: path {}: rules must be an object",
+                    quote(&path)
+                ));
+            };
+            let mut fields = Vec::new();
+            for (k, v) in rule {
+                let expr = match &v {
+                    Value::String(s) => Expression::from(s.as_str()),
+                    Value::Array(a) => {
+                        let mut arr = hcl::edit::expr::Array::new();
+                        for e in a {
+                            match e {
+                                Value::String(s) => arr.push(s.as_str()),
+                                _ => arr.push(Expression::Null(hcl::edit::Decorated::new(
+                                    hcl::edit::expr::Null,
+                                ))),
+                            }
+                        }
+                        Expression::Array(arr)
+                    }
+                    _ => Expression::Null(hcl::edit::Decorated::new(hcl::edit::expr::Null)),
+                };
+                fields.push((k, 0, expr));
+            }
+            items.push(rule_item(path, fields)?);
+        }
+    }
+    Ok(items)
+}
+
+/// Reformats a policy as `policy fmt` does: blocks separated by a blank line, two-space
+/// indentation, aligned `=` among consecutive attributes, comments kept.
+pub fn format(raw: &str) -> Result<String, String> {
+    if raw.trim_start().starts_with('{') {
+        // Vault's printer only reads HCL: a JSON policy is refused at its first brace.
+        let offset = raw.len() - raw.trim_start().len();
+        let line = line_of(raw, offset);
+        let line_start = raw[..offset].rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let column = raw[line_start..offset].chars().count() + 1;
+        return Err(format!(
+            "At {line}:{column}: expected: IDENT | STRING got: LBRACE"
+        ));
+    }
+    let body = hcl::edit::parser::parse_body(raw).map_err(|e| syntax_error(raw, &e))?;
+    let mut out = String::new();
+    format_body(&body, 0, &mut out, true);
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    Ok(out)
+}
+
+fn comments(prefix: Option<&str>) -> Vec<String> {
+    prefix
+        .unwrap_or("")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+fn format_body(body: &Body, depth: usize, out: &mut String, top: bool) {
+    use hcl::edit::Decorate;
+    let indent = "  ".repeat(depth);
+    let items: Vec<&Structure> = body.iter().collect();
+    let mut i = 0;
+    let mut first = true;
+    while i < items.len() {
+        match items[i] {
+            Structure::Attribute(_) => {
+                // A run of consecutive attributes, `=` aligned.
+                let mut run = Vec::new();
+                while let Some(Structure::Attribute(a)) = items.get(i) {
+                    run.push(a);
+                    i += 1;
+                }
+                if top && !first {
+                    out.push('\n');
+                }
+                let width = run.iter().map(|a| a.key.as_str().len()).max().unwrap_or(0);
+                for a in run {
+                    for c in comments(a.decor().prefix().map(|p| &**p)) {
+                        out.push_str(&format!("{indent}{c}\n"));
+                    }
+                    let key = a.key.as_str();
+                    let value = format_expr(&a.value, depth);
+                    out.push_str(&format!("{indent}{key:<width$} = {value}"));
+                    let trailing = comments(a.decor().suffix().map(|p| &**p));
+                    if let Some(c) = trailing.first() {
+                        out.push(' ');
+                        out.push_str(c);
+                    }
+                    out.push('\n');
+                }
+            }
+            Structure::Block(b) => {
+                i += 1;
+                if top && !first {
+                    out.push('\n');
+                }
+                for c in comments(b.decor().prefix().map(|p| &**p)) {
+                    out.push_str(&format!("{indent}{c}\n"));
+                }
+                let mut head = format!("{indent}{}", b.ident.as_str());
+                for l in &b.labels {
+                    match l {
+                        BlockLabel::String(s) => head.push_str(&format!(" {}", quote(s.value()))),
+                        BlockLabel::Ident(id) => head.push_str(&format!(" {}", id.as_str())),
+                    }
+                }
+                out.push_str(&head);
+                out.push_str(" {\n");
+                format_body(&b.body, depth + 1, out, false);
+                for c in comments(
+                    b.body
+                        .decor()
+                        .suffix()
+                        .map(|p| &**p)
+                        .or_else(|| b.body.decor().prefix().map(|p| &**p)),
+                ) {
+                    out.push_str(&format!("{indent}  {c}\n"));
+                }
+                out.push_str(&format!("{indent}}}\n"));
+            }
+        }
+        first = false;
+    }
+}
+
+fn format_expr(e: &Expression, depth: usize) -> String {
+    match e {
+        Expression::String(s) => quote(s.value()),
+        Expression::Array(a) => {
+            let parts: Vec<String> = a.iter().map(|x| format_expr(x, depth)).collect();
+            format!("[{}]", parts.join(", "))
+        }
+        Expression::Object(o) => {
+            let indent = "  ".repeat(depth + 1);
+            let mut s = String::from("{\n");
+            for (k, v) in o.iter() {
+                let key = match k {
+                    ObjectKey::Ident(i) => i.as_str().to_string(),
+                    ObjectKey::Expression(Expression::String(x)) => quote(x.value()),
+                    ObjectKey::Expression(other) => other.to_string().trim().to_string(),
+                };
+                s.push_str(&format!(
+                    "{indent}{key} = {}\n",
+                    format_expr(v.expr(), depth + 1)
+                ));
+            }
+            s.push_str(&format!("{}}}", "  ".repeat(depth)));
+            s
+        }
+        other => {
+            let mut c = other.clone();
+            use hcl::edit::Decorate;
+            c.decor_mut().clear();
+            c.to_string().trim().to_string()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_capabilities_and_shorthand() {
+        let p = parse(
+            r#"
+# comment
+path "secret/*" {
+  capabilities = ["read", "list"]
+}
+path "/sys/x" { policy = "write" }
+path "a" { capabilities = ["read", "deny", "update"] }
+"#,
+        )
+        .unwrap();
+        assert_eq!(
+            p.paths,
+            vec![
+                PathRule {
+                    path: "secret/*".into(),
+                    capabilities: READ | LIST
+                },
+                PathRule {
+                    path: "sys/x".into(),
+                    capabilities: CREATE | READ | UPDATE | DELETE | LIST
+                },
+                PathRule {
+                    path: "a".into(),
+                    capabilities: DENY
+                },
+            ]
+        );
+        assert!(!p.templated);
+    }
+
+    #[test]
+    fn json_form() {
+        let p = parse(r#"{"path": {"secret/*": {"capabilities": ["read"]}}}"#).unwrap();
+        assert_eq!(p.paths.len(), 1);
+        assert_eq!(p.paths[0].capabilities, READ);
+        let e = parse(r#"{"path": {"x": {"capabilities": ["fly"]}}}"#).unwrap_err();
+        assert_eq!(
+            e,
+            r#"failed to parse policy: path "x": path "x": invalid capability "fly""#
+        );
+    }
+
+    #[test]
+    fn errors_name_the_problem() {
+        let e = parse("path \"x\" {\n  capabilities = [\"reed\"]\n}\n").unwrap_err();
+        assert_eq!(
+            e,
+            r#"failed to parse policy: path "x": path "x": invalid capability "reed""#
+        );
+        let e = parse("path \"x\" {\n  policy = \"admin\"\n}\n").unwrap_err();
+        assert_eq!(
+            e,
+            r#"failed to parse policy: path "x": path "x": invalid policy "admin""#
+        );
+        let e = parse("path \"x\" {\n  capabilities = [\"read\"]\n  foo = 1\n}\n").unwrap_err();
+        assert_eq!(
+            e,
+            "failed to parse policy: 1 error occurred:\n\t* path \"x\": invalid key \"foo\" on line 3\n\n"
+        );
+        // A block has no `=`: HCL1 reports line 0.
+        let e = parse("\n\nbogus \"x\" {}\nother = 1\n").unwrap_err();
+        assert_eq!(
+            e,
+            "failed to parse policy: 2 errors occurred:\n\t* invalid key \"bogus\" on line 0\n\t* invalid key \"other\" on line 4\n\n"
+        );
+        let e = parse("path \"foo/+*\" { capabilities = [\"read\"] }").unwrap_err();
+        assert_eq!(
+            e,
+            r#"failed to parse policy: path "foo/+*": invalid use of wildcards ('+*' is forbidden)"#
+        );
+    }
+
+    #[test]
+    fn syntax_error_names_the_line() {
+        // Recorded from bao 2.7.2.
+        let e = parse("path \"secret/*\" {\n  capabilities = [\"read\"\n}\n").unwrap_err();
+        assert_eq!(
+            e,
+            "failed to parse policy: At 3:1: error parsing list, expected comma or list end, got: RBRACE"
+        );
+        let e = parse("path \"x\" {\n    capabilities == [\"read\"]\n}\n").unwrap_err();
+        assert!(e.starts_with("failed to parse policy: At 2:"), "{e}");
+        assert!(parse("{ not json").is_err());
+    }
+
+    #[test]
+    fn templating() {
+        let raw = "path \"identity/entity/id/{{identity.entity.id}}\" { capabilities = [\"read\"] }\npath \"a\" { capabilities = [\"read\"] }";
+        let p = parse(raw).unwrap();
+        assert!(p.templated);
+        let filled = parse_with(
+            raw,
+            Some(&TemplateContext {
+                entity_id: "e1".into(),
+                ..Default::default()
+            }),
+        )
+        .unwrap();
+        assert_eq!(filled.paths[0].path, "identity/entity/id/e1");
+        let none = parse_with(raw, Some(&TemplateContext::default())).unwrap();
+        assert_eq!(none.paths.len(), 1);
+        assert_eq!(none.paths[0].path, "a");
+    }
+
+    #[test]
+    fn formats() {
+        let raw = "# top\npath \"a\" {\ncapabilities=[\"read\",\"list\"]\n  policy = \"read\"\n}\npath \"b\" { capabilities = [\"deny\"] }\n";
+        let f = format(raw).unwrap();
+        assert_eq!(
+            f,
+            "# top\npath \"a\" {\n  capabilities = [\"read\", \"list\"]\n  policy       = \"read\"\n}\n\npath \"b\" {\n  capabilities = [\"deny\"]\n}\n"
+        );
+        assert_eq!(parse(&f).unwrap(), parse(raw).unwrap());
+        let d = crate::policy::store::DEFAULT_POLICY;
+        let f = format(d).unwrap();
+        assert_eq!(parse(&f).unwrap(), parse(d).unwrap());
+        let count = |t: &str| {
+            t.lines()
+                .filter(|l| l.trim_start().starts_with('#'))
+                .count()
+        };
+        assert_eq!(count(&f), count(d));
+        assert_eq!(format(&f).unwrap(), f, "formatting is idempotent");
+        assert_eq!(
+            format("\n  {\"path\": {}}").unwrap_err(),
+            "At 2:3: expected: IDENT | STRING got: LBRACE"
+        );
+    }
+
+    #[test]
+    fn capability_names_sorted() {
+        assert_eq!(capability_names(READ | LIST), vec!["list", "read"]);
+        assert_eq!(capability_names(0), vec!["deny"]);
+        assert_eq!(capability_names(DENY | READ), vec!["deny"]);
+    }
+}
+
+#[cfg(test)]
+mod robustness {
+    use super::*;
+
+    /// Odd inputs give errors or policies, never panics.
+    #[test]
+    fn odd_inputs_do_not_panic() {
+        let inputs = [
+            "",
+            " ",
+            "\n",
+            "{",
+            "}",
+            "[",
+            "\"",
+            "path",
+            "path \"",
+            "path \"x\"",
+            "path \"x\" {",
+            "path \"x\" {}",
+            "path \"é\" { capabilities = [\"réad\"] }",
+            "path \"x\" { capabilities = [1, true, null] }",
+            "path \"x\" { capabilities = {} }",
+            "path \"x\" { policy = [\"read\"] }",
+            "name = 1",
+            "name = \"n\"\npath = 3",
+            "path = { \"a\" = 1 }",
+            "path = { \"a\" = { capabilities = [\"read\"] } }",
+            "{\"path\": 1}",
+            "{\"path\": [1]}",
+            "{\"path\": {\"a\": 1}}",
+            "{\"x\": 1}",
+            "[]",
+            "{}",
+            "path \"{{\" {}",
+            "path \"{{identity.entity.id\" {}",
+            "path \"}}{{\" {}",
+            "path \"+\" { capabilities = [\"read\"] }",
+            "path \"*\" { capabilities = [\"read\"] }",
+            "\u{feff}path \"x\" {}",
+            "path \"x\" { capabilities = [\"read\"\n",
+            "\0",
+            "path \"x\" { allowed_parameters = { \"*\" = [] } }",
+            "path \"x\" { control_group { ttl = 1 } }",
+            "path \"x\" { bogus { } }",
+        ];
+        let ctx = TemplateContext::default();
+        for raw in inputs {
+            let _ = parse(raw);
+            let _ = parse_with(raw, Some(&ctx));
+            let _ = format(raw);
+        }
+        let acl = crate::policy::Acl::from_rules([parse("path \"+\" { capabilities = [\"read\"] }\npath \"+/*\" { capabilities = [\"list\"] }\npath \"*\" { capabilities = [\"update\"] }").unwrap().paths.as_slice()]);
+        for p in ["", "/", "//", "a", "a/", "a/b/c", "+", "*", "é/ü"] {
+            let _ = acl.capabilities(p);
+            for op in [
+                crate::core::Operation::Read,
+                crate::core::Operation::List,
+                crate::core::Operation::Update,
+            ] {
+                let _ = acl.allows(op, p);
+            }
+        }
+        assert_eq!(acl.capabilities("a"), vec!["read"]);
+    }
+}
