@@ -1,8 +1,586 @@
 //! The `auth/token/...` endpoints (Vault's token store backend).
 
-use crate::core::{Caller, Core, Error, Request, Response, Result};
+use super::ttl::{self, TtlInput};
+use super::{lookup_data, sanitize_policies, NewToken, TokenEntry};
+use crate::core::fields;
+use crate::core::mounts::{self, MountEntry, SYSTEM_MAX_TTL};
+use crate::core::{auth_backend, Auth, BackendContext, Caller, Core, Error, Operation};
+use crate::core::{Request, Response, Result};
+use crate::storage::{Storage, View};
+use serde_json::Map;
+use std::collections::BTreeMap;
+
+/// Policies no token may carry.
+const NON_ASSIGNABLE: &[&str] = &["response-wrapping", "control-group"];
 
 pub fn handle(core: &mut Core, req: &Request, caller: Option<&Caller>) -> Result<Option<Response>> {
-    let _ = (core, caller);
-    Err(Error::new(404, format!("unsupported path: {}", req.path)))
+    let rel = req
+        .path
+        .strip_prefix("auth/token/")
+        .unwrap_or("")
+        .trim_end_matches('/');
+    let caller = caller.ok_or_else(Error::permission_denied)?;
+    let now = crate::core::now();
+    let write = matches!(req.operation, Operation::Update | Operation::Create);
+    let read_or_write = write || req.operation == Operation::Read;
+    match rel {
+        "create" | "create-orphan" if write => {
+            create(core, req, caller, rel == "create-orphan", now)
+        }
+        "lookup" if read_or_write => {
+            let id = string_field(req, "token")?;
+            let id = if id.is_empty() {
+                caller.token.clone()
+            } else {
+                id
+            };
+            lookup(core, &id, now)
+        }
+        "lookup-self" if read_or_write => {
+            // The caller's entry as this request left it (its use already counted).
+            let ip = identity_policies(core.storage.as_ref(), &caller.entry)?;
+            Ok(Some(Response::data(lookup_data(
+                &caller.entry,
+                &caller.token,
+                &ip,
+                now,
+            ))))
+        }
+        "lookup-accessor" if write => {
+            let accessor = string_field(req, "accessor")?;
+            if accessor.is_empty() {
+                return Err(Error::bad_request("missing accessor"));
+            }
+            let entry = super::lookup_by_accessor(core.storage.as_ref(), &accessor, now)?
+                .ok_or_else(|| Error::bad_request("invalid accessor"))?;
+            let ip = identity_policies(core.storage.as_ref(), &entry)?;
+            Ok(Some(Response::data(lookup_data(&entry, "", &ip, now))))
+        }
+        "renew" | "renew-self" | "renew-accessor" if write => {
+            let increment = match req.data.get("increment") {
+                Some(v) => fields::duration_seconds(v, false)
+                    .map_err(|d| Error::bad_request(fields::conversion_error("increment", &d)))?,
+                None => 0,
+            };
+            let entry = match rel {
+                "renew-self" => super::lookup(core.storage.as_ref(), &caller.token, now)?,
+                "renew" => {
+                    let id = string_field(req, "token")?;
+                    if id.is_empty() {
+                        return Err(Error::bad_request("missing token ID"));
+                    }
+                    super::lookup(core.storage.as_ref(), &id, now)?
+                }
+                _ => {
+                    let accessor = string_field(req, "accessor")?;
+                    if accessor.is_empty() {
+                        return Err(Error::bad_request("missing accessor"));
+                    }
+                    Some(
+                        super::lookup_by_accessor(core.storage.as_ref(), &accessor, now)?
+                            .ok_or_else(|| Error::bad_request("invalid accessor"))?,
+                    )
+                }
+            };
+            // A token on its last use is still valid for this request.
+            let entry = match entry {
+                Some(e) => e,
+                None if rel == "renew-self" => caller.entry.clone(),
+                None => return Err(Error::bad_request("token not found")),
+            };
+            // Vault does not show the token itself when renewing by accessor.
+            let shown = match rel {
+                "renew-self" => caller.token.clone(),
+                "renew" => string_field(req, "token")?,
+                _ => String::new(),
+            };
+            renew(core, entry, shown, increment, now).map(Some)
+        }
+        "revoke" | "revoke-self" | "revoke-orphan" if write => {
+            let id = if rel == "revoke-self" {
+                caller.token.clone()
+            } else {
+                string_field(req, "token")?
+            };
+            if id.is_empty() {
+                return Err(Error::bad_request("missing token ID"));
+            }
+            if rel == "revoke-orphan" && !is_sudo(core, caller, &req.path)? {
+                return Err(Error::bad_request(
+                    "root or sudo privileges required to revoke and orphan",
+                ));
+            }
+            let storage = core.storage.as_ref();
+            let entry = if rel == "revoke-self" {
+                super::lookup(storage, &id, now)?.or_else(|| Some(caller.entry.clone()))
+            } else {
+                super::lookup(storage, &id, now)?
+            };
+            let Some(entry) = entry else {
+                if rel == "revoke-orphan" {
+                    return Err(Error::bad_request("token to revoke not found"));
+                }
+                return Ok(None);
+            };
+            if entry.token_type == "batch" {
+                return Err(Error::bad_request("batch tokens cannot be revoked"));
+            }
+            if rel == "revoke-orphan" {
+                super::revoke_orphan(storage, &entry)?;
+            } else {
+                super::revoke(storage, &entry)?;
+            }
+            Ok(None)
+        }
+        "revoke-accessor" if write => {
+            let accessor = string_field(req, "accessor")?;
+            if accessor.is_empty() {
+                return Err(Error::bad_request("missing accessor"));
+            }
+            let storage = core.storage.as_ref();
+            match super::lookup_by_accessor(storage, &accessor, now)? {
+                Some(entry) => {
+                    super::revoke(storage, &entry)?;
+                    Ok(None)
+                }
+                None => Err(Error::bad_request("invalid accessor")),
+            }
+        }
+        "create" | "create-orphan" | "lookup" | "lookup-self" | "lookup-accessor" | "renew"
+        | "renew-self" | "renew-accessor" | "revoke" | "revoke-self" | "revoke-orphan"
+        | "revoke-accessor" => Err(Error::unsupported_operation()),
+        _ => Err(Error::unsupported_path()),
+    }
+}
+
+/// A `TypeString` field of the request body (empty when absent).
+fn string_field(req: &Request, name: &str) -> Result<String> {
+    match req.data.get(name) {
+        None => Ok(String::new()),
+        Some(v) => {
+            fields::string(v).map_err(|d| Error::bad_request(fields::conversion_error(name, &d)))
+        }
+    }
+}
+
+fn bool_field(req: &Request, name: &str, default: bool) -> Result<bool> {
+    match req.data.get(name) {
+        None => Ok(default),
+        Some(v) => {
+            fields::boolean(v).map_err(|d| Error::bad_request(fields::conversion_error(name, &d)))
+        }
+    }
+}
+
+/// Vault's `SudoPrivilege`: root, or the `sudo` capability on the path.
+fn is_sudo(core: &Core, caller: &Caller, path: &str) -> Result<bool> {
+    if caller.entry.policies.iter().any(|p| p == "root") {
+        return Ok(true);
+    }
+    let acl = crate::policy::acl_for_token(core.storage.as_ref(), &caller.entry)?;
+    Ok(acl
+        .capabilities(path)
+        .iter()
+        .any(|c| c == "sudo" || c == "root"))
+}
+
+fn identity_policies(storage: &dyn Storage, entry: &TokenEntry) -> Result<Vec<String>> {
+    if entry.entity_id.is_empty() {
+        return Ok(Vec::new());
+    }
+    crate::identity::policies_for_entity(storage, &entry.entity_id)
+}
+
+/// The `token/` mount (its TTLs are the token store's defaults).
+fn token_mount(storage: &dyn Storage) -> Result<Option<MountEntry>> {
+    Ok(mounts::load_auth(storage)?
+        .into_iter()
+        .find(|m| m.kind == "token"))
+}
+
+fn lookup(core: &Core, id: &str, now: i64) -> Result<Option<Response>> {
+    if id.is_empty() {
+        return Err(Error::bad_request("missing token ID"));
+    }
+    let storage = core.storage.as_ref();
+    let entry = super::lookup(storage, id, now)?.ok_or_else(|| Error::new(403, "bad token"))?;
+    let ip = identity_policies(storage, &entry)?;
+    Ok(Some(Response::data(lookup_data(&entry, id, &ip, now))))
+}
+
+/// A duration given as a string field (`ttl`, `period`, `explicit_max_ttl`): `None` if absent
+/// or empty, as Vault's `TypeString` then `ParseDurationSecond`.
+fn duration_field(req: &Request, name: &str) -> Result<Option<i64>> {
+    let s = string_field(req, name)?;
+    if s.is_empty() {
+        return Ok(None);
+    }
+    fields::parse_duration(&s)
+        .map(Some)
+        .map_err(Error::bad_request)
+}
+
+fn create(
+    core: &mut Core,
+    req: &Request,
+    caller: &Caller,
+    orphan_path: bool,
+    now: i64,
+) -> Result<Option<Response>> {
+    let storage = core.storage.as_ref();
+    let parent = &caller.entry;
+    if parent.token_type == "batch" {
+        return Err(Error::bad_request("batch tokens cannot create more tokens"));
+    }
+    if parent.num_uses > 0 {
+        return Err(Error::bad_request(
+            "restricted use token cannot generate child tokens",
+        ));
+    }
+    let is_sudo = is_sudo(core, caller, &req.path)?;
+    let policies: Vec<String> = match req.data.get("policies") {
+        Some(v) => fields::string_slice(v)
+            .map_err(|d| Error::bad_request(fields::conversion_error("policies", &d)))?,
+        None => Vec::new(),
+    };
+    let type_str = string_field(req, "type")?;
+    let mut renewable = bool_field(req, "renewable", true)?;
+    let explicit_raw = string_field(req, "explicit_max_ttl")?;
+    let num_uses = match req.data.get("num_uses") {
+        Some(v) => fields::int(v)
+            .map_err(|d| Error::bad_request(fields::conversion_error("num_uses", &d)))?,
+        None => 0,
+    };
+    let period_raw = string_field(req, "period")?;
+    let batch = match type_str.as_str() {
+        "" | "service" => false,
+        "batch" => {
+            let mut bad = "";
+            if !explicit_raw.is_empty() {
+                let d = fields::parse_duration(&explicit_raw).map_err(|_| {
+                    Error::bad_request("\"explicit_max_ttl\" value could not be parsed")
+                })?;
+                if d != 0 {
+                    bad = "explicit_max_ttl";
+                }
+            } else if num_uses != 0 {
+                bad = "num_uses";
+            } else if !period_raw.is_empty() {
+                let d = fields::parse_duration(&period_raw)
+                    .map_err(|_| Error::bad_request("\"period\" value could not be parsed"))?;
+                if d != 0 {
+                    bad = "period";
+                }
+            }
+            if !bad.is_empty() {
+                return Err(Error::bad_request(format!(
+                    "batch tokens cannot have {bad:?} set"
+                )));
+            }
+            renewable = false;
+            true
+        }
+        _ => return Err(Error::bad_request("invalid 'token_type' value")),
+    };
+    if num_uses < 0 {
+        return Err(Error::bad_request("number of uses cannot be negative"));
+    }
+    if !string_field(req, "entity_alias")?.is_empty() {
+        return Err(Error::bad_request(
+            "'entity_alias' is only allowed in combination with token role",
+        ));
+    }
+    let meta: Option<BTreeMap<String, String>> = match req.data.get("meta") {
+        Some(v) => Some(
+            fields::kv_pairs(v)
+                .map_err(|d| Error::bad_request(fields::conversion_error("meta", &d)))?
+                .into_iter()
+                .collect(),
+        ),
+        None => None,
+    };
+    let rel = req.path.strip_prefix("auth/token/").unwrap_or("create");
+    let mut display_name = "token".to_string();
+    let dn = string_field(req, "display_name")?;
+    if !dn.is_empty() {
+        let full: String = format!("token-{dn}")
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        display_name = full.strip_suffix('-').unwrap_or(&full).to_string();
+    }
+    if !string_field(req, "id")?.is_empty() {
+        // Custom token ids would need the plaintext as the key's input: refused here, as a
+        // non-sudo caller is refused by Vault.
+        if !is_sudo {
+            return Err(Error::bad_request(
+                "root or sudo privileges required to specify token id",
+            ));
+        }
+        return Err(Error::bad_request(
+            "custom token IDs are not supported by vaultjwt",
+        ));
+    }
+
+    let no_default = bool_field(req, "no_default_policy", false)?;
+    let mut add_default = false;
+    let policies = if policies.is_empty() {
+        sanitize_policies(&parent.policies, false)
+    } else if !is_sudo {
+        let input = sanitize_policies(&policies, false);
+        let parent_set = sanitize_policies(&parent.policies, false);
+        if !input.iter().all(|p| parent_set.contains(p)) {
+            return Err(Error::bad_request(
+                "child policies must be subset of parent",
+            ));
+        }
+        if !no_default && parent.policies.iter().any(|p| p == "default") {
+            add_default = true;
+        }
+        policies
+    } else {
+        add_default = !no_default;
+        policies
+    };
+    let mut policies = sanitize_policies(&policies, add_default);
+    if no_default {
+        policies.retain(|p| p != "default");
+    }
+    if let Some(p) = policies
+        .iter()
+        .find(|p| NON_ASSIGNABLE.contains(&p.as_str()))
+    {
+        return Err(Error::bad_request(format!("cannot assign policy {p:?}")));
+    }
+    let is_root = policies.iter().any(|p| p == "root");
+    if is_root {
+        if !parent.policies.iter().any(|p| p == "root") {
+            return Err(Error::bad_request(
+                "root tokens may not be created without parent token being root",
+            ));
+        }
+        if batch {
+            return Err(Error::bad_request("batch tokens cannot be root tokens"));
+        }
+    }
+
+    let mut orphan = orphan_path;
+    if bool_field(req, "no_parent", false)? {
+        if !is_sudo {
+            return Err(Error::bad_request(
+                "root or sudo privileges required to create orphan token",
+            ));
+        }
+        orphan = true;
+    }
+    let (entity_id, mut bound_cidrs) = if orphan {
+        (String::new(), Vec::new())
+    } else {
+        (parent.entity_id.clone(), parent.bound_cidrs.clone())
+    };
+
+    let mut explicit_max_ttl = 0;
+    if !explicit_raw.is_empty() {
+        let d = fields::parse_duration(&explicit_raw).map_err(Error::bad_request)?;
+        if d < 0 {
+            return Err(Error::bad_request("explicit_max_ttl must be positive"));
+        }
+        explicit_max_ttl = d;
+    }
+    let mut period = 0;
+    if !period_raw.is_empty() {
+        let d = fields::parse_duration(&period_raw).map_err(Error::bad_request)?;
+        if d < 0 {
+            return Err(Error::bad_request("period must be positive"));
+        }
+        if d > 0 {
+            if !is_sudo {
+                return Err(Error::bad_request(
+                    "root or sudo privileges required to create periodic token",
+                ));
+            }
+            period = d;
+        }
+    }
+    let mut token_ttl = 0;
+    for name in ["ttl", "lease"] {
+        if let Some(d) = duration_field(req, name)? {
+            if d < 0 {
+                return Err(Error::bad_request(format!("{name} must be positive")));
+            }
+            token_ttl = d;
+            break;
+        }
+    }
+
+    let mount = token_mount(storage)?;
+    let (default_lease_ttl, max_lease_ttl) = match &mount {
+        Some(m) => (m.default_ttl(), m.max_ttl()),
+        None => (SYSTEM_MAX_TTL, SYSTEM_MAX_TTL),
+    };
+    let mut warnings = Vec::new();
+    if period > 0 || token_ttl > 0 || !is_root {
+        let (t, w) = ttl::calculate(TtlInput {
+            default_lease_ttl,
+            max_lease_ttl,
+            backend_ttl: token_ttl,
+            period,
+            explicit_max_ttl,
+            start: now,
+            now,
+            ..Default::default()
+        })?;
+        token_ttl = t;
+        warnings.extend(w);
+    }
+    if token_ttl == 0 && explicit_max_ttl > 0 {
+        token_ttl = explicit_max_ttl;
+    }
+    if token_ttl == 0 {
+        if parent.expire_time > 0 {
+            return Err(Error::bad_request(
+                "expiring root tokens cannot create non-expiring root tokens",
+            ));
+        }
+        renewable = false;
+        bound_cidrs.clear();
+    }
+
+    let (client_token, entry) = super::create(
+        storage,
+        NewToken {
+            policies: policies.clone(),
+            meta: meta.unwrap_or_default(),
+            display_name,
+            num_uses,
+            ttl: token_ttl,
+            explicit_max_ttl,
+            period,
+            parent: if orphan {
+                None
+            } else {
+                Some(parent.hash.clone())
+            },
+            token_type: if batch { "batch" } else { "service" }.into(),
+            path: format!("auth/token/{rel}"),
+            entity_id,
+            bound_cidrs,
+            internal_data: Map::new(),
+            renewable,
+            mount_accessor: mount.map(|m| m.accessor).unwrap_or_default(),
+        },
+        now,
+    )?;
+    let ip = identity_policies(storage, &entry)?;
+    let mut resp = Response {
+        auth: Some(issued_auth(&entry, client_token, ip, token_ttl)),
+        ..Default::default()
+    };
+    resp.warnings = warnings;
+    Ok(Some(resp))
+}
+
+/// The `auth` block of a response about an issued or renewed token.
+fn issued_auth(entry: &TokenEntry, client_token: String, ip: Vec<String>, ttl: i64) -> Auth {
+    let mut all = entry.policies.clone();
+    all.extend(ip.iter().cloned());
+    all.sort();
+    all.dedup();
+    Auth {
+        display_name: entry.display_name.clone(),
+        policies: all,
+        token_policies: entry.policies.clone(),
+        identity_policies: ip,
+        metadata: entry.meta.clone(),
+        num_uses: entry.num_uses,
+        period: entry.period,
+        explicit_max_ttl: entry.explicit_max_ttl,
+        token_type: entry.token_type.clone(),
+        renewable: entry.renewable,
+        client_token,
+        accessor: entry.accessor.clone(),
+        entity_id: entry.entity_id.clone(),
+        orphan: entry.parent.is_empty(),
+        lease_duration: ttl,
+        ttl,
+        ..Default::default()
+    }
+}
+
+/// Renews a token (Vault's `ExpirationManager.RenewToken`).
+fn renew(
+    core: &Core,
+    mut entry: TokenEntry,
+    shown_token: String,
+    increment: i64,
+    now: i64,
+) -> Result<Response> {
+    let storage = core.storage.as_ref();
+    if entry.token_type == "batch" {
+        return Err(Error::bad_request("batch tokens cannot be renewed"));
+    }
+    if entry.expire_time == 0 || !entry.renewable {
+        return Err(Error::bad_request("lease is not renewable"));
+    }
+    let table = mounts::load_auth(storage)?;
+    let from_token_store = entry.path.starts_with("auth/token/");
+    let mount = if from_token_store {
+        table.iter().find(|m| m.kind == "token")
+    } else {
+        table
+            .iter()
+            .find(|m| !entry.mount_accessor.is_empty() && m.accessor == entry.mount_accessor)
+    };
+    let (default_lease_ttl, max_lease_ttl) = match mount {
+        Some(m) => (m.default_ttl(), m.max_ttl()),
+        None => (SYSTEM_MAX_TTL, SYSTEM_MAX_TTL),
+    };
+    let mut input = TtlInput {
+        default_lease_ttl,
+        max_lease_ttl,
+        increment,
+        backend_ttl: entry.creation_ttl,
+        period: entry.period,
+        explicit_max_ttl: entry.explicit_max_ttl,
+        start: entry.issue_time,
+        now,
+        ..Default::default()
+    };
+    if !from_token_store {
+        let mount = mount.ok_or_else(|| {
+            Error::bad_request("no mount found for the auth method that issued this token")
+        })?;
+        let backend = auth_backend(&mount.kind)
+            .ok_or_else(|| Error::bad_request(format!("no backend for type {:?}", mount.kind)))?;
+        let ctx = BackendContext {
+            storage: View::new(storage, mount.storage_prefix()),
+            mount,
+            settings: &core.settings,
+            now,
+        };
+        let auth = backend.renew(&ctx, &entry)?;
+        input.backend_ttl = auth.ttl;
+        input.backend_max_ttl = auth.max_ttl;
+        input.period = auth.period;
+        if auth.explicit_max_ttl > 0 {
+            input.explicit_max_ttl = auth.explicit_max_ttl;
+        }
+    }
+    let (new_ttl, warnings) = ttl::calculate(input)?;
+    entry.expire_time = now + new_ttl;
+    entry.last_renewal_time = now;
+    super::save(storage, &entry)?;
+    let ip = identity_policies(storage, &entry)?;
+    let auth = issued_auth(&entry, shown_token, ip, new_ttl);
+    Ok(Response {
+        auth: Some(auth),
+        warnings,
+        ..Default::default()
+    })
 }
