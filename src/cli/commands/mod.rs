@@ -2,7 +2,9 @@
 
 mod auth;
 mod completion;
+mod login;
 mod read_write;
+mod token;
 
 use super::args::{Cli, Command};
 use super::Session;
@@ -27,5 +29,26 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
             read_write::delete(&mut Session::open(dir)?, &out, &path, &data)
         }
         Command::Auth(cmd) => auth::run(&mut Session::open(dir)?, cmd),
+        Command::Token(cmd) => token::run(&mut Session::open(dir)?, cmd),
+        Command::Login {
+            out,
+            method,
+            path,
+            no_store,
+            token_only,
+            no_print,
+            args,
+        } => login::run(
+            &mut Session::open(dir)?,
+            &out,
+            login::Flags {
+                method,
+                path,
+                no_store,
+                token_only,
+                no_print,
+            },
+            &args,
+        ),
     }
 }
