@@ -239,16 +239,37 @@ fn is_dead(e: &TokenEntry, now: i64) -> bool {
     (e.expire_time > 0 && e.expire_time <= now) || e.num_uses < 0
 }
 
-/// Finds a live token by its salted hash. A dead token is revoked and reported missing.
+/// Finds a live token by its salted hash. A dead token is revoked and reported missing, and
+/// so is a token one of whose ancestors has expired (Vault revokes the children of an expired
+/// token with it; expiry here is enforced when a token is next used).
 pub fn lookup_by_hash(storage: &dyn Storage, h: &str, now: i64) -> Result<Option<TokenEntry>> {
-    let entry: Option<TokenEntry> = storage.get_as(&id_key(h))?;
-    match entry {
-        Some(e) if is_dead(&e, now) => {
-            revoke(storage, &e)?;
-            Ok(None)
-        }
-        other => Ok(other),
+    let Some(entry) = storage.get_as::<TokenEntry>(&id_key(h))? else {
+        return Ok(None);
+    };
+    if is_dead(&entry, now) {
+        revoke(storage, &entry)?;
+        return Ok(None);
     }
+    let mut parent = entry.parent.clone();
+    let mut depth = 0;
+    while !parent.is_empty() && depth < 1024 {
+        match storage.get_as::<TokenEntry>(&id_key(&parent))? {
+            Some(p) if is_dead(&p, now) => {
+                revoke(storage, &p)?;
+                // The subtree is gone; make sure this token went with it.
+                revoke(storage, &entry)?;
+                return Ok(None);
+            }
+            Some(p) => parent = p.parent,
+            None => {
+                // The parent was revoked without its children: they are revoked too.
+                revoke(storage, &entry)?;
+                return Ok(None);
+            }
+        }
+        depth += 1;
+    }
+    Ok(Some(entry))
 }
 
 /// Finds a live token by its plaintext. An expired token is revoked and reported missing.
@@ -591,6 +612,18 @@ mod tests {
         }
         assert!(lookup(&s, &other, 1000).unwrap().is_some());
         assert!(s.list("sys/token/parent/").unwrap().is_empty());
+    }
+
+    #[test]
+    fn children_die_with_an_expired_parent() {
+        let s = MemoryStorage::default();
+        let (_, pe) = create(&s, svc(60, None), 1000).unwrap();
+        let (c, ce) = create(&s, svc(600, Some(pe.hash.clone())), 1000).unwrap();
+        let (g, _) = create(&s, svc(600, Some(ce.hash.clone())), 1000).unwrap();
+        assert!(lookup(&s, &g, 1030).unwrap().is_some());
+        assert!(lookup(&s, &g, 1100).unwrap().is_none());
+        assert!(lookup(&s, &c, 1100).unwrap().is_none());
+        assert!(s.list("sys/token/id/").unwrap().is_empty());
     }
 
     #[test]
