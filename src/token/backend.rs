@@ -143,7 +143,9 @@ pub fn handle(core: &mut Core, req: &Request, caller: Option<&Caller>) -> Result
                     super::revoke(storage, &entry)?;
                     Ok(None)
                 }
-                None => Err(Error::bad_request("invalid accessor")),
+                None => Ok(Some(
+                    Response::default().warning("No token found with this accessor"),
+                )),
             }
         }
         "create" | "create-orphan" | "lookup" | "lookup-self" | "lookup-accessor" | "renew"
@@ -583,4 +585,262 @@ fn renew(
         warnings,
         ..Default::default()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::Settings;
+    use crate::storage::MemoryStorage;
+    use serde_json::{json, Value};
+
+    fn core() -> (Core, Caller) {
+        let mut c = Core::new(Box::new(MemoryStorage::default()), Settings::default());
+        let root = c.initialize().unwrap().unwrap();
+        let entry = super::super::lookup(c.storage.as_ref(), &root, crate::core::now())
+            .unwrap()
+            .unwrap();
+        (c, Caller { token: root, entry })
+    }
+
+    fn req(path: &str, body: Value) -> Request {
+        let data = match body {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        };
+        Request::new(Operation::Update, path).with_data(data)
+    }
+
+    fn caller_for(c: &Core, token: &str) -> Caller {
+        let entry = super::super::lookup(c.storage.as_ref(), token, crate::core::now())
+            .unwrap()
+            .unwrap();
+        Caller {
+            token: token.to_string(),
+            entry,
+        }
+    }
+
+    fn create_as(c: &mut Core, caller: &Caller, body: Value) -> Result<Auth> {
+        let r = handle(c, &req("auth/token/create", body), Some(caller))?.unwrap();
+        Ok(r.auth.unwrap())
+    }
+
+    #[test]
+    fn root_creates_with_default_policy_and_mount_ttl() {
+        let (mut c, root) = core();
+        let a = create_as(&mut c, &root, json!({"policies": ["App", "app"]})).unwrap();
+        assert_eq!(a.token_policies, vec!["app", "default"]);
+        assert_eq!(a.lease_duration, 768 * 3600);
+        assert!(a.renewable);
+        assert!(!a.orphan);
+        // No policies: the parent's, here root, which never expires.
+        let r = create_as(&mut c, &root, json!({})).unwrap();
+        assert_eq!(r.token_policies, vec!["root"]);
+        assert_eq!(r.lease_duration, 0);
+        assert!(!r.renewable);
+    }
+
+    #[test]
+    fn child_policies_must_be_a_subset_for_non_root() {
+        let (mut c, root) = core();
+        let a = create_as(&mut c, &root, json!({"policies": ["app"], "ttl": "1h"})).unwrap();
+        let parent = caller_for(&c, &a.client_token);
+        let e = create_as(&mut c, &parent, json!({"policies": ["other"]})).unwrap_err();
+        assert_eq!(
+            e,
+            Error::bad_request("child policies must be subset of parent")
+        );
+        let ok = create_as(&mut c, &parent, json!({"policies": ["app"]})).unwrap();
+        assert_eq!(ok.token_policies, vec!["app", "default"]);
+        let e = create_as(&mut c, &parent, json!({"policies": ["root"]})).unwrap_err();
+        assert_eq!(
+            e,
+            Error::bad_request("child policies must be subset of parent")
+        );
+        let e = create_as(&mut c, &parent, json!({"no_parent": true})).unwrap_err();
+        assert_eq!(
+            e,
+            Error::bad_request("root or sudo privileges required to create orphan token")
+        );
+        let e = create_as(&mut c, &parent, json!({"period": "1h"})).unwrap_err();
+        assert_eq!(
+            e,
+            Error::bad_request("root or sudo privileges required to create periodic token")
+        );
+    }
+
+    #[test]
+    fn create_validations() {
+        let (mut c, root) = core();
+        let cases = [
+            (json!({"num_uses": -1}), "number of uses cannot be negative"),
+            (
+                json!({"type": "batch", "period": "1h"}),
+                "batch tokens cannot have \"period\" set",
+            ),
+            (json!({"type": "x"}), "invalid 'token_type' value"),
+            (
+                json!({"ttl": "forever"}),
+                "time: invalid duration \"forever\"",
+            ),
+            (
+                json!({"policies": ["response-wrapping"]}),
+                "cannot assign policy \"response-wrapping\"",
+            ),
+            (
+                json!({"type": "batch"}),
+                "batch tokens cannot be root tokens",
+            ),
+        ];
+        for (body, msg) in cases {
+            let e = create_as(&mut c, &root, body.clone()).unwrap_err();
+            assert_eq!(e.errors, vec![msg.to_string()], "{body}");
+        }
+    }
+
+    #[test]
+    fn ttl_is_capped_with_a_warning_and_no_default_policy_is_honoured() {
+        let (mut c, root) = core();
+        let r = handle(
+            &mut c,
+            &req(
+                "auth/token/create",
+                json!({"ttl": "1000h", "policies": "app", "no_default_policy": true, "display_name": "a b!"}),
+            ),
+            Some(&root),
+        )
+        .unwrap()
+        .unwrap();
+        let a = r.auth.unwrap();
+        assert_eq!(a.lease_duration, 768 * 3600);
+        assert_eq!(a.token_policies, vec!["app"]);
+        assert_eq!(a.display_name, "token-a-b");
+        assert_eq!(
+            r.warnings,
+            vec!["TTL of \"1000h\" exceeded the effective max_ttl of \"768h\"; TTL value is capped accordingly"]
+        );
+    }
+
+    #[test]
+    fn restricted_and_batch_parents_cannot_create() {
+        let (mut c, root) = core();
+        let limited = create_as(&mut c, &root, json!({"num_uses": 3})).unwrap();
+        let p = caller_for(&c, &limited.client_token);
+        let e = create_as(&mut c, &p, json!({})).unwrap_err();
+        assert_eq!(
+            e,
+            Error::bad_request("restricted use token cannot generate child tokens")
+        );
+        let batch = create_as(&mut c, &root, json!({"type": "batch", "policies": ["a"]})).unwrap();
+        let b = caller_for(&c, &batch.client_token);
+        let e = create_as(&mut c, &b, json!({})).unwrap_err();
+        assert_eq!(
+            e,
+            Error::bad_request("batch tokens cannot create more tokens")
+        );
+    }
+
+    #[test]
+    fn lookup_errors_match_vault() {
+        let (mut c, root) = core();
+        let e = handle(
+            &mut c,
+            &req("auth/token/lookup", json!({"token": "s.nope"})),
+            Some(&root),
+        )
+        .unwrap_err();
+        assert_eq!(e, Error::new(403, "bad token"));
+        let e = handle(
+            &mut c,
+            &req("auth/token/lookup-accessor", json!({})),
+            Some(&root),
+        )
+        .unwrap_err();
+        assert_eq!(e, Error::bad_request("missing accessor"));
+        let e = handle(
+            &mut c,
+            &req("auth/token/lookup-accessor", json!({"accessor": "x"})),
+            Some(&root),
+        )
+        .unwrap_err();
+        assert_eq!(e, Error::bad_request("invalid accessor"));
+        let e = handle(&mut c, &req("auth/token/nope", json!({})), Some(&root)).unwrap_err();
+        assert_eq!(e.status, 404);
+        let r = handle(
+            &mut c,
+            &req("auth/token/revoke-accessor", json!({"accessor": "x"})),
+            Some(&root),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(r.warnings, vec!["No token found with this accessor"]);
+    }
+
+    #[test]
+    fn renew_resets_to_creation_ttl_and_root_is_not_renewable() {
+        let (mut c, root) = core();
+        let a = create_as(&mut c, &root, json!({"ttl": "1h", "policies": ["a"]})).unwrap();
+        let r = handle(
+            &mut c,
+            &req("auth/token/renew", json!({"token": a.client_token})),
+            Some(&root),
+        )
+        .unwrap()
+        .unwrap();
+        let auth = r.auth.unwrap();
+        assert_eq!(auth.lease_duration, 3600);
+        assert_eq!(auth.client_token, a.client_token);
+        let r = handle(
+            &mut c,
+            &req(
+                "auth/token/renew-accessor",
+                json!({"accessor": a.accessor, "increment": "2h"}),
+            ),
+            Some(&root),
+        )
+        .unwrap()
+        .unwrap();
+        let auth = r.auth.unwrap();
+        assert_eq!(auth.lease_duration, 7200);
+        assert_eq!(auth.client_token, "");
+        let e = handle(
+            &mut c,
+            &req("auth/token/renew-self", json!({})),
+            Some(&root),
+        )
+        .unwrap_err();
+        assert_eq!(e, Error::bad_request("lease is not renewable"));
+        let e = handle(
+            &mut c,
+            &req("auth/token/renew", json!({"token": "s.nope"})),
+            Some(&root),
+        )
+        .unwrap_err();
+        assert_eq!(e, Error::bad_request("token not found"));
+    }
+
+    #[test]
+    fn revoke_orphan_needs_sudo() {
+        let (mut c, root) = core();
+        let a = create_as(&mut c, &root, json!({"policies": ["a"], "ttl": "1h"})).unwrap();
+        let p = caller_for(&c, &a.client_token);
+        let e = handle(
+            &mut c,
+            &req("auth/token/revoke-orphan", json!({"token": a.client_token})),
+            Some(&p),
+        )
+        .unwrap_err();
+        assert_eq!(
+            e,
+            Error::bad_request("root or sudo privileges required to revoke and orphan")
+        );
+        let e = handle(
+            &mut c,
+            &req("auth/token/revoke-orphan", json!({"token": "s.nope"})),
+            Some(&root),
+        )
+        .unwrap_err();
+        assert_eq!(e, Error::bad_request("token to revoke not found"));
+    }
 }
