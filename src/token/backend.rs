@@ -34,7 +34,7 @@ pub fn handle(core: &mut Core, req: &Request, caller: Option<&Caller>) -> Result
             } else {
                 id
             };
-            lookup(core, &id, now)
+            lookup(core, caller, &id, now)
         }
         "lookup-self" if read_or_write => {
             // The caller's entry as this request left it (its use already counted).
@@ -63,13 +63,13 @@ pub fn handle(core: &mut Core, req: &Request, caller: Option<&Caller>) -> Result
                 None => 0,
             };
             let entry = match rel {
-                "renew-self" => super::lookup(core.storage.as_ref(), &caller.token, now)?,
+                "renew-self" => find(core, caller, &caller.token, now)?,
                 "renew" => {
                     let id = string_field(req, "token")?;
                     if id.is_empty() {
                         return Err(Error::bad_request("missing token ID"));
                     }
-                    super::lookup(core.storage.as_ref(), &id, now)?
+                    find(core, caller, &id, now)?
                 }
                 _ => {
                     let accessor = string_field(req, "accessor")?;
@@ -85,7 +85,6 @@ pub fn handle(core: &mut Core, req: &Request, caller: Option<&Caller>) -> Result
             // A token on its last use is still valid for this request.
             let entry = match entry {
                 Some(e) => e,
-                None if rel == "renew-self" => caller.entry.clone(),
                 None => return Err(Error::bad_request("token not found")),
             };
             // Vault does not show the token itself when renewing by accessor.
@@ -110,12 +109,8 @@ pub fn handle(core: &mut Core, req: &Request, caller: Option<&Caller>) -> Result
                     "root or sudo privileges required to revoke and orphan",
                 ));
             }
+            let entry = find(core, caller, &id, now)?;
             let storage = core.storage.as_ref();
-            let entry = if rel == "revoke-self" {
-                super::lookup(storage, &id, now)?.or_else(|| Some(caller.entry.clone()))
-            } else {
-                super::lookup(storage, &id, now)?
-            };
             let Some(entry) = entry else {
                 if rel == "revoke-orphan" {
                     return Err(Error::bad_request("token to revoke not found"));
@@ -200,12 +195,21 @@ fn token_mount(storage: &dyn Storage) -> Result<Option<MountEntry>> {
         .find(|m| m.kind == "token"))
 }
 
-fn lookup(core: &Core, id: &str, now: i64) -> Result<Option<Response>> {
+/// A token named in a request. The caller's own token is taken as this request sees it: on
+/// its last use it is still valid until the request ends (Vault's tainted lookup).
+fn find(core: &Core, caller: &Caller, id: &str, now: i64) -> Result<Option<TokenEntry>> {
+    if id == caller.token {
+        return Ok(Some(caller.entry.clone()));
+    }
+    super::lookup(core.storage.as_ref(), id, now)
+}
+
+fn lookup(core: &Core, caller: &Caller, id: &str, now: i64) -> Result<Option<Response>> {
     if id.is_empty() {
         return Err(Error::bad_request("missing token ID"));
     }
     let storage = core.storage.as_ref();
-    let entry = super::lookup(storage, id, now)?.ok_or_else(|| Error::new(403, "bad token"))?;
+    let entry = find(core, caller, id, now)?.ok_or_else(|| Error::new(403, "bad token"))?;
     let ip = identity_policies(storage, &entry)?;
     Ok(Some(Response::data(lookup_data(&entry, id, &ip, now))))
 }
