@@ -678,6 +678,51 @@ mod tests {
         assert_eq!(sanitize_policies(&v(&[]), false), Vec::<String>::new());
     }
 
+    /// The keys bao 2.7.2 shows for a JWT login token (token-num-uses, token-bound-cidrs).
+    #[test]
+    fn lookup_keys_of_a_login_token_match_the_recordings() {
+        let s = MemoryStorage::default();
+        let mut n = svc(2_764_800, None);
+        n.path = "auth/jwt/login".into();
+        n.meta.insert("role".into(), "r".into());
+        n.entity_id = "e1".into();
+        n.num_uses = 2;
+        n.mount_accessor = "auth_jwt_1234".into();
+        let (tok, e) = create(&s, n, 1000).unwrap();
+        let d = lookup_data(&e, &tok, &[], 1000);
+        let keys: Vec<&str> = d.keys().map(String::as_str).collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(
+            sorted,
+            [
+                "accessor",
+                "creation_time",
+                "creation_ttl",
+                "display_name",
+                "entity_id",
+                "expire_time",
+                "explicit_max_ttl",
+                "id",
+                "issue_time",
+                "meta",
+                "num_uses",
+                "orphan",
+                "path",
+                "policies",
+                "renewable",
+                "ttl",
+                "type"
+            ]
+        );
+        assert_eq!(d["meta"], serde_json::json!({"role": "r"}));
+        let mut with_cidrs = e.clone();
+        with_cidrs.bound_cidrs = vec!["127.0.0.1".into()];
+        let d = lookup_data(&with_cidrs, &tok, &["p".into()], 1000);
+        assert_eq!(d["bound_cidrs"], serde_json::json!(["127.0.0.1"]));
+        assert_eq!(d["identity_policies"], serde_json::json!(["p"]));
+    }
+
     #[test]
     fn lookup_shape() {
         let s = MemoryStorage::default();
