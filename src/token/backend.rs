@@ -847,4 +847,52 @@ mod tests {
         .unwrap_err();
         assert_eq!(e, Error::bad_request("token to revoke not found"));
     }
+
+    /// A token issued by a jwt mount: renewal goes to the mount's backend, and disabling the
+    /// mount revokes it.
+    #[test]
+    fn login_tokens_renew_through_their_mount_and_die_with_it() {
+        let (mut c, root) = core();
+        c.handle(req("sys/auth/jwt", json!({"type": "jwt"})).with_token(Some(root.token.clone())))
+            .unwrap();
+        let mount = mounts::load_auth(c.storage.as_ref())
+            .unwrap()
+            .into_iter()
+            .find(|m| m.path == "jwt/")
+            .unwrap();
+        let (tok, _) = super::super::create(
+            c.storage.as_ref(),
+            NewToken {
+                policies: vec!["default".into()],
+                ttl: 3600,
+                path: "auth/jwt/login".into(),
+                token_type: "service".into(),
+                renewable: true,
+                mount_accessor: mount.accessor.clone(),
+                ..Default::default()
+            },
+            crate::core::now(),
+        )
+        .unwrap();
+        // No role in the token's internal data: the jwt backend refuses, as OpenBao does.
+        let e = handle(
+            &mut c,
+            &req("auth/token/renew", json!({"token": tok})),
+            Some(&root),
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.errors,
+            vec!["failed to fetch role_name during renewal".to_string()]
+        );
+        c.handle(
+            Request::new(Operation::Delete, "sys/auth/jwt").with_token(Some(root.token.clone())),
+        )
+        .unwrap();
+        assert!(
+            super::super::lookup(c.storage.as_ref(), &tok, crate::core::now())
+                .unwrap()
+                .is_none()
+        );
+    }
 }
