@@ -72,6 +72,11 @@ pub enum Command {
     /// Enable, disable and list auth methods
     #[command(subcommand)]
     Auth(AuthCommand),
+    /// Print a shell completion script
+    Completion {
+        /// bash, zsh, fish, elvish or powershell
+        shell: clap_complete::Shell,
+    },
     /// Create, look up, renew, revoke tokens and list their capabilities
     #[command(subcommand)]
     Token(TokenCommand),
@@ -97,11 +102,6 @@ pub enum Command {
         /// The token (or `-` for stdin), or key=value pairs for the method
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
-    },
-    /// Print a shell completion script
-    Completion {
-        /// bash, zsh, fish, elvish or powershell
-        shell: clap_complete::Shell,
     },
 }
 
@@ -141,6 +141,47 @@ pub enum AuthCommand {
         #[arg(long)]
         detailed: bool,
     },
+}
+
+/// Rewrites Vault's single-dash long flags (`-format=json`, `-detailed`) to clap's `--` form.
+/// A lone `-` (stdin), `--`, and everything after `--` are left alone, as are `key=value`
+/// arguments, which never start with `-`.
+pub fn normalize(args: Vec<OsString>) -> Vec<OsString> {
+    let mut out = Vec::with_capacity(args.len());
+    let mut rest = false;
+    for (i, a) in args.into_iter().enumerate() {
+        if i == 0 || rest {
+            out.push(a);
+            continue;
+        }
+        let Some(s) = a.to_str() else {
+            out.push(a);
+            continue;
+        };
+        if s == "--" {
+            rest = true;
+            out.push(a);
+            continue;
+        }
+        let is_single_dash_long = s.len() > 2
+            && s.starts_with('-')
+            && !s.starts_with("--")
+            && s[1..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic())
+            && s[1..].split('=').next().is_some_and(|n| {
+                n.len() > 1
+                    && n.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            });
+        if is_single_dash_long {
+            out.push(OsString::from(format!("-{s}")));
+        } else {
+            out.push(a);
+        }
+    }
+    out
 }
 
 #[derive(Debug, Subcommand)]
@@ -236,47 +277,6 @@ pub enum TokenCommand {
         #[arg(allow_hyphen_values = true)]
         args: Vec<String>,
     },
-}
-
-/// Rewrites Vault's single-dash long flags (`-format=json`, `-detailed`) to clap's `--` form.
-/// A lone `-` (stdin), `--`, and everything after `--` are left alone, as are `key=value`
-/// arguments, which never start with `-`.
-pub fn normalize(args: Vec<OsString>) -> Vec<OsString> {
-    let mut out = Vec::with_capacity(args.len());
-    let mut rest = false;
-    for (i, a) in args.into_iter().enumerate() {
-        if i == 0 || rest {
-            out.push(a);
-            continue;
-        }
-        let Some(s) = a.to_str() else {
-            out.push(a);
-            continue;
-        };
-        if s == "--" {
-            rest = true;
-            out.push(a);
-            continue;
-        }
-        let is_single_dash_long = s.len() > 2
-            && s.starts_with('-')
-            && !s.starts_with("--")
-            && s[1..]
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_alphabetic())
-            && s[1..].split('=').next().is_some_and(|n| {
-                n.len() > 1
-                    && n.chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-            });
-        if is_single_dash_long {
-            out.push(OsString::from(format!("-{s}")));
-        } else {
-            out.push(a);
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -15,20 +15,6 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
     let dir = cli.data_dir.as_deref();
     match cli.command {
         Command::Completion { shell } => completion::run(shell),
-        Command::Read { out, path, data } => {
-            read_write::read(&mut Session::open(dir)?, &out, &path, &data)
-        }
-        Command::Write {
-            out,
-            force,
-            path,
-            data,
-        } => read_write::write(&mut Session::open(dir)?, &out, force, &path, &data),
-        Command::List { out, path } => read_write::list(&mut Session::open(dir)?, &out, &path),
-        Command::Delete { out, path, data } => {
-            read_write::delete(&mut Session::open(dir)?, &out, &path, &data)
-        }
-        Command::Auth(cmd) => auth::run(&mut Session::open(dir)?, cmd),
         Command::Token(cmd) => token::run(&mut Session::open(dir)?, cmd),
         Command::Login {
             out,
@@ -50,5 +36,19 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
             },
             &args,
         ),
+        Command::Read { out, path, data } => {
+            read_write::read(&mut Session::open(dir)?, &out, &path, &data)
+        }
+        Command::Write {
+            out,
+            force,
+            path,
+            data,
+        } => read_write::write(&mut Session::open(dir)?, &out, force, &path, &data),
+        Command::List { out, path } => read_write::list(&mut Session::open(dir)?, &out, &path),
+        Command::Delete { out, path, data } => {
+            read_write::delete(&mut Session::open(dir)?, &out, &path, &data)
+        }
+        Command::Auth(cmd) => auth::run(&mut Session::open(dir)?, cmd),
     }
 }
