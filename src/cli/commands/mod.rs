@@ -2,8 +2,10 @@
 
 mod auth;
 mod completion;
-mod login;
 mod read_write;
+
+// The token store's commands.
+mod login;
 mod token;
 
 use super::args::{Cli, Command};
