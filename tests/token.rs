@@ -376,3 +376,41 @@ fn capabilities_and_argument_errors() {
     assert_eq!(code, 1);
     assert!(err.contains("Not enough arguments (expected 1, got 0)"));
 }
+
+#[test]
+fn login_jwt_default_mode_posts_to_the_mount() {
+    let env = Env::new();
+    env.root();
+    // Nothing is mounted at auth/nothere: the request itself fails, reported as Vault does.
+    let (code, out, err) = env.run(
+        None,
+        &["login", "-method=jwt", "-path=nothere", "role=r", "jwt=x"],
+    );
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.starts_with("Error authenticating: Error making API request."),
+        "{err}"
+    );
+    assert!(out.is_empty());
+}
+
+#[test]
+fn login_no_store_warns_and_keeps_the_helper() {
+    let env = Env::new();
+    let root = env.root();
+    let (tok, _) = env.create(None, &["-ttl=1h"]);
+    let (code, out, err) = env.run(None, &["login", "-no-store", "-format=json", &tok]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("The token was not stored in token helper."),
+        "{err}"
+    );
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["auth"]["client_token"], tok.as_str());
+    assert_eq!(
+        v["auth"]["lease_duration"].as_i64().map(|d| d > 3500),
+        Some(true)
+    );
+    let helper = std::fs::read_to_string(env.home.path().join("token")).unwrap();
+    assert_eq!(helper.trim(), root);
+}
