@@ -52,7 +52,7 @@ pub fn handle(core: &mut Core, req: &Request, caller: Option<&Caller>) -> Result
                 return Err(Error::bad_request("missing accessor"));
             }
             let entry = super::lookup_by_accessor(core.storage.as_ref(), &accessor, now)?
-                .ok_or_else(|| Error::bad_request("invalid accessor"))?;
+                .ok_or_else(invalid_accessor)?;
             let ip = identity_policies(core.storage.as_ref(), &entry)?;
             Ok(Some(Response::data(lookup_data(&entry, "", &ip, now))))
         }
@@ -78,7 +78,7 @@ pub fn handle(core: &mut Core, req: &Request, caller: Option<&Caller>) -> Result
                     }
                     Some(
                         super::lookup_by_accessor(core.storage.as_ref(), &accessor, now)?
-                            .ok_or_else(|| Error::bad_request("invalid accessor"))?,
+                            .ok_or_else(invalid_accessor)?,
                     )
                 }
             };
@@ -148,6 +148,11 @@ pub fn handle(core: &mut Core, req: &Request, caller: Option<&Caller>) -> Result
         | "revoke-accessor" => Err(Error::unsupported_operation()),
         _ => Err(Error::unsupported_path()),
     }
+}
+
+/// OpenBao wraps this one in a multierror.
+fn invalid_accessor() -> Error {
+    Error::bad_request("1 error occurred:\n\t* invalid accessor\n\n")
 }
 
 /// A `TypeString` field of the request body (empty when absent).
@@ -768,7 +773,7 @@ mod tests {
             Some(&root),
         )
         .unwrap_err();
-        assert_eq!(e, Error::bad_request("invalid accessor"));
+        assert_eq!(e.message(), "1 error occurred:\n\t* invalid accessor\n\n");
         let e = handle(&mut c, &req("auth/token/nope", json!({})), Some(&root)).unwrap_err();
         assert_eq!(e.status, 404);
         let r = handle(

@@ -491,15 +491,16 @@ pub fn lookup_data(
         );
         d.insert("last_renewal".into(), rfc3339(entry.last_renewal_time));
     }
+    // Every token has lease times in OpenBao, the root token included (renewable: false).
     if entry.expire_time > 0 {
         d.insert("expire_time".into(), rfc3339(entry.expire_time));
         d.insert("ttl".into(), Value::from((entry.expire_time - now).max(0)));
-        d.insert(
-            "renewable".into(),
-            Value::Bool(entry.renewable && entry.token_type != "batch"),
-        );
-        d.insert("issue_time".into(), rfc3339(entry.issue_time));
     }
+    d.insert(
+        "renewable".into(),
+        Value::Bool(entry.renewable && entry.expire_time > 0 && entry.token_type != "batch"),
+    );
+    d.insert("issue_time".into(), rfc3339(entry.issue_time));
     if !entry.entity_id.is_empty() && !identity_policies.is_empty() {
         d.insert(
             "identity_policies".into(),
@@ -738,6 +739,7 @@ mod tests {
         let r = lookup_data(&re, &rt, &[], 1010);
         assert_eq!(r["expire_time"], Value::Null);
         assert_eq!(r["ttl"], 0);
-        assert!(!r.contains_key("renewable") && !r.contains_key("issue_time"));
+        assert_eq!(r["renewable"], false);
+        assert!(r["issue_time"].is_string());
     }
 }
