@@ -275,6 +275,24 @@ mod tests {
              is already stored in the token helper. You do NOT need to run \"vault login\"\n\
              again. Future Vault requests will automatically use this token."
         );
+        // bao 2.7.2's own text, as it prints it.
+        let bao = "Success! You are now authenticated. The token information displayed below \
+                   is already stored in the token helper. You do NOT need to run \"bao login\" \
+                   again. Future OpenBao requests will automatically use this token.";
+        assert_eq!(
+            wrap_at_length(bao),
+            "Success! You are now authenticated. The token information displayed below is\n\
+             already stored in the token helper. You do NOT need to run \"bao login\" again.\n\
+             Future OpenBao requests will automatically use this token."
+        );
+        assert_eq!(
+            wrap_at_length(
+                "The token was not stored in token helper. Set the BAO_TOKEN environment \
+                 variable or pass the token below with each request to Vault."
+            ),
+            "The token was not stored in token helper. Set the BAO_TOKEN environment\n\
+             variable or pass the token below with each request to Vault."
+        );
         assert_eq!(wrap_at_length("short"), "short");
         assert_eq!(wrap_at_length(""), "");
     }
