@@ -374,7 +374,25 @@ fn capabilities_and_argument_errors() {
     assert!(err.contains("Too many arguments (expected 0-1, got 2)"));
     let (code, _, err) = env.run(None, &["token", "revoke"]);
     assert_eq!(code, 1);
-    assert!(err.contains("Not enough arguments (expected 1, got 0)"));
+    assert!(err.contains("Not enough arguments (expected 1 or -self, got 0)"));
+    let (code, _, err) = env.run(None, &["token", "revoke", "-mode=bogus", "x"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("Invalid mode: bogus"), "{err}");
+    let (code, _, err) = env.run(None, &["token", "lookup", "-accessor"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("Not enough arguments with -accessor (expected 1, got 0)"));
+    let (code, _, err) = env.run(None, &["token", "create", "x"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("Too many arguments (expected 0, got 1)"),
+        "{err}"
+    );
+    let (code, _, err) = env.run(None, &["token", "renew", "a", "b"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("Too many arguments (expected 1, got 2)"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -184,6 +184,8 @@ pub fn normalize(args: Vec<OsString>) -> Vec<OsString> {
     out
 }
 
+/// Parsed once per run, so the size of the `create` variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum TokenCommand {
     /// Create a token
@@ -229,6 +231,9 @@ pub enum TokenCommand {
         /// Token role (not supported by vaultjwt)
         #[arg(long)]
         role: Option<String>,
+        /// (none: extra arguments are refused as Vault refuses them)
+        #[arg(hide = true, allow_hyphen_values = true)]
+        args: Vec<String>,
     },
     /// Show a token's properties (the current token when none is given)
     Lookup {

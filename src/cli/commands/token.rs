@@ -24,8 +24,12 @@ pub fn run(s: &mut Session, cmd: TokenCommand) -> Result<u8> {
             renewable,
             id,
             role,
+            args,
         } => {
             s.format(&out)?;
+            if !args.is_empty() {
+                return Ok(too_many("0", args.len()));
+            }
             let mut body = Map::new();
             if let Some(id) = id.filter(|v| !v.is_empty()) {
                 body.insert("id".into(), json!(id));
@@ -124,7 +128,7 @@ pub fn run(s: &mut Session, cmd: TokenCommand) -> Result<u8> {
                 ),
                 (true, _) => {
                     return Ok(output::print_local_error(&format!(
-                        "{} arguments (expected 1, got {})",
+                        "{} arguments with -accessor (expected 1, got {})",
                         if args.is_empty() {
                             "Not enough"
                         } else {
@@ -172,7 +176,7 @@ pub fn run(s: &mut Session, cmd: TokenCommand) -> Result<u8> {
                     body.insert("token".into(), json!(t.trim()));
                     "auth/token/renew"
                 }
-                _ => return Ok(too_many("0-1", args.len())),
+                _ => return Ok(too_many("1", args.len())),
             };
             match s.request(Operation::Update, path, body) {
                 Err(e) => Ok(output::print_api_error("Error renewing token", &e)),
@@ -190,26 +194,28 @@ pub fn run(s: &mut Session, cmd: TokenCommand) -> Result<u8> {
             let mode = mode.unwrap_or_default();
             let problem = if self_ && !args.is_empty() {
                 Some(format!(
-                    "Too many arguments (expected 0, got {})",
+                    "Too many arguments with -self (expected 0, got {})",
                     args.len()
                 ))
             } else if !self_ && args.len() > 1 {
                 Some(format!(
-                    "Too many arguments (expected 1, got {})",
+                    "Too many arguments (expected 1 or -self, got {})",
                     args.len()
                 ))
             } else if !self_ && args.is_empty() {
-                Some("Not enough arguments (expected 1, got 0)".to_string())
+                Some("Not enough arguments (expected 1 or -self, got 0)".to_string())
             } else if self_ && accessor {
                 Some("Cannot use -self with -accessor!".to_string())
             } else if self_ && !mode.is_empty() {
                 Some("Cannot use -self with -mode!".to_string())
             } else if accessor && mode == "orphan" {
                 Some("Cannot use -accessor with -mode=orphan!".to_string())
+            } else if accessor && mode == "path" {
+                Some("Cannot use -accessor with -mode=path!".to_string())
+            } else if mode == "path" {
+                Some("-mode=path (revocation by prefix) is not supported by vaultjwt".to_string())
             } else if !mode.is_empty() && mode != "orphan" {
-                Some(format!(
-                    "Unsupported -mode {mode:?} (only \"orphan\" is supported)"
-                ))
+                Some(format!("Invalid mode: {mode}"))
             } else {
                 None
             };
