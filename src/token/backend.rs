@@ -58,7 +58,7 @@ pub fn handle(core: &mut Core, req: &Request, caller: Option<&Caller>) -> Result
         }
         "renew" | "renew-self" | "renew-accessor" if write => {
             let increment = match req.data.get("increment") {
-                Some(v) => fields::duration_seconds(v, false)
+                Some(v) => super::duration_value(v)
                     .map_err(|d| Error::bad_request(fields::conversion_error("increment", &d)))?,
                 None => 0,
             };
@@ -226,7 +226,7 @@ fn duration_field(req: &Request, name: &str) -> Result<Option<i64>> {
     if s.is_empty() {
         return Ok(None);
     }
-    fields::parse_duration(&s)
+    super::parse_duration(&s)
         .map(Some)
         .map_err(Error::bad_request)
 }
@@ -268,7 +268,7 @@ fn create(
         "batch" => {
             let mut bad = "";
             if !explicit_raw.is_empty() {
-                let d = fields::parse_duration(&explicit_raw).map_err(|_| {
+                let d = super::parse_duration(&explicit_raw).map_err(|_| {
                     Error::bad_request("\"explicit_max_ttl\" value could not be parsed")
                 })?;
                 if d != 0 {
@@ -277,7 +277,7 @@ fn create(
             } else if num_uses != 0 {
                 bad = "num_uses";
             } else if !period_raw.is_empty() {
-                let d = fields::parse_duration(&period_raw)
+                let d = super::parse_duration(&period_raw)
                     .map_err(|_| Error::bad_request("\"period\" value could not be parsed"))?;
                 if d != 0 {
                     bad = "period";
@@ -398,7 +398,7 @@ fn create(
 
     let mut explicit_max_ttl = 0;
     if !explicit_raw.is_empty() {
-        let d = fields::parse_duration(&explicit_raw).map_err(Error::bad_request)?;
+        let d = super::parse_duration(&explicit_raw).map_err(Error::bad_request)?;
         if d < 0 {
             return Err(Error::bad_request("explicit_max_ttl must be positive"));
         }
@@ -406,7 +406,7 @@ fn create(
     }
     let mut period = 0;
     if !period_raw.is_empty() {
-        let d = fields::parse_duration(&period_raw).map_err(Error::bad_request)?;
+        let d = super::parse_duration(&period_raw).map_err(Error::bad_request)?;
         if d < 0 {
             return Err(Error::bad_request("period must be positive"));
         }
@@ -584,7 +584,7 @@ fn renew(
         }
     }
     let (new_ttl, warnings) = ttl::calculate(input)?;
-    entry.expire_time = now + new_ttl;
+    entry.expire_time = now.saturating_add(new_ttl);
     entry.last_renewal_time = now;
     super::save(storage, &entry)?;
     let ip = identity_policies(storage, &entry)?;

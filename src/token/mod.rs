@@ -177,7 +177,11 @@ pub fn create(storage: &dyn Storage, new: NewToken, now: i64) -> Result<(String,
         creation_time: now,
         ttl: new.ttl,
         creation_ttl: new.ttl,
-        expire_time: if new.ttl > 0 { now + new.ttl } else { 0 },
+        expire_time: if new.ttl > 0 {
+            now.saturating_add(new.ttl)
+        } else {
+            0
+        },
         issue_time: now,
         explicit_max_ttl: new.explicit_max_ttl,
         period: new.period,
@@ -392,6 +396,37 @@ pub fn revoke_by_mount(storage: &dyn Storage, mount_accessor: &str) -> Result<()
     Ok(())
 }
 
+/// `fields::parse_duration`, guarded against a day count whose seconds overflow (which
+/// `fields::parse_duration` multiplies unchecked).
+pub fn parse_duration(s: &str) -> std::result::Result<i64, String> {
+    let t = s.trim();
+    if let Some(days) = t.strip_suffix('d') {
+        if let Ok(i) = days.parse::<i64>() {
+            return i.checked_mul(86_400).ok_or_else(|| {
+                format!(
+                    "time: invalid duration {}",
+                    crate::core::fields::go_quote(t)
+                )
+            });
+        }
+    }
+    crate::core::fields::parse_duration(s)
+}
+
+/// The `increment` of a renewal (`TypeDurationSecond`), with the same guard.
+pub fn duration_value(v: &Value) -> std::result::Result<i64, String> {
+    match v {
+        Value::String(s) => {
+            let secs = parse_duration(s)?;
+            if secs < 0 {
+                return Err(format!("cannot provide negative value '{secs}'"));
+            }
+            Ok(secs)
+        }
+        other => crate::core::fields::duration_seconds(other, false),
+    }
+}
+
 /// Vault's `policyutil.SanitizePolicies`: trimmed, lower-cased, empty names dropped, `root`
 /// alone if present, `default` added on request, sorted and de-duplicated.
 pub fn sanitize_policies(policies: &[String], add_default: bool) -> Vec<String> {
@@ -494,7 +529,10 @@ pub fn lookup_data(
     // Every token has lease times in OpenBao, the root token included (renewable: false).
     if entry.expire_time > 0 {
         d.insert("expire_time".into(), rfc3339(entry.expire_time));
-        d.insert("ttl".into(), Value::from((entry.expire_time - now).max(0)));
+        d.insert(
+            "ttl".into(),
+            Value::from(entry.expire_time.saturating_sub(now).max(0)),
+        );
     }
     d.insert(
         "renewable".into(),
@@ -666,6 +704,15 @@ mod tests {
         assert!(!e.renewable);
         assert!(s.list("sys/token/accessor/").unwrap().is_empty());
         assert!(lookup(&s, &tok, 1000).unwrap().is_some());
+    }
+
+    #[test]
+    fn huge_day_counts_are_errors_not_panics() {
+        assert!(parse_duration("999999999999999999d").is_err());
+        assert_eq!(parse_duration("2d"), Ok(172_800));
+        assert_eq!(parse_duration("90m"), Ok(5400));
+        assert!(duration_value(&Value::from("999999999999999999d")).is_err());
+        assert_eq!(duration_value(&Value::from(60)), Ok(60));
     }
 
     #[test]

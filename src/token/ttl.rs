@@ -60,7 +60,7 @@ pub fn calculate(i: TtlInput) -> Result<(i64, Vec<String>)> {
         max_valid_time = Some(start.saturating_add(max_ttl));
     }
     if let Some(mv) = max_valid_time {
-        let max_valid_ttl = mv - i.now;
+        let max_valid_ttl = mv.saturating_sub(i.now);
         if max_valid_ttl <= 0 {
             return Err(Error::internal("past the max TTL, cannot renew"));
         }

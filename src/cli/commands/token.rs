@@ -3,7 +3,7 @@
 use super::read_write::print_secret;
 use crate::cli::args::{OutputFlags, TokenCommand};
 use crate::cli::{output, Session};
-use crate::core::{fields, Operation, Response};
+use crate::core::{Operation, Response};
 use anyhow::Result;
 use serde_json::{json, Map, Value};
 
@@ -65,7 +65,7 @@ pub fn run(s: &mut Session, cmd: TokenCommand) -> Result<u8> {
                 ("period", period),
             ] {
                 if let Some(v) = v.filter(|v| !v.is_empty()) {
-                    match fields::parse_duration(&v) {
+                    match crate::token::parse_duration(&v) {
                         Ok(secs) => {
                             body.insert(name.into(), json!(format!("{secs}s")));
                         }
@@ -155,7 +155,7 @@ pub fn run(s: &mut Session, cmd: TokenCommand) -> Result<u8> {
             s.format(&out)?;
             let mut body = Map::new();
             if let Some(i) = increment.filter(|v| !v.is_empty()) {
-                match fields::parse_duration(&i) {
+                match crate::token::parse_duration(&i) {
                     Ok(secs) => {
                         body.insert("increment".into(), json!(secs));
                     }
