@@ -5,7 +5,13 @@
 //! - `salt`: the random salt;
 //! - `id/<hash(token)>`: the [`TokenEntry`];
 //! - `accessor/<hash(accessor)>`: the token's hash, to find a token by accessor;
-//! - `parent/<hash(parent)>/<hash(child)>`: children index, to revoke a token's children.
+//! - `parent/<hash(parent)>/<hash(child)>`: children index, to revoke a token's children;
+//! - `mount/<mount accessor>/<hash(token)>`: the tokens an auth mount issued (`auth disable`).
+//!
+//! Nothing on the lookup path lists keys: a lookup reads the entry and its ancestors' entries.
+//! Expiry is enforced when a token is read: an expired token (or one whose ancestor expired)
+//! is revoked then and reported missing. A token's last use (`num_uses`) leaves it at -1 for
+//! the rest of that request; the next read revokes it.
 
 pub mod backend;
 pub mod ttl;
