@@ -80,6 +80,32 @@ pub enum Command {
         /// bash, zsh, fish, elvish or powershell
         shell: clap_complete::Shell,
     },
+    /// Create, look up, renew, revoke tokens and list their capabilities
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Authenticate: store a token (or one from `-method=jwt`) in the token helper
+    Login {
+        #[command(flatten)]
+        out: OutputFlags,
+        /// Auth method: token (default) or jwt
+        #[arg(long, default_value = "token")]
+        method: String,
+        /// Mount path of the auth method (default: the method name)
+        #[arg(long)]
+        path: Option<String>,
+        /// Do not store the token in the token helper
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
+        no_store: bool,
+        /// Print only the token (implies -no-store)
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
+        token_only: bool,
+        /// Print nothing on success
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
+        no_print: bool,
+        /// The token (or `-` for stdin), or key=value pairs for the method
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -195,6 +221,106 @@ pub fn normalize(args: Vec<OsString>) -> Vec<OsString> {
         }
     }
     out
+}
+
+/// Parsed once per run, so the size of the `create` variant does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token
+    Create {
+        #[command(flatten)]
+        out: OutputFlags,
+        /// A policy of the token (repeatable)
+        #[arg(long = "policy", value_name = "NAME")]
+        policies: Vec<String>,
+        /// Initial TTL
+        #[arg(long)]
+        ttl: Option<String>,
+        /// Explicit maximum lifetime
+        #[arg(long)]
+        explicit_max_ttl: Option<String>,
+        /// Renewal period (periodic token)
+        #[arg(long)]
+        period: Option<String>,
+        /// Number of uses before the token is revoked (0 = unlimited)
+        #[arg(long)]
+        use_limit: Option<String>,
+        /// Create the token with no parent
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
+        orphan: bool,
+        /// Do not attach the default policy
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
+        no_default_policy: bool,
+        /// service or batch
+        #[arg(long = "type")]
+        token_type: Option<String>,
+        /// Display name (shown as token-<name>)
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Metadata key=value (repeatable)
+        #[arg(long = "metadata", value_name = "K=V")]
+        metadata: Vec<String>,
+        /// Whether the token can be renewed
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = true)]
+        renewable: bool,
+        /// Custom token value (root only)
+        #[arg(long)]
+        id: Option<String>,
+        /// Token role (not supported by vaultjwt)
+        #[arg(long)]
+        role: Option<String>,
+        /// (none: extra arguments are refused as Vault refuses them)
+        #[arg(hide = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Show a token's properties (the current token when none is given)
+    Lookup {
+        #[command(flatten)]
+        out: OutputFlags,
+        /// Treat the argument as an accessor
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
+        accessor: bool,
+        #[arg(allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Renew a token (the current token when none is given)
+    Renew {
+        #[command(flatten)]
+        out: OutputFlags,
+        /// Requested TTL from now
+        #[arg(long, short = 'i')]
+        increment: Option<String>,
+        /// Treat the argument as an accessor
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
+        accessor: bool,
+        #[arg(allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Revoke a token and its children
+    Revoke {
+        #[command(flatten)]
+        out: OutputFlags,
+        /// Treat the argument as an accessor
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
+        accessor: bool,
+        /// Revoke the current token
+        #[arg(long = "self", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
+        self_: bool,
+        /// orphan: keep the children (as orphans)
+        #[arg(long)]
+        mode: Option<String>,
+        #[arg(allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// List a token's capabilities on a path
+    Capabilities {
+        #[command(flatten)]
+        out: OutputFlags,
+        /// [TOKEN] PATH
+        #[arg(allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
 }
 
 #[cfg(test)]

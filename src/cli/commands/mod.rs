@@ -5,6 +5,10 @@ mod completion;
 mod policy;
 mod read_write;
 
+// The token store's commands.
+mod login;
+mod token;
+
 use super::args::{Cli, Command};
 use super::Session;
 use anyhow::Result;
@@ -14,6 +18,27 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
     let dir = cli.data_dir.as_deref();
     match cli.command {
         Command::Completion { shell } => completion::run(shell),
+        Command::Token(cmd) => token::run(&mut Session::open(dir)?, cmd),
+        Command::Login {
+            out,
+            method,
+            path,
+            no_store,
+            token_only,
+            no_print,
+            args,
+        } => login::run(
+            &mut Session::open(dir)?,
+            &out,
+            login::Flags {
+                method,
+                path,
+                no_store,
+                token_only,
+                no_print,
+            },
+            &args,
+        ),
         Command::Read { out, path, data } => {
             read_write::read(&mut Session::open(dir)?, &out, &path, &data)
         }

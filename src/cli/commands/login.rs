@@ -1,0 +1,299 @@
+//! `login [-method=token|jwt] ...`: authenticate and store the token in the token helper.
+
+use crate::cli::args::OutputFlags;
+use crate::cli::{kv_args, output, write_token_helper, Session};
+use crate::core::{Auth, Operation, Request, Response};
+use crate::settings::Compat;
+use anyhow::Result;
+use serde_json::Value;
+use std::io::BufRead;
+
+/// The login flags besides `-format`/`-field`.
+#[derive(Debug, Clone, Default)]
+pub struct Flags {
+    pub method: String,
+    pub path: Option<String>,
+    pub no_store: bool,
+    pub token_only: bool,
+    pub no_print: bool,
+}
+
+pub fn run(s: &mut Session, out: &OutputFlags, flags: Flags, args: &[String]) -> Result<u8> {
+    let mut out = out.clone();
+    let format = s.format(&out)?;
+    let mut no_store = flags.no_store;
+    if flags.token_only {
+        no_store = true;
+        out.field = Some("token".into());
+    }
+    let method = flags.method.trim().trim_end_matches('/').to_string();
+    let resp = match method.as_str() {
+        "token" => match token_login(s, args)? {
+            Ok(r) => r,
+            Err(code) => return Ok(code),
+        },
+        "jwt" if s.settings().compat == Compat::Default => {
+            let mount = flags
+                .path
+                .as_deref()
+                .unwrap_or("jwt")
+                .trim_matches('/')
+                .to_string();
+            let data = kv_args::parse(args, &mut std::io::stdin())?;
+            let req =
+                Request::new(Operation::Update, format!("auth/{mount}/login")).with_data(data);
+            match s.core.handle(req) {
+                Err(e) => return Ok(output::print_api_error("Error authenticating", &e)),
+                Ok(r) => r.unwrap_or_default(),
+            }
+        }
+        other => {
+            eprintln!(
+                "{}",
+                wrap_at_length(&format!(
+                    "Unknown auth method: {other}. Use \"vaultjwt auth list\" to see the \
+                     complete list of auth methods. Additionally, some auth methods are only \
+                     available via the HTTP API."
+                ))
+            );
+            return Ok(output::EXIT_LOCAL);
+        }
+    };
+    let Some(auth) = &resp.auth else {
+        eprintln!(
+            "{}",
+            wrap_at_length(
+                "vaultjwt returned a secret, but the secret has no authentication information \
+                 attached. This should never happen and is likely a bug."
+            )
+        );
+        return Ok(output::EXIT_REQUEST);
+    };
+    if !no_store {
+        write_token_helper(&s.dir, &auth.client_token)?;
+        if std::env::var("VAULTJWT_TOKEN").is_ok_and(|t| !t.is_empty()) {
+            eprintln!(
+                "{}\n",
+                wrap_at_length(
+                    "WARNING! The VAULTJWT_TOKEN environment variable is set! The value of \
+                     this variable will take precedence; if this is unwanted please unset \
+                     VAULTJWT_TOKEN or update its value accordingly."
+                )
+            );
+        }
+    } else if !flags.token_only {
+        eprintln!(
+            "{}\n",
+            wrap_at_length(
+                "The token was not stored in token helper. Set the VAULTJWT_TOKEN environment \
+                 variable or pass the token below with each request to vaultjwt."
+            )
+        );
+    }
+    if flags.no_print {
+        return Ok(0);
+    }
+    if let Some(field) = &out.field {
+        return match output::field_value(&resp, field) {
+            Some(v) => {
+                println!("{}", output::render_field(&v, format));
+                Ok(0)
+            }
+            None => Ok(output::print_local_error(&format!(
+                "Field \"{field}\" not present in secret"
+            ))),
+        };
+    }
+    if format == output::Format::Table {
+        println!(
+            "{}\n",
+            wrap_at_length(
+                "Success! You are now authenticated. The token information displayed below is \
+                 already stored in the token helper. You do NOT need to run \"vaultjwt login\" \
+                 again. Future vaultjwt requests will automatically use this token."
+            )
+        );
+    }
+    print!("{}", output::render_secret(&resp, format));
+    Ok(0)
+}
+
+/// `-method=token`: the token from the arguments (`TOKEN`, `token=TOKEN`, `-` for stdin) or
+/// typed on stdin, checked with a `lookup-self`. `Err(code)` when an error was printed.
+fn token_login(s: &mut Session, args: &[String]) -> Result<std::result::Result<Response, u8>> {
+    let mut args = args.to_vec();
+    if let Some(first) = args.first_mut() {
+        if !first.contains('=') {
+            *first = format!("token={first}");
+        }
+    }
+    let data = kv_args::parse(&args, &mut std::io::stdin())?;
+    let mut token = match data.get("token") {
+        Some(Value::String(t)) => t.trim().to_string(),
+        Some(other) => output::go_value(other),
+        None => String::new(),
+    };
+    if token.is_empty() {
+        eprint!("Token (will be hidden): ");
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        token = line.trim().to_string();
+    }
+    if token.is_empty() {
+        return Ok(Err(output::print_local_error(
+            "Error authenticating: a token must be passed to auth, please view the help for more information",
+        )));
+    }
+    let req = Request::new(Operation::Read, "auth/token/lookup-self").with_token(Some(token));
+    let data = match s.core.handle(req) {
+        Err(e) => {
+            return Ok(Err(output::print_api_error(
+                "Error authenticating: error looking up token",
+                &e,
+            )))
+        }
+        Ok(r) => r.and_then(|r| r.data).unwrap_or_default(),
+    };
+    let str_of = |k: &str| {
+        data.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    let list_of = |k: &str| -> Vec<String> {
+        data.get(k)
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let policies = list_of("policies");
+    let identity = list_of("identity_policies");
+    let mut all = policies.clone();
+    all.extend(identity.iter().cloned());
+    all.sort();
+    all.dedup();
+    let metadata = data
+        .get("meta")
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), output::go_value(v)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let auth = Auth {
+        client_token: str_of("id"),
+        accessor: str_of("accessor"),
+        policies: all,
+        token_policies: policies,
+        identity_policies: identity,
+        metadata,
+        entity_id: str_of("entity_id"),
+        orphan: data.get("orphan").and_then(Value::as_bool).unwrap_or(false),
+        lease_duration: data.get("ttl").and_then(Value::as_i64).unwrap_or(0),
+        renewable: data
+            .get("renewable")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        ..Default::default()
+    };
+    Ok(Ok(Response {
+        auth: Some(auth),
+        ..Default::default()
+    }))
+}
+
+/// Vault's `wrapAtLength`: `kr/text.Wrap` at 78 columns, which minimises raggedness (the sum
+/// of squared trailing spaces) rather than filling lines greedily.
+pub fn wrap_at_length(s: &str) -> String {
+    wrap(s, 78)
+}
+
+fn wrap(s: &str, lim: usize) -> String {
+    let text = s.trim().replace('\n', " ");
+    let words: Vec<&str> = text.split(' ').collect();
+    let n = words.len();
+    if n == 0 {
+        return String::new();
+    }
+    // len(i, j): length of words i..=j joined by single spaces.
+    let mut prefix = vec![0usize; n + 1];
+    for (i, w) in words.iter().enumerate() {
+        prefix[i + 1] = prefix[i] + w.chars().count();
+    }
+    let len = |i: usize, j: usize| prefix[j + 1] - prefix[i] + (j - i);
+    const PENALTY: i64 = 100_000;
+    let lim_i = lim as i64;
+    let mut cost = vec![i64::MAX; n + 1];
+    let mut brk = vec![n; n];
+    cost[n] = 0;
+    for i in (0..n).rev() {
+        if len(i, n - 1) <= lim || i == n - 1 {
+            cost[i] = 0;
+            brk[i] = n;
+            continue;
+        }
+        for j in i + 1..n {
+            let l = len(i, j - 1) as i64;
+            let d = lim_i - l;
+            let mut c = d.saturating_mul(d).saturating_add(cost[j]);
+            if l > lim_i {
+                c = c.saturating_add(PENALTY);
+            }
+            if c < cost[i] {
+                cost[i] = c;
+                brk[i] = j;
+            }
+        }
+    }
+    let mut lines = Vec::new();
+    let mut i = 0;
+    while i < n {
+        let j = brk[i].max(i + 1);
+        lines.push(words[i..j].join(" "));
+        i = j;
+    }
+    lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_like_vault() {
+        let text = "Success! You are now authenticated. The token information displayed below \
+                    is already stored in the token helper. You do NOT need to run \"vault login\" \
+                    again. Future Vault requests will automatically use this token.";
+        assert_eq!(
+            wrap_at_length(text),
+            "Success! You are now authenticated. The token information displayed below\n\
+             is already stored in the token helper. You do NOT need to run \"vault login\"\n\
+             again. Future Vault requests will automatically use this token."
+        );
+        // bao 2.7.2's own text, as it prints it.
+        let bao = "Success! You are now authenticated. The token information displayed below \
+                   is already stored in the token helper. You do NOT need to run \"bao login\" \
+                   again. Future OpenBao requests will automatically use this token.";
+        assert_eq!(
+            wrap_at_length(bao),
+            "Success! You are now authenticated. The token information displayed below is\n\
+             already stored in the token helper. You do NOT need to run \"bao login\" again.\n\
+             Future OpenBao requests will automatically use this token."
+        );
+        assert_eq!(
+            wrap_at_length(
+                "The token was not stored in token helper. Set the BAO_TOKEN environment \
+                 variable or pass the token below with each request to Vault."
+            ),
+            "The token was not stored in token helper. Set the BAO_TOKEN environment\n\
+             variable or pass the token below with each request to Vault."
+        );
+        assert_eq!(wrap_at_length("short"), "short");
+        assert_eq!(wrap_at_length(""), "");
+    }
+}
