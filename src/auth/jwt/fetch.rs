@@ -1,0 +1,102 @@
+//! HTTP GET of issuer documents (OIDC discovery, JWKS) with the limits vaultjwt imposes:
+//! a timeout, a size cap, redirects only within the same origin, and a pinned CA bundle
+//! replacing the system roots when one is configured.
+
+use std::io::Read;
+
+/// The largest document accepted (bytes).
+pub const MAX_DOCUMENT_BYTES: u64 = 1024 * 1024;
+
+/// An HTTP answer.
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    pub status: u16,
+    /// Go's `resp.Status`, e.g. `404 Not Found`.
+    pub status_line: String,
+    pub body: Vec<u8>,
+}
+
+/// GETs `url`. `ca_pem` (when non-empty) is the only trust anchor for HTTPS. Errors read
+/// as Go's `Get "<url>": <reason>`.
+pub fn get(url: &str, ca_pem: &str, timeout_secs: u64) -> Result<Fetched, String> {
+    let fail = |why: String| format!("Get {}: {why}", crate::core::fields::go_quote(url));
+    let parsed = reqwest::Url::parse(url).map_err(|e| fail(e.to_string()))?;
+    match parsed.scheme() {
+        "http" | "https" => {}
+        other => return Err(fail(format!("unsupported protocol scheme \"{other}\""))),
+    }
+    let origin = parsed.origin();
+    let policy = reqwest::redirect::Policy::custom(move |attempt| {
+        if attempt.previous().len() >= 10 {
+            attempt.error("stopped after 10 redirects")
+        } else if attempt.url().origin() != origin {
+            let to = attempt.url().to_string();
+            attempt.error(format!("refusing redirect to another host ({to})"))
+        } else {
+            attempt.follow()
+        }
+    });
+    let timeout = std::time::Duration::from_secs(timeout_secs.max(1));
+    let mut builder = reqwest::blocking::Client::builder()
+        .timeout(timeout)
+        .connect_timeout(timeout)
+        .redirect(policy)
+        .user_agent(concat!("vaultjwt/", env!("CARGO_PKG_VERSION")));
+    if !ca_pem.trim().is_empty() {
+        let certs = super::pem::parse_ca_pem(ca_pem)
+            .ok_or_else(|| fail("no certificate found in the CA PEM".into()))?;
+        builder = builder.tls_built_in_root_certs(false);
+        for der in certs {
+            let cert = reqwest::Certificate::from_der(&der).map_err(|e| fail(e.to_string()))?;
+            builder = builder.add_root_certificate(cert);
+        }
+    }
+    let client = builder.build().map_err(|e| fail(e.to_string()))?;
+    let resp = client
+        .get(parsed)
+        .header("Accept", "application/json")
+        .send()
+        .map_err(|e| fail(error_chain(&e)))?;
+    let status = resp.status();
+    if let Some(len) = resp.content_length() {
+        if len > MAX_DOCUMENT_BYTES {
+            return Err(fail(too_large()));
+        }
+    }
+    let mut body = Vec::new();
+    resp.take(MAX_DOCUMENT_BYTES + 1)
+        .read_to_end(&mut body)
+        .map_err(|e| fail(e.to_string()))?;
+    if body.len() as u64 > MAX_DOCUMENT_BYTES {
+        return Err(fail(too_large()));
+    }
+    Ok(Fetched {
+        status: status.as_u16(),
+        status_line: format!(
+            "{} {}",
+            status.as_u16(),
+            status.canonical_reason().unwrap_or("")
+        )
+        .trim_end()
+        .to_string(),
+        body,
+    })
+}
+
+fn too_large() -> String {
+    format!("response body exceeds the limit of {MAX_DOCUMENT_BYTES} bytes")
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut src = e.source();
+    while let Some(s) = src {
+        let t = s.to_string();
+        if !out.contains(&t) {
+            out.push_str(": ");
+            out.push_str(&t);
+        }
+        src = s.source();
+    }
+    out
+}
