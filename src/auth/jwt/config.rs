@@ -175,7 +175,7 @@ fn write(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
         override_allowed_server_names: input.list("override_allowed_server_names"),
         namespace_in_state: input
             .boolean("namespace_in_state")
-            .unwrap_or_else(|| previous.as_ref().map_or(true, |p| p.namespace_in_state)),
+            .unwrap_or_else(|| previous.as_ref().is_none_or(|p| p.namespace_in_state)),
         token_audiences: Vec::new(),
     };
     let skip = input.boolean("skip_jwks_validation").unwrap_or(false);

@@ -105,7 +105,7 @@ pub fn verify(ctx: &BackendContext, config: &Config, jwt: &str) -> Result<Verifi
         remote_verify(ctx, &url, &ca, &jws)?;
         jws
     };
-    let allowed = config.jwt_supported_algs.iter().any(|a| *a == jws.alg)
+    let allowed = config.jwt_supported_algs.contains(&jws.alg)
         || (config.jwt_supported_algs.is_empty() && SUPPORTED_ALGS.contains(&jws.alg.as_str()));
     if !allowed {
         return Err(VerifyError::Token(UNEXPECTED_ALG.into()));
@@ -304,3 +304,7 @@ fn excerpt(body: &[u8]) -> String {
     }
     text[..end].trim_end().to_string()
 }
+
+#[cfg(test)]
+#[path = "keys_tests.rs"]
+mod tests;

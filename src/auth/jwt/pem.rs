@@ -218,9 +218,7 @@ pub fn first_pem_block(text: &str) -> Option<PemBlock<'_>> {
     loop {
         let start = search.find("-----BEGIN ")?;
         let after = &search[start + "-----BEGIN ".len()..];
-        let Some(label_end) = after.find("-----") else {
-            return None;
-        };
+        let label_end = after.find("-----")?;
         let label = &after[..label_end];
         let body_start = &after[label_end + 5..];
         let end_marker = format!("-----END {label}-----");
