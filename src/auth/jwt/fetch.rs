@@ -53,10 +53,10 @@ pub fn get(url: &str, ca_pem: &str, timeout_secs: u64) -> Result<Fetched, String
     }
     let client = builder.build().map_err(|e| fail(e.to_string()))?;
     let resp = client
-        .get(parsed)
+        .get(parsed.clone())
         .header("Accept", "application/json")
         .send()
-        .map_err(|e| fail(error_chain(&e)))?;
+        .map_err(|e| fail(describe(&e, &parsed)))?;
     let status = resp.status();
     if let Some(len) = resp.content_length() {
         if len > MAX_DOCUMENT_BYTES {
@@ -87,16 +87,26 @@ fn too_large() -> String {
     format!("response body exceeds the limit of {MAX_DOCUMENT_BYTES} bytes")
 }
 
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
-    let mut src = e.source();
+/// Go-like text of a request failure: `dial tcp 127.0.0.1:1: connect: connection refused`,
+/// a timeout, or the innermost cause.
+fn describe(e: &reqwest::Error, url: &reqwest::Url) -> String {
+    if e.is_timeout() {
+        return "context deadline exceeded (Client.Timeout exceeded while awaiting headers)".into();
+    }
+    let mut innermost = e.to_string();
+    let mut src = std::error::Error::source(e);
     while let Some(s) = src {
-        let t = s.to_string();
-        if !out.contains(&t) {
-            out.push_str(": ");
-            out.push_str(&t);
-        }
+        innermost = s.to_string();
         src = s.source();
     }
-    out
+    let innermost = match innermost.find(" (os error") {
+        Some(i) => innermost[..i].to_lowercase(),
+        None => innermost,
+    };
+    if e.is_connect() {
+        let host = url.host_str().unwrap_or("");
+        let port = url.port_or_known_default().unwrap_or(0);
+        return format!("dial tcp {host}:{port}: connect: {innermost}");
+    }
+    innermost
 }
