@@ -459,3 +459,90 @@ fn token_audiences_strict_vs_default() {
         json!(["a", "b"])
     );
 }
+
+/// A loopback HTTPS server (certificate for IP 127.0.0.1 issued by `tls/ca.crt`) serving
+/// one JWKS at `/jwks`; returns its base URL and a hit counter.
+fn start_tls_server() -> (String, Arc<Mutex<usize>>) {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let dir = format!("{}/tests/fixtures/keys/tls", env!("CARGO_MANIFEST_DIR"));
+    let certs: Vec<CertificateDer> = CertificateDer::pem_file_iter(format!("{dir}/server.crt"))
+        .unwrap()
+        .map(|c| c.unwrap())
+        .collect();
+    let key = PrivateKeyDer::from_pem_file(format!("{dir}/server.key")).unwrap();
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = Arc::new(
+        rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(certs, key)
+            .unwrap(),
+    );
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("https://{}", listener.local_addr().unwrap());
+    let hits: Arc<Mutex<usize>> = Arc::default();
+    let h = hits.clone();
+    std::thread::spawn(move || {
+        for tcp in listener.incoming().flatten() {
+            let Ok(conn) = rustls::ServerConnection::new(config.clone()) else {
+                continue;
+            };
+            let mut tls = rustls::StreamOwned::new(conn, tcp);
+            let mut buf = Vec::new();
+            let mut chunk = [0u8; 1024];
+            let mut ok = true;
+            while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+                match tls.read(&mut chunk) {
+                    Ok(0) | Err(_) => {
+                        ok = false;
+                        break;
+                    }
+                    Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                }
+            }
+            if !ok {
+                continue;
+            }
+            *h.lock().unwrap() += 1;
+            let body = jwks_doc();
+            let _ = write!(
+                tls,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            tls.conn.send_close_notify();
+            let _ = tls.flush();
+        }
+    });
+    (base, hits)
+}
+
+#[test]
+fn pinned_ca_replaces_the_system_roots() {
+    let (base, hits) = start_tls_server();
+    let env = Env::strict();
+    let url = format!("jwks_url={base}/jwks");
+    let ca = fixture("tls/ca.crt");
+    // not trusted by the system roots
+    expect_error(
+        &env.write_config(std::slice::from_ref(&url)),
+        "error checking jwks URL",
+    );
+    assert_eq!(*hits.lock().unwrap(), 0);
+    // a pinned CA that did not issue the server certificate
+    expect_error(
+        &env.write_config(&[
+            url.clone(),
+            format!("jwks_ca_pem={}", fixture("rsa2048.crt")),
+        ]),
+        "error checking jwks URL",
+    );
+    assert_eq!(*hits.lock().unwrap(), 0);
+    // the issuing CA
+    let out = env.write_config(&[url, format!("jwks_ca_pem={ca}")]);
+    assert!(out.ok, "{}", out.stderr);
+    assert_eq!(*hits.lock().unwrap(), 1);
+    assert_eq!(env.read_config().unwrap()["jwks_ca_pem"], json!(ca));
+}
