@@ -13,7 +13,55 @@ pub struct Fetched {
     pub status: u16,
     /// Go's `resp.Status`, e.g. `404 Not Found`.
     pub status_line: String,
+    /// The `Content-Type` header, empty when absent.
+    pub content_type: String,
     pub body: Vec<u8>,
+}
+
+impl Fetched {
+    /// go-oidc's `unmarshalResp`: the JSON error, explained by the content type.
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, String> {
+        serde_json::from_slice(&self.body).map_err(|e| {
+            let err = go_json_error(&self.body, &e);
+            let media = self
+                .content_type
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
+            if media == "application/json" {
+                format!(
+                    "got Content-Type = application/json, but could not unmarshal as JSON: {err}"
+                )
+            } else {
+                format!(
+                    "expected Content-Type = application/json, got {}: {err}",
+                    crate::core::fields::go_quote(&self.content_type)
+                )
+            }
+        })
+    }
+}
+
+/// An approximation of Go's `encoding/json` error texts.
+pub fn go_json_error(body: &[u8], e: &serde_json::Error) -> String {
+    if e.is_eof() {
+        return "unexpected end of JSON input".into();
+    }
+    if e.is_data() {
+        return format!("json: {e}");
+    }
+    // the offending character, from serde's 1-based line/column
+    let text = String::from_utf8_lossy(body);
+    let c = text
+        .lines()
+        .nth(e.line().saturating_sub(1))
+        .and_then(|l| l.chars().nth(e.column().saturating_sub(1)));
+    match c {
+        Some(c) => format!("invalid character {c:?} looking for beginning of value"),
+        None => format!("invalid JSON: {e}"),
+    }
 }
 
 /// GETs `url`. `ca_pem` (when non-empty) is the only trust anchor for HTTPS. Errors read
@@ -58,6 +106,12 @@ pub fn get(url: &str, ca_pem: &str, timeout_secs: u64) -> Result<Fetched, String
         .send()
         .map_err(|e| fail(describe(&e, &parsed)))?;
     let status = resp.status();
+    let content_type = resp
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
     if let Some(len) = resp.content_length() {
         if len > MAX_DOCUMENT_BYTES {
             return Err(fail(too_large()));
@@ -79,6 +133,7 @@ pub fn get(url: &str, ca_pem: &str, timeout_secs: u64) -> Result<Fetched, String
         )
         .trim_end()
         .to_string(),
+        content_type,
         body,
     })
 }

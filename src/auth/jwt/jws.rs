@@ -1,6 +1,7 @@
 //! JWS parsing as go-jose's `ParseSigned`: whitespace stripped, compact or JSON
 //! serialization, go-jose's and Go's error texts. No verification here.
 
+use super::fetch::go_json_error;
 use serde_json::{Map, Value};
 
 /// A parsed, not yet verified, JWS.
@@ -69,7 +70,7 @@ fn build(
 
 /// JWS JSON serialization, flattened or general with exactly one signature.
 fn parse_json(token: &str) -> Result<Jws, String> {
-    let v: Value = serde_json::from_str(token).map_err(|e| go_json_error(&e))?;
+    let v: Value = serde_json::from_str(token).map_err(|e| go_json_error(token.as_bytes(), &e))?;
     let obj = v.as_object().ok_or_else(|| {
         "json: cannot unmarshal value into Go value of type jose.rawJSONWebSignature".to_string()
     })?;
@@ -115,7 +116,7 @@ fn parse_json(token: &str) -> Result<Jws, String> {
 }
 
 fn decode_header(raw: &[u8]) -> Result<Map<String, Value>, String> {
-    let v: Value = serde_json::from_slice(raw).map_err(|e| go_json_error(&e))?;
+    let v: Value = serde_json::from_slice(raw).map_err(|e| go_json_error(raw, &e))?;
     match v {
         Value::Object(m) => Ok(m),
         Value::Null => Ok(Map::new()),
@@ -134,15 +135,6 @@ fn go_json_kind(v: &Value) -> &'static str {
         Value::Bool(_) => "bool",
         Value::Object(_) => "object",
         Value::Null => "null",
-    }
-}
-
-/// An approximation of Go's `encoding/json` syntax error text.
-fn go_json_error(e: &serde_json::Error) -> String {
-    if e.is_eof() {
-        "unexpected end of JSON input".into()
-    } else {
-        format!("invalid character looking for beginning of value ({e})")
     }
 }
 

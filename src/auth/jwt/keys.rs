@@ -87,7 +87,8 @@ pub fn verify(ctx: &BackendContext, config: &Config, jwt: &str) -> Result<Verifi
                 ))
             })?;
         let jws = jws::parse(jwt).map_err(sig_err)?;
-        if !keys.iter().any(|k| verifies(k, &jws)) {
+        // go-jose's `Claims` fails (so the key counts as failing) on a non-object payload
+        if !keys.iter().any(|k| verifies(k, &jws)) || !payload_is_object(&jws.payload) {
             return Err(sig_err(NO_KNOWN_KEY));
         }
         jws
@@ -120,16 +121,25 @@ pub fn verify(ctx: &BackendContext, config: &Config, jwt: &str) -> Result<Verifi
                 Value::String(_) => "string",
                 _ => "bool",
             };
-            return Err(VerifyError::Token(format!(
+            return Err(sig_err(format!(
                 "json: cannot unmarshal {kind} into Go value of type map[string]interface {{}}"
             )));
         }
-        Err(e) => return Err(VerifyError::Token(format!("invalid JSON payload: {e}"))),
+        Err(e) => {
+            return Err(sig_err(super::fetch::go_json_error(&jws.payload, &e)));
+        }
     };
     Ok(Verified {
         header: jws.header,
         claims,
     })
+}
+
+fn payload_is_object(payload: &[u8]) -> bool {
+    matches!(
+        serde_json::from_slice::<Value>(payload),
+        Ok(Value::Object(_)) | Ok(Value::Null)
+    )
 }
 
 /// Whether `key` verifies the token. A `crit` header is never understood, so it fails.
@@ -188,7 +198,8 @@ pub fn fetch_discovery(ctx: &BackendContext, issuer: &str, ca: &str) -> Result<D
         #[serde(default)]
         jwks_uri: String,
     }
-    let doc: Doc = serde_json::from_slice(&resp.body)
+    let doc: Doc = resp
+        .json()
         .map_err(|e| format!("failed to decode OIDC discovery document: {e}"))?;
     if doc.issuer != issuer {
         return Err(format!(
@@ -227,7 +238,8 @@ pub struct FetchedJwks {
 
 /// GETs and decodes a JWKS, with go-oidc's error texts (`oidc: get keys failed: ...`).
 pub fn fetch_jwks(ctx: &BackendContext, url: &str, ca: &str) -> Result<FetchedJwks, String> {
-    let resp = super::fetch::get(url, ca, ctx.settings.http_timeout)?;
+    let resp = super::fetch::get(url, ca, ctx.settings.http_timeout)
+        .map_err(|e| format!("oidc: get keys failed {e}"))?;
     if resp.status != 200 {
         return Err(format!(
             "oidc: get keys failed: {} {}",
@@ -235,9 +247,11 @@ pub fn fetch_jwks(ctx: &BackendContext, url: &str, ca: &str) -> Result<FetchedJw
             excerpt(&resp.body)
         ));
     }
+    let doc: Value = resp
+        .json()
+        .map_err(|e| format!("oidc: failed to decode keys: {e} {}", excerpt(&resp.body)))?;
     let keys = pem::parse_jwks(&resp.body)
         .map_err(|e| format!("oidc: failed to decode keys: {e} {}", excerpt(&resp.body)))?;
-    let doc = serde_json::from_slice(&resp.body).unwrap_or(Value::Null);
     Ok(FetchedJwks {
         url: url.to_string(),
         doc,

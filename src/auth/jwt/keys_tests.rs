@@ -521,3 +521,36 @@ fn discovery_is_fetched_once_and_checks_the_issuer() {
         ))
     );
 }
+
+#[test]
+fn fetch_failures_have_go_oidc_texts() {
+    let server = Server::start();
+    server.serve("/jwks", 200, "<html>");
+    let storage = MemoryStorage::default();
+    let jwt = sign("RS256", "rsa2048.key", json!({"kid": "k"}), claims());
+    let err = with_ctx(&storage, 1, |ctx| verify(ctx, &jwks_config(&server), &jwt)).unwrap_err();
+    assert_eq!(
+        err,
+        token_err("fetching keys oidc: failed to decode keys: got Content-Type = application/json, but could not unmarshal as JSON: invalid character '<' looking for beginning of value <html>")
+    );
+    let refused = Config {
+        jwks_url: "http://127.0.0.1:1/jwks".into(),
+        ..Default::default()
+    };
+    let err = with_ctx(&storage, 1, |ctx| verify(ctx, &refused, &jwt)).unwrap_err();
+    assert_eq!(
+        err,
+        token_err("fetching keys oidc: get keys failed Get \"http://127.0.0.1:1/jwks\": dial tcp 127.0.0.1:1: connect: connection refused")
+    );
+    // nothing was cached by the failures
+    assert_eq!(storage.list("auth/x/cache/").unwrap(), Vec::<String>::new());
+}
+
+#[test]
+fn a_signed_non_object_payload_is_refused() {
+    let jwt = sign("ES256", "ecP-256.key", json!({}), json!([1, 2]));
+    assert_eq!(
+        verify_static(&["ecP-256.pub"], &[], &jwt).unwrap_err(),
+        token_err(NO_KNOWN_KEY)
+    );
+}
