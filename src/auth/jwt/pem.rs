@@ -304,11 +304,6 @@ fn b64_param(jwk: &Value, name: &str) -> Result<Vec<u8>, String> {
 
 fn parse_jwk(jwk: &Value) -> Result<Jwk, String> {
     let kid = jwk.get("kid").and_then(Value::as_str).map(str::to_string);
-    if let Some(u) = jwk.get("use").and_then(Value::as_str) {
-        if u != "sig" {
-            return Ok(Jwk { kid, key: None });
-        }
-    }
     let kty = jwk.get("kty").and_then(Value::as_str).unwrap_or("");
     let key = match kty {
         "RSA" => {
