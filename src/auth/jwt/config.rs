@@ -427,3 +427,150 @@ fn read(ctx: &BackendContext) -> Result<Option<Response>> {
     resp.warnings = warnings;
     Ok(Some(resp))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::MountEntry;
+    use crate::settings::Settings;
+    use crate::storage::{MemoryStorage, Storage, View};
+
+    fn fixture(name: &str) -> String {
+        let path = format!("{}/tests/fixtures/keys/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(path).unwrap()
+    }
+
+    fn run(storage: &MemoryStorage, compat: Compat, data: Value) -> Result<Option<Response>> {
+        let mount = MountEntry::new("jwt/", "jwt", "");
+        let settings = Settings {
+            compat,
+            ..Default::default()
+        };
+        let ctx = BackendContext {
+            storage: View::new(storage, "auth/x/"),
+            mount: &mount,
+            settings: &settings,
+            now: 1,
+        };
+        let req = Request::new(Operation::Update, "config")
+            .with_data(data.as_object().cloned().unwrap_or_default());
+        handle(&ctx, &req)
+    }
+
+    #[test]
+    fn a_write_replaces_the_config_and_drops_the_cache() {
+        let s = MemoryStorage::default();
+        let key = fixture("ed25519.pub");
+        run(
+            &s,
+            Compat::OpenBao,
+            json!({"jwt_validation_pubkeys": key, "bound_issuer": "a", "default_role": "R"}),
+        )
+        .unwrap();
+        s.put("auth/x/cache/jwks", &json!({"url": "u"})).unwrap();
+        s.put("auth/x/cache/refetch", &json!({"at": 1})).unwrap();
+        run(&s, Compat::OpenBao, json!({"jwt_validation_pubkeys": key})).unwrap();
+        let stored: Config = s.get_as("auth/x/config").unwrap().unwrap();
+        assert_eq!(stored.bound_issuer, "");
+        assert_eq!(stored.default_role, "");
+        assert!(stored.namespace_in_state);
+        assert_eq!(s.list("auth/x/cache/").unwrap(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn conversion_errors_are_field_validation_failures() {
+        let s = MemoryStorage::default();
+        let err = run(
+            &s,
+            Compat::OpenBao,
+            json!({"jwt_validation_pubkeys": fixture("ed25519.pub"), "jwt_supported_algs": {"a": 1}}),
+        )
+        .unwrap_err();
+        assert_eq!(err.status, 400);
+        assert_eq!(
+            err.message(),
+            "Field validation failed: error converting input for field \"jwt_supported_algs\": '' expected type '[]string', got unconvertible type 'map[string]interface {}'"
+        );
+        assert_eq!(s.get("auth/x/config").unwrap(), None);
+    }
+
+    #[test]
+    fn token_audiences_only_in_default_mode() {
+        let s = MemoryStorage::default();
+        let key = fixture("ed25519.pub");
+        let resp = run(
+            &s,
+            Compat::OpenBao,
+            json!({"jwt_validation_pubkeys": key, "token_audiences": "a,b"}),
+        )
+        .unwrap();
+        assert!(resp.is_none(), "no warning in strict mode");
+        let stored: Config = s.get_as("auth/x/config").unwrap().unwrap();
+        assert!(stored.token_audiences.is_empty());
+
+        let resp = run(
+            &s,
+            Compat::Default,
+            json!({"jwt_validation_pubkeys": key, "token_audiences": "a,b", "junk": 1}),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(resp.warnings.len(), 2, "{:?}", resp.warnings);
+        assert_eq!(
+            resp.warnings[1],
+            "Endpoint ignored these unrecognized parameters: [junk]"
+        );
+        let stored: Config = s.get_as("auth/x/config").unwrap().unwrap();
+        assert_eq!(stored.token_audiences, vec!["a", "b"]);
+    }
+
+    #[test]
+    fn well_known_suffix_is_recognised() {
+        assert_eq!(
+            strip_well_known("https://idp.example/.well-known/openid-configuration").as_deref(),
+            Some("https://idp.example")
+        );
+        assert_eq!(
+            strip_well_known("https://idp.example/t/.well-known/openid-configuration/").as_deref(),
+            Some("https://idp.example/t")
+        );
+        assert_eq!(strip_well_known("https://idp.example"), None);
+        assert_eq!(strip_well_known("/.well-known/openid-configuration"), None);
+        assert_eq!(
+            strip_well_known("https://a/.well-known/openid-configuration/x"),
+            None
+        );
+    }
+
+    #[test]
+    fn order_of_checks() {
+        let s = MemoryStorage::default();
+        // two sources beat everything else
+        let err = run(
+            &s,
+            Compat::OpenBao,
+            json!({"jwt_validation_pubkeys": "bad", "jwks_url": "x", "jwt_supported_algs": "HS256"}),
+        )
+        .unwrap_err();
+        assert!(err.message().starts_with("exactly one of"));
+        // the key is parsed before the algorithms are checked
+        let err = run(
+            &s,
+            Compat::OpenBao,
+            json!({"jwt_validation_pubkeys": "bad", "jwt_supported_algs": "HS256"}),
+        )
+        .unwrap_err();
+        assert!(err.message().starts_with("error parsing public key"));
+        // the .well-known check happens before any fetch, in strict mode
+        let err = run(
+            &s,
+            Compat::OpenBao,
+            json!({"oidc_discovery_url": "http://127.0.0.1:1/.well-known/openid-configuration"}),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.message(),
+            "'oidc_discovery_url' contains '.well-known' component"
+        );
+    }
+}
