@@ -90,6 +90,19 @@ pub fn get(url: &str, ca_pem: &str, timeout_secs: u64) -> Result<Fetched, String
         .connect_timeout(timeout)
         .redirect(policy)
         .user_agent(concat!("vaultjwt/", env!("CARGO_PKG_VERSION")));
+    // as Go's ProxyFromEnvironment: never a proxy for loopback hosts
+    let host = parsed
+        .host_str()
+        .unwrap_or("")
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    if loopback {
+        builder = builder.no_proxy();
+    }
     if !ca_pem.trim().is_empty() {
         let certs = super::pem::parse_ca_pem(ca_pem)
             .ok_or_else(|| fail("no certificate found in the CA PEM".into()))?;

@@ -17,6 +17,17 @@ pub const SUPPORTED_ALGS: [&str; 10] = [
 
 /// The smallest RSA modulus vaultjwt accepts (bits).
 pub const MIN_RSA_BITS: usize = 2048;
+/// The largest RSA modulus the RustCrypto backend verifies with (bits).
+pub const MAX_RSA_BITS: usize = 4096;
+
+/// The bit length of a big-endian unsigned integer.
+fn bit_length(be: &[u8]) -> usize {
+    let n = strip_leading_zeros(be);
+    match n.first() {
+        Some(b) => n.len() * 8 - b.leading_zeros() as usize,
+        None => 0,
+    }
+}
 
 const OID_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
 const OID_EC: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
@@ -127,13 +138,16 @@ fn from_spki_der(der: &[u8]) -> Result<PublicKey, SpkiError> {
         .ok_or(SpkiError::Malformed)?;
     let oid = info.algorithm.oid;
     if oid == OID_RSA {
-        use rsa::pkcs1::DecodeRsaPublicKey;
-        use rsa::traits::PublicKeyParts;
-        let key = rsa::RsaPublicKey::from_pkcs1_der(bits).map_err(|_| SpkiError::Malformed)?;
-        let size = key.n().bits();
+        let raw = rsa::pkcs1::RsaPublicKey::from_der(bits).map_err(|_| SpkiError::Malformed)?;
+        let size = bit_length(raw.modulus.as_bytes());
         if size < MIN_RSA_BITS {
             return Err(SpkiError::Refused(format!(
                 "RSA key of {size} bits is too small (at least {MIN_RSA_BITS} bits are required)"
+            )));
+        }
+        if size > MAX_RSA_BITS {
+            return Err(SpkiError::Refused(format!(
+                "RSA key of {size} bits is too large (at most {MAX_RSA_BITS} bits are supported)"
             )));
         }
         return Ok(PublicKey::Rsa(DecodingKey::from_rsa_der(bits)));
@@ -310,11 +324,8 @@ fn parse_jwk(jwk: &Value) -> Result<Jwk, String> {
             let n = b64_param(jwk, "n")?;
             let e = b64_param(jwk, "e")?;
             let n = strip_leading_zeros(&n);
-            let bits = match n.first() {
-                Some(b) => n.len() * 8 - b.leading_zeros() as usize,
-                None => 0,
-            };
-            if bits < MIN_RSA_BITS {
+            let bits = bit_length(n);
+            if !(MIN_RSA_BITS..=MAX_RSA_BITS).contains(&bits) {
                 None
             } else {
                 Some(PublicKey::Rsa(DecodingKey::from_rsa_raw_components(n, &e)))
@@ -433,6 +444,8 @@ mod tests {
     fn rsa_1024_is_refused() {
         let err = parse_public_key_pem(&fixture("rsa1024.pub")).unwrap_err();
         assert!(err.contains("1024 bits is too small"), "{err}");
+        let err = parse_public_key_pem(&fixture("rsa8192.pub")).unwrap_err();
+        assert!(err.contains("8192 bits is too large"), "{err}");
     }
 
     #[test]
