@@ -554,3 +554,30 @@ fn a_signed_non_object_payload_is_refused() {
         token_err(NO_KNOWN_KEY)
     );
 }
+
+#[test]
+fn a_silent_issuer_times_out() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for conn in listener.incoming().flatten() {
+            held.push(conn); // never answer
+        }
+    });
+    let config = Config {
+        jwks_url: format!("http://{addr}/jwks"),
+        ..Default::default()
+    };
+    let storage = MemoryStorage::default();
+    let jwt = sign("ES256", "ecP-256.key", json!({}), claims());
+    let started = std::time::Instant::now();
+    let err = with_ctx(&storage, 1, |ctx| verify(ctx, &config, &jwt)).unwrap_err();
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    assert_eq!(
+        err,
+        token_err(format!(
+            "fetching keys oidc: get keys failed Get \"http://{addr}/jwks\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)"
+        ).as_str())
+    );
+}
