@@ -546,3 +546,30 @@ fn pinned_ca_replaces_the_system_roots() {
     assert_eq!(*hits.lock().unwrap(), 1);
     assert_eq!(env.read_config().unwrap()["jwks_ca_pem"], json!(ca));
 }
+
+#[test]
+fn well_known_discovery_url_with_a_slash_issuer_in_default_mode() {
+    let server = Server::start();
+    let issuer = server.url("/slash/");
+    server.serve(
+        "/slash/.well-known/openid-configuration",
+        200,
+        &discovery_doc(&issuer),
+    );
+    let env = Env::default_mode();
+    let out = env.write_config(&[format!(
+        "oidc_discovery_url={issuer}.well-known/openid-configuration"
+    )]);
+    assert!(out.ok, "{}", out.stderr);
+    assert!(
+        out.stdout.contains(&format!(
+            "vaultjwt uses the issuer URL \"{issuer}\" instead"
+        )),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        env.read_config().unwrap()["oidc_discovery_url"],
+        json!(issuer)
+    );
+}

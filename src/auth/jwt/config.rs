@@ -181,6 +181,7 @@ fn write(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
     let skip = input.boolean("skip_jwks_validation").unwrap_or(false);
 
     // vaultjwt default mode: the walkthrough fixes, each announced.
+    let mut stripped = false;
     if !strict {
         if let Some(raw) = input.values.get(TOKEN_AUDIENCES) {
             config.token_audiences = fields::comma_string_slice(raw).map_err(|detail| {
@@ -197,11 +198,7 @@ fn write(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
             );
         }
         if let Some(issuer) = strip_well_known(&config.oidc_discovery_url) {
-            warnings.push(format!(
-                "OpenBao would refuse this 'oidc_discovery_url' ('oidc_discovery_url' contains \
-                 '.well-known' component); vaultjwt uses the issuer URL {} instead",
-                fields::go_quote(&issuer)
-            ));
+            stripped = true;
             config.oidc_discovery_url = issuer;
         }
     }
@@ -241,11 +238,30 @@ fn write(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
                 "'oidc_discovery_url' contains '.well-known' component",
             ));
         }
-        match keys::fetch_discovery(
+        let mut fetched = keys::fetch_discovery(
             ctx,
             &config.oidc_discovery_url,
             &config.oidc_discovery_ca_pem,
-        ) {
+        );
+        if stripped && fetched.is_err() {
+            // the issuer may be the URL before the suffix with its trailing slash
+            let with_slash = format!("{}/", config.oidc_discovery_url);
+            if let Ok(d) = keys::fetch_discovery(ctx, &with_slash, &config.oidc_discovery_ca_pem) {
+                config.oidc_discovery_url = with_slash;
+                fetched = Ok(d);
+            }
+        }
+        if stripped {
+            warnings.insert(
+                0,
+                format!(
+                    "OpenBao would refuse this 'oidc_discovery_url' ('oidc_discovery_url' \
+                     contains '.well-known' component); vaultjwt uses the issuer URL {} instead",
+                    fields::go_quote(&config.oidc_discovery_url)
+                ),
+            );
+        }
+        match fetched {
             Ok(d) => discovered = Some(d),
             Err(_) if skip => warnings.push("error checking oidc discovery URL".into()),
             Err(e) => {
