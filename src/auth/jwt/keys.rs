@@ -36,6 +36,16 @@ pub enum VerifyError {
     Token(String),
 }
 
+impl std::fmt::Display for VerifyError {
+    /// The full login error text (spec §5.2 steps 7–8).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            VerifyError::Validator(d) => write!(f, "error configuring token validator: {d}"),
+            VerifyError::Token(d) => write!(f, "error validating token: {d}"),
+        }
+    }
+}
+
 pub const CACHE_PREFIX: &str = "cache/";
 pub const CACHE_DISCOVERY: &str = "cache/discovery";
 pub const CACHE_JWKS: &str = "cache/jwks";

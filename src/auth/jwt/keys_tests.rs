@@ -214,6 +214,18 @@ fn tampered_tokens_fail() {
 }
 
 #[test]
+fn errors_display_as_the_login_messages() {
+    assert_eq!(
+        token_err(NO_KNOWN_KEY).to_string(),
+        "error validating token: error verifying token signature: no known key successfully validated the token signature"
+    );
+    assert_eq!(
+        VerifyError::Validator("keyset configuration error: x".into()).to_string(),
+        "error configuring token validator: keyset configuration error: x"
+    );
+}
+
+#[test]
 fn malformed_tokens_give_go_jose_errors() {
     assert_eq!(
         verify_static(&["rsa2048.pub"], &[], "this-is-not-a-jwt").unwrap_err(),
