@@ -8,8 +8,11 @@
 
 pub mod claims;
 pub mod config;
+pub mod fetch;
+pub mod jws;
 pub mod keys;
 pub mod login;
+pub mod pem;
 pub mod role;
 
 use crate::core::{Auth, Backend, BackendContext, Error, Request, Response, Result};

@@ -1,0 +1,218 @@
+//! JWS parsing as go-jose's `ParseSigned`: whitespace stripped, compact or JSON
+//! serialization, go-jose's and Go's error texts. No verification here.
+
+use super::fetch::go_json_error;
+use serde_json::{Map, Value};
+
+/// A parsed, not yet verified, JWS.
+#[derive(Debug, Clone)]
+pub struct Jws {
+    /// The protected header.
+    pub header: Map<String, Value>,
+    /// `alg` of the protected header (empty when absent or not a string).
+    pub alg: String,
+    /// `kid` of the protected header, if any.
+    pub kid: Option<String>,
+    /// The signing input: `BASE64URL(header) "." BASE64URL(payload)`.
+    pub signing_input: Vec<u8>,
+    pub payload: Vec<u8>,
+    pub signature: Vec<u8>,
+}
+
+/// Parses `token`. Errors are go-jose's texts (`go-jose/go-jose: compact JWS format must
+/// have three parts`, `illegal base64 data at input byte 3`, `json: cannot unmarshal array
+/// into Go value of type jose.rawHeader`).
+pub fn parse(token: &str) -> Result<Jws, String> {
+    let token: String = token.chars().filter(|c| !c.is_whitespace()).collect();
+    if token.starts_with('{') {
+        return parse_json(&token);
+    }
+    let parts: Vec<&str> = token.split('.').collect();
+    let [h, p, s] = parts[..] else {
+        return Err("go-jose/go-jose: compact JWS format must have three parts".into());
+    };
+    let raw_header = go_b64url_decode(h)?;
+    let payload = go_b64url_decode(p)?;
+    let signature = go_b64url_decode(s)?;
+    let header = decode_header(&raw_header)?;
+    Ok(build(
+        header,
+        format!("{h}.{p}").into_bytes(),
+        payload,
+        signature,
+    ))
+}
+
+fn build(
+    header: Map<String, Value>,
+    signing_input: Vec<u8>,
+    payload: Vec<u8>,
+    signature: Vec<u8>,
+) -> Jws {
+    let alg = header
+        .get("alg")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let kid = header
+        .get("kid")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    Jws {
+        header,
+        alg,
+        kid,
+        signing_input,
+        payload,
+        signature,
+    }
+}
+
+/// JWS JSON serialization, flattened or general with exactly one signature.
+fn parse_json(token: &str) -> Result<Jws, String> {
+    let v: Value = serde_json::from_str(token).map_err(|e| go_json_error(token.as_bytes(), &e))?;
+    let obj = v.as_object().ok_or_else(|| {
+        "json: cannot unmarshal value into Go value of type jose.rawJSONWebSignature".to_string()
+    })?;
+    let payload_b64 = obj
+        .get("payload")
+        .and_then(Value::as_str)
+        .ok_or("go-jose/go-jose: missing payload in JWS message")?;
+    let sig_obj = match obj.get("signatures") {
+        Some(Value::Array(sigs)) => match &sigs[..] {
+            [one] => one
+                .as_object()
+                .ok_or("go-jose/go-jose: invalid JWS signature")?,
+            _ => {
+                return Err(
+                    "go-jose/go-jose: too many signatures in payload; expecting only one".into(),
+                )
+            }
+        },
+        _ => obj,
+    };
+    let protected_b64 = sig_obj
+        .get("protected")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let signature_b64 = sig_obj
+        .get("signature")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let raw_header = go_b64url_decode(protected_b64)?;
+    let payload = go_b64url_decode(payload_b64)?;
+    let signature = go_b64url_decode(signature_b64)?;
+    let header = if raw_header.is_empty() {
+        Map::new()
+    } else {
+        decode_header(&raw_header)?
+    };
+    Ok(build(
+        header,
+        format!("{protected_b64}.{payload_b64}").into_bytes(),
+        payload,
+        signature,
+    ))
+}
+
+fn decode_header(raw: &[u8]) -> Result<Map<String, Value>, String> {
+    let v: Value = serde_json::from_slice(raw).map_err(|e| go_json_error(raw, &e))?;
+    match v {
+        Value::Object(m) => Ok(m),
+        Value::Null => Ok(Map::new()),
+        other => Err(format!(
+            "json: cannot unmarshal {} into Go value of type jose.rawHeader",
+            go_json_kind(&other)
+        )),
+    }
+}
+
+fn go_json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Array(_) => "array",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Bool(_) => "bool",
+        Value::Object(_) => "object",
+        Value::Null => "null",
+    }
+}
+
+/// go-jose's `base64URLDecode`: trailing `=` trimmed, then Go's `RawURLEncoding` with its
+/// `illegal base64 data at input byte N` errors.
+pub fn go_b64url_decode(s: &str) -> Result<Vec<u8>, String> {
+    use base64::Engine;
+    let s = s.trim_end_matches('=');
+    let illegal = |n: usize| format!("illegal base64 data at input byte {n}");
+    if let Some(i) = s
+        .bytes()
+        .position(|b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+    {
+        return Err(illegal(i));
+    }
+    if s.len() % 4 == 1 {
+        return Err(illegal(s.len() - 1));
+    }
+    let engine = base64::engine::GeneralPurpose::new(
+        &base64::alphabet::URL_SAFE,
+        base64::engine::GeneralPurposeConfig::new()
+            .with_decode_allow_trailing_bits(true)
+            .with_decode_padding_mode(base64::engine::DecodePaddingMode::RequireNone),
+    );
+    engine
+        .decode(s)
+        .map_err(|_| illegal(s.len().saturating_sub(1)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn malformed_tokens_give_go_jose_errors() {
+        assert_eq!(
+            parse("this-is-not-a-jwt").unwrap_err(),
+            "go-jose/go-jose: compact JWS format must have three parts"
+        );
+        assert_eq!(
+            parse("a.b").unwrap_err(),
+            "go-jose/go-jose: compact JWS format must have three parts"
+        );
+        assert_eq!(
+            parse("eyJ!!!.eyJ???.c2ln").unwrap_err(),
+            "illegal base64 data at input byte 3"
+        );
+        assert_eq!(
+            parse("WzEsMiwzXQ.WzEsMiwzXQ.c2ln").unwrap_err(),
+            "json: cannot unmarshal array into Go value of type jose.rawHeader"
+        );
+        assert_eq!(
+            parse("abcde.e30.c2ln").unwrap_err(),
+            "illegal base64 data at input byte 4"
+        );
+    }
+
+    #[test]
+    fn whitespace_is_stripped_and_parts_decoded() {
+        let t = "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsifQ\n.e30 .c2ln";
+        let jws = parse(t).unwrap();
+        assert_eq!(jws.alg, "RS256");
+        assert_eq!(jws.kid.as_deref(), Some("k"));
+        assert_eq!(jws.payload, b"{}");
+        assert_eq!(jws.signature, b"sig");
+        assert_eq!(jws.signing_input, b"eyJhbGciOiJSUzI1NiIsImtpZCI6ImsifQ.e30");
+    }
+
+    #[test]
+    fn json_serialization_is_accepted() {
+        let flat = r#"{"protected":"eyJhbGciOiJFUzI1NiJ9","payload":"e30","signature":"c2ln"}"#;
+        let jws = parse(flat).unwrap();
+        assert_eq!(jws.alg, "ES256");
+        assert_eq!(jws.signing_input, b"eyJhbGciOiJFUzI1NiJ9.e30");
+        let general = r#"{"payload":"e30","signatures":[{"protected":"eyJhbGciOiJFUzI1NiJ9","signature":"c2ln"}]}"#;
+        assert_eq!(parse(general).unwrap().alg, "ES256");
+        let two = r#"{"payload":"e30","signatures":[{},{}]}"#;
+        assert!(parse(two).is_err());
+        assert!(parse("{").is_err());
+    }
+}
