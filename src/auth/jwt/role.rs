@@ -767,8 +767,10 @@ fn write(ctx: &BackendContext, req: &Request, name: &str) -> Result<Option<Respo
     if warnings.is_empty() {
         return Ok(None);
     }
-    let mut resp = Response::default();
-    resp.warnings = warnings;
+    let mut resp = Response {
+        warnings,
+        ..Response::default()
+    };
     let ignored = ignored_params(&req.data);
     if !ignored.is_empty() {
         resp.warnings.push(format!(
@@ -890,6 +892,9 @@ fn parse_token_fields(p: &Params, role: &mut Role) -> std::result::Result<(), St
     Ok(())
 }
 
+/// Accessor of a (deprecated, new) pair of integer fields.
+type IntPair = fn(&mut Role) -> (&mut i64, &mut i64);
+
 /// `tokenutil.UpgradeValue` for the six deprecated names (spec §4.2 step 4).
 fn upgrade_deprecated(p: &Params, role: &mut Role) -> std::result::Result<(), String> {
     // policies / token_policies
@@ -911,7 +916,7 @@ fn upgrade_deprecated(p: &Params, role: &mut Role) -> std::result::Result<(), St
         (true, None) => role.bound_cidrs = Vec::new(),
         (false, None) => {}
     }
-    let ints: [(&str, &str, fn(&mut Role) -> (&mut i64, &mut i64)); 4] = [
+    let ints: [(&str, &str, IntPair); 4] = [
         ("num_uses", "token_num_uses", |r| {
             (&mut r.num_uses, &mut r.token_num_uses)
         }),
