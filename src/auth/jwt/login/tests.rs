@@ -595,22 +595,20 @@ fn conformance_scenarios_replay() {
         let mut config: Option<Config> = None;
         for op in case["ops"].as_array().unwrap() {
             match op["op"].as_str().unwrap() {
-                "config" => {
-                    if op["ok"] == json!(true) {
-                        let d = &op["data"];
-                        let text = |k: &str| d[k].as_str().unwrap_or_default().to_string();
-                        let c = Config {
-                            bound_issuer: text("bound_issuer"),
-                            default_role: text("default_role"),
-                            token_audiences: crate::core::fields::comma_string_slice(
-                                &d["token_audiences"],
-                            )
-                            .unwrap(),
-                            ..Config::default()
-                        };
-                        e.ctx().storage.put_as(config::CONFIG_KEY, &c).unwrap();
-                        config = Some(c);
-                    }
+                "config" if op["ok"] == json!(true) => {
+                    let d = &op["data"];
+                    let text = |k: &str| d[k].as_str().unwrap_or_default().to_string();
+                    let c = Config {
+                        bound_issuer: text("bound_issuer"),
+                        default_role: text("default_role"),
+                        token_audiences: crate::core::fields::comma_string_slice(
+                            &d["token_audiences"],
+                        )
+                        .unwrap(),
+                        ..Config::default()
+                    };
+                    e.ctx().storage.put_as(config::CONFIG_KEY, &c).unwrap();
+                    config = Some(c);
                 }
                 "delete" => {
                     let path = format!("role/{}", op["name"].as_str().unwrap());
