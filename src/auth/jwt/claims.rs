@@ -32,7 +32,7 @@ impl Claim {
     pub fn go_v(&self) -> String {
         match self {
             Claim::Number(n) => n.clone(),
-            Claim::Value(v) => go_v(v),
+            Claim::Value(v) => go_v_claim(v),
         }
     }
 }
@@ -104,44 +104,70 @@ pub fn get_claim(claims: &Map<String, Value>, reference: &str) -> Option<Claim> 
     }
 }
 
-/// Go's `%v` of a decoded JSON value (`map[a:b]`, `[a b]`, `<nil>`).
+/// Go's `%v` of a value decoded with `UseNumber` (bound claims, role parameters): numbers
+/// print as their JSON text. Maps print as `map[a:b]` (sorted keys), lists as `[a b]`.
 pub fn go_v(v: &Value) -> String {
+    go_v_with(v, &|n| n.to_string())
+}
+
+/// Go's `%v` of a value decoded without `UseNumber` (token claims): numbers are float64 and
+/// print as Go's `%v` of a float64 (`42`, `1.5`, `1e+06`).
+pub fn go_v_claim(v: &Value) -> String {
+    go_v_with(v, &|n| go_float64(n.as_f64().unwrap_or(0.0)))
+}
+
+fn go_v_with(v: &Value, num: &dyn Fn(&serde_json::Number) -> String) -> String {
     match v {
         Value::Null => "<nil>".into(),
         Value::String(s) => s.clone(),
         Value::Bool(b) => b.to_string(),
-        Value::Number(n) => go_float(n),
-        Value::Array(items) => {
-            format!("[{}]", items.iter().map(go_v).collect::<Vec<_>>().join(" "))
-        }
+        Value::Number(n) => num(n),
+        Value::Array(items) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(|i| go_v_with(i, num))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
             keys.sort();
             let parts: Vec<String> = keys
                 .iter()
-                .map(|k| format!("{k}:{}", m.get(k.as_str()).map(go_v).unwrap_or_default()))
+                .map(|k| {
+                    let val = m.get(k.as_str()).map(|x| go_v_with(x, num));
+                    format!("{k}:{}", val.unwrap_or_default())
+                })
                 .collect();
             format!("map[{}]", parts.join(" "))
         }
     }
 }
 
-/// Go's `%v` of a float64 (claims inside lists are float64 in Go): `%g` with the shortest
-/// representation, exponent form from 1e21.
-fn go_float(n: &serde_json::Number) -> String {
-    if let Some(i) = n.as_i64() {
-        return i.to_string();
+/// Go's `%v` (`strconv.FormatFloat(f, 'g', -1, 64)`): the shortest digits, in exponent form
+/// when the decimal exponent is below -4 or at least 6, as `%e` with a two-digit exponent.
+pub fn go_float64(f: f64) -> String {
+    if f.is_nan() {
+        return "NaN".into();
     }
-    if let Some(u) = n.as_u64() {
-        return u.to_string();
+    if f.is_infinite() {
+        return if f > 0.0 { "+Inf" } else { "-Inf" }.into();
     }
-    match n.as_f64() {
-        Some(f) if f.abs() >= 1e21 => format!("{f:e}").replace('e', "e+"),
-        Some(f) => {
-            let s = f.to_string();
-            s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
-        }
-        None => n.to_string(),
+    if f == 0.0 {
+        return if f.is_sign_negative() { "-0" } else { "0" }.into();
+    }
+    let sci = format!("{f:e}");
+    let (mantissa, exp) = match sci.split_once('e') {
+        Some((m, e)) => (m.to_string(), e.parse::<i32>().unwrap_or(0)),
+        None => (sci.clone(), 0),
+    };
+    if exp < -4 || exp >= 6 {
+        let sign = if exp < 0 { '-' } else { '+' };
+        format!("{mantissa}e{sign}{:02}", exp.abs())
+    } else {
+        let s = f.to_string();
+        s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
     }
 }
 
@@ -282,7 +308,7 @@ pub fn check_one_bound_claim(
         Claim::Value(other) => {
             return Err(format!(
                 "received claim is not a string, bool, int or list: {}",
-                go_v(other)
+                go_v_claim(other)
             ))
         }
     };
@@ -575,6 +601,13 @@ mod tests {
             "map[a:<nil> b:[1 x]]"
         );
         assert_eq!(go_v(&json!(1.5)), "1.5");
-        assert_eq!(go_v(&json!(2.0)), "2");
+        assert_eq!(go_v_claim(&json!(2.0)), "2");
+        assert_eq!(go_v_claim(&json!(42)), "42");
+        assert_eq!(go_v_claim(&json!(100000)), "100000");
+        assert_eq!(go_v_claim(&json!(1000000)), "1e+06");
+        assert_eq!(go_v_claim(&json!(123456789)), "1.23456789e+08");
+        assert_eq!(go_v_claim(&json!(0.0001)), "0.0001");
+        assert_eq!(go_v_claim(&json!(0.00001)), "1e-05");
+        assert_eq!(go_v_claim(&json!([1.5, {"a": 7}])), "[1.5 map[a:7]]");
     }
 }
