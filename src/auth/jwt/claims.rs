@@ -162,7 +162,7 @@ pub fn go_float64(f: f64) -> String {
         Some((m, e)) => (m.to_string(), e.parse::<i32>().unwrap_or(0)),
         None => (sci.clone(), 0),
     };
-    if exp < -4 || exp >= 6 {
+    if !(-4..6).contains(&exp) {
         let sign = if exp < 0 { '-' } else { '+' };
         format!("{mantissa}e{sign}{:02}", exp.abs())
     } else {
