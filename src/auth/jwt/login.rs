@@ -492,7 +492,32 @@ pub fn evaluate(
         return ev;
     };
     metadata.insert("role".to_string(), role_name.to_string());
-    ev.auth = Some(build_auth(role_name, role, user, metadata, groups));
+    let mut auth = build_auth(role_name, role, user, metadata, groups);
+    if role.token_policies_template_claims {
+        match super::template::render(&role.token_policies, claims) {
+            Ok(policies) => {
+                ev.record(
+                    "policy_templates",
+                    show_list(&role.token_policies),
+                    show_list(&policies),
+                    Ok(()),
+                );
+                auth.policies = policies;
+            }
+            Err(e) => {
+                ev.record(
+                    "policy_templates",
+                    show_list(&role.token_policies),
+                    "template failed",
+                    Err(e.clone()),
+                );
+                // A Go error in OpenBao (500).
+                ev.error = Some(Error::internal(e));
+                return ev;
+            }
+        }
+    }
+    ev.auth = Some(auth);
     ev
 }
 

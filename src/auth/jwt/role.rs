@@ -760,6 +760,11 @@ fn write(ctx: &BackendContext, req: &Request, name: &str) -> Result<Option<Respo
         }
     }
 
+    // 17. Policy templates must parse (a Go error in OpenBao: 500).
+    if role.token_policies_template_claims {
+        super::template::validate(&role.token_policies).map_err(Error::internal)?;
+    }
+
     // 18. Store.
     ctx.storage
         .put_as(&format!("{ROLE_PREFIX}{name}"), &role)

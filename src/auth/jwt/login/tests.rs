@@ -691,3 +691,24 @@ fn conformance_scenarios_replay() {
     }
     assert!(checked > 100, "only {checked} steps checked");
 }
+
+#[test]
+fn policy_templates_at_login() {
+    let r = jwt_role(json!({
+        "token_policies_template_claims": true,
+        "token_policies": ["policy_{{ .sub }}", "{{ .team }}", "static"]
+    }));
+    let mut c = good_claims();
+    c["team"] = json!("blue");
+    let ev = run(&r, &Config::default(), c, Compat::OpenBao);
+    assert_eq!(
+        ev.auth.unwrap().policies,
+        vec!["blue".to_string(), "policy_alice".into(), "static".into()]
+    );
+    let ev = run(&r, &Config::default(), good_claims(), Compat::OpenBao);
+    let err = ev.error.unwrap();
+    assert_eq!(err.status, 500);
+    assert!(err
+        .message()
+        .ends_with("executing \"template\" at <.team>: map has no entry for key \"team\""));
+}
