@@ -174,7 +174,7 @@ fn lex(body: &str, base: usize) -> Result<Vec<Tok>, String> {
                 toks.push(Tok::Ident(body[start..i].to_string()));
             }
             _ => {
-                let ch = body[i..].chars().next().unwrap_or('?');
+                let ch = body.get(i..).and_then(|t| t.chars().next()).unwrap_or('?');
                 return Err(parse_error(&format!("unexpected {ch:?} in command")));
             }
         }
@@ -521,5 +521,34 @@ mod tests {
             .unwrap_err()
             .ends_with("function \"nope\" not defined"));
         assert!(validate(&p(&["plain", "{{ .sub }}"])).is_ok());
+    }
+}
+
+#[cfg(test)]
+mod no_panic {
+    use rand::{Rng, SeedableRng};
+    use serde_json::{json, Value};
+
+    /// Random inputs built from the characters the parsers care about never panic.
+    #[test]
+    fn random_inputs() {
+        let alphabet: Vec<char> = "{}-. |()\"`\\abc_0123456789=,/*é€\t".chars().collect();
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        let claims = json!({"a": {"b": "x"}, "c": [1, "y"], "é": 1.5})
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
+        for _ in 0..20_000 {
+            let len = rng.gen_range(0..24);
+            let s: String = (0..len)
+                .map(|_| alphabet[rng.gen_range(0..alphabet.len())])
+                .collect();
+            let _ = super::validate(&[s.clone()]);
+            let _ = super::render(&[s.clone()], &claims);
+            let _ = super::super::role::parse_bound_claims_text(&Value::String(s.clone()));
+            let _ = super::super::role::parse_cidr(&s);
+            let _ = super::super::claims::glob_match(&s, "abc.é€x");
+            let _ = super::super::claims::get_claim(&claims, &s);
+        }
     }
 }
