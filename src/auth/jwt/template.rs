@@ -543,8 +543,8 @@ mod no_panic {
             let s: String = (0..len)
                 .map(|_| alphabet[rng.gen_range(0..alphabet.len())])
                 .collect();
-            let _ = super::validate(&[s.clone()]);
-            let _ = super::render(&[s.clone()], &claims);
+            let _ = super::validate(std::slice::from_ref(&s));
+            let _ = super::render(std::slice::from_ref(&s), &claims);
             let _ = super::super::role::parse_bound_claims_text(&Value::String(s.clone()));
             let _ = super::super::role::parse_cidr(&s);
             let _ = super::super::claims::glob_match(&s, "abc.é€x");
