@@ -477,32 +477,37 @@ pub fn parse_bound_claims_text(raw: &Value) -> Option<Map<String, Value>> {
 
 /// Parses one bound CIDR as `parseutil.ParseAddrs` does, returning its display form.
 pub fn parse_cidr(addr: &str) -> std::result::Result<String, String> {
-    let err = || {
-        format!(
-            "error parsing address {}: Unable to convert {} to an IPv4 or IPv6 address, or a UNIX Socket",
-            fields::go_quote(addr),
-            fields::go_quote(addr)
-        )
-    };
+    if let Some(shown) = parse_ip_or_cidr(addr) {
+        return Ok(shown);
+    }
+    // go-sockaddr then takes a path-like string as a UNIX socket; it never matches an IP.
+    if addr.len() > 1 && (addr.starts_with('.') || addr.contains('/')) {
+        return Ok(addr.to_string());
+    }
+    Err(format!(
+        "error parsing address {}: Unable to convert {} to an IPv4 or IPv6 address, or a UNIX Socket",
+        fields::go_quote(addr),
+        fields::go_quote(addr)
+    ))
+}
+
+/// An IP or CIDR in go-sockaddr's display form (a full-length prefix is dropped).
+fn parse_ip_or_cidr(addr: &str) -> Option<String> {
     match addr.split_once('/') {
-        None => addr
-            .parse::<IpAddr>()
-            .map(|ip| ip.to_string())
-            .map_err(|_| err()),
+        None => addr.parse::<IpAddr>().ok().map(|ip| ip.to_string()),
         Some((ip, bits)) => {
-            let ip: IpAddr = ip.parse().map_err(|_| err())?;
+            let ip: IpAddr = ip.parse().ok()?;
             let max = if ip.is_ipv4() { 32 } else { 128 };
             if bits.is_empty() || !bits.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(err());
+                return None;
             }
-            let bits: u8 = bits.parse().map_err(|_| err())?;
+            let bits: u8 = bits.parse().ok()?;
             if bits > max {
-                return Err(err());
-            }
-            if bits == max {
-                Ok(ip.to_string())
+                None
+            } else if bits == max {
+                Some(ip.to_string())
             } else {
-                Ok(format!("{ip}/{bits}"))
+                Some(format!("{ip}/{bits}"))
             }
         }
     }
@@ -1180,6 +1185,20 @@ mod tests {
             e.err("r", base(json!({"callback_mode": "x"}))),
             "invalid 'callback_mode': x"
         );
+        e.write(
+            "sock",
+            base(json!({"token_bound_cidrs": "10.0.0.0/33,/tmp/x"})),
+        )
+        .unwrap();
+        assert_eq!(
+            e.read("sock").unwrap()["token_bound_cidrs"],
+            json!(["10.0.0.0/33", "/tmp/x"])
+        );
+        assert!(!cidrs_contain(
+            &["10.0.0.0/33".into()],
+            "10.0.0.1".parse().unwrap()
+        ));
+        e.req(Operation::Delete, "role/sock", json!({})).unwrap();
         assert_eq!(
             e.err("r", base(json!({"token_bound_cidrs": "nope"}))),
             "error parsing address \"nope\": Unable to convert \"nope\" to an IPv4 or IPv6 address, or a UNIX Socket"
