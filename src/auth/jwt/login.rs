@@ -585,13 +585,19 @@ fn field_failed(field: &str, detail: &str) -> Error {
     ))
 }
 
-pub fn handle(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
-    if !matches!(
-        req.operation,
-        crate::core::Operation::Update | crate::core::Operation::Create
-    ) {
-        return Err(Error::unsupported_operation());
-    }
+/// What the checks before the signature produce (spec §5.2 steps 1–6).
+#[derive(Debug, Clone)]
+pub struct LoginInputs {
+    pub config: Config,
+    /// Lower-cased; the config's `default_role` when the request names none.
+    pub role_name: String,
+    pub role: Role,
+    pub jwt: String,
+}
+
+/// The checks before the signature, in OpenBao's order: field conversion, config, role name,
+/// role, role type, token present, bound CIDRs (403 before any parsing).
+pub fn prepare(ctx: &BackendContext, req: &Request) -> Result<LoginInputs> {
     // Field conversion happens before the handler.
     let role_param = match req.data.get("role") {
         Some(v) => fields::string(v)
@@ -639,6 +645,27 @@ pub fn handle(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
     {
         return Err(Error::permission_denied());
     }
+    Ok(LoginInputs {
+        config,
+        role_name,
+        role,
+        jwt,
+    })
+}
+
+pub fn handle(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
+    if !matches!(
+        req.operation,
+        crate::core::Operation::Update | crate::core::Operation::Create
+    ) {
+        return Err(Error::unsupported_operation());
+    }
+    let LoginInputs {
+        config,
+        role_name,
+        role,
+        jwt,
+    } = prepare(ctx, req)?;
     // 7–8 (first part). Signature and alg.
     let verified = keys::verify(ctx, &config, &jwt).map_err(|e| match e {
         keys::VerifyError::Validator(m) => {
