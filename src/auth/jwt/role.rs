@@ -1280,6 +1280,29 @@ mod tests {
     }
 
     #[test]
+    fn legacy_role_upgraded_on_load() {
+        let e = Env::new(Compat::OpenBao);
+        e.ctx()
+            .storage
+            .put(
+                "role/old",
+                &json!({"user_claim": "sub", "bound_subject": "s", "policies": ["p"],
+                        "ttl": 60, "bound_cidrs": ["10.0.0.0/8"]}),
+            )
+            .unwrap();
+        let d = e.read("old").unwrap();
+        assert_eq!(d["role_type"], json!("jwt"));
+        assert_eq!(d["bound_claims_type"], json!("string"));
+        assert_eq!(d["token_type"], json!("default"));
+        assert_eq!(d["token_policies"], json!(["p"]));
+        assert_eq!(d["policies"], json!(["p"]));
+        assert_eq!(d["token_ttl"], json!(60));
+        assert_eq!(d["ttl"], json!(60));
+        assert_eq!(d["token_bound_cidrs"], json!(["10.0.0.0/8"]));
+        assert_eq!(d["callback_mode"], json!("client"));
+    }
+
+    #[test]
     fn default_mode_walkthrough_role() {
         let e = Env::new(Compat::Default);
         let resp = e
