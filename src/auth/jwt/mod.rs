@@ -4,7 +4,8 @@
 //! - `keys`: fetching/caching keys and verifying a token's signature and `alg`;
 //! - `role`: role CRUD;
 //! - `login`: the checks of spec §5 in OpenBao's order, then the `Auth` for the core;
-//! - `claims`: claim resolution (JSON pointers, normalisation), bound-claim matching.
+//! - `claims`: claim resolution (JSON pointers, normalisation), bound-claim matching;
+//! - `template`: OpenBao's policy templating over claims.
 
 pub mod claims;
 pub mod config;
@@ -14,6 +15,7 @@ pub mod keys;
 pub mod login;
 pub mod pem;
 pub mod role;
+pub mod template;
 
 use crate::core::{Auth, Backend, BackendContext, Error, Request, Response, Result};
 use crate::token::TokenEntry;
