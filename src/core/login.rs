@@ -318,3 +318,365 @@ pub fn alias(name: &str, metadata: &[(&str, &str)]) -> Alias {
             .collect::<BTreeMap<_, _>>(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::{mounts, now, Operation};
+    use crate::settings::Settings;
+    use crate::storage::MemoryStorage;
+    use serde_json::{json, Map, Value};
+
+    fn setup() -> (Core, MountEntry) {
+        let mut core = Core::new(Box::new(MemoryStorage::default()), Settings::default());
+        core.initialize().unwrap();
+        let mount = MountEntry::new("jwt/", "jwt", "");
+        let mut table = mounts::load_auth(core.storage.as_ref()).unwrap();
+        table.push(mount.clone());
+        mounts::save_auth(core.storage.as_ref(), &table).unwrap();
+        (core, mount)
+    }
+
+    fn login_auth(user: &str, groups: &[&str]) -> Auth {
+        Auth {
+            display_name: user.to_string(),
+            policies: vec!["p1".into()],
+            metadata: [("role".to_string(), "r".to_string())].into(),
+            alias: Some(alias(user, &[("role", "r")])),
+            group_aliases: groups.iter().map(|g| alias(g, &[])).collect(),
+            renewable: true,
+            ..Default::default()
+        }
+    }
+
+    fn login(core: &mut Core, mount: &MountEntry, auth: Auth) -> Result<Response> {
+        let req = Request::new(Operation::Update, "auth/jwt/login");
+        let resp = Response {
+            auth: Some(auth),
+            ..Default::default()
+        };
+        complete(core, mount, &req, resp)
+    }
+
+    fn write(core: &mut Core, path: &str, data: Value) -> Option<Response> {
+        let data: Map<String, Value> = serde_json::from_value(data).unwrap();
+        let req = Request::new(Operation::Update, path).with_data(data);
+        crate::identity::handle(core, &req, None).unwrap()
+    }
+
+    fn read(core: &mut Core, path: &str) -> Map<String, Value> {
+        let req = Request::new(Operation::Read, path);
+        crate::identity::handle(core, &req, None)
+            .unwrap()
+            .and_then(|r| r.data)
+            .unwrap()
+    }
+
+    #[test]
+    fn first_login_creates_entity_and_second_reuses_it() {
+        let (mut core, mount) = setup();
+        let a = login(&mut core, &mount, login_auth("alice", &[])).unwrap();
+        let auth = a.auth.unwrap();
+        assert!(!auth.entity_id.is_empty());
+        assert!(auth.client_token.starts_with("s."));
+        assert!(!auth.accessor.is_empty());
+        assert!(auth.orphan);
+        assert!(auth.renewable);
+        assert_eq!(auth.lease_duration, 768 * 3600);
+        assert_eq!(auth.token_policies, vec!["default", "p1"]);
+        assert!(auth.identity_policies.is_empty());
+        assert_eq!(auth.policies, vec!["default", "p1"]);
+
+        let b = login(&mut core, &mount, login_auth("alice", &[])).unwrap();
+        assert_eq!(b.auth.unwrap().entity_id, auth.entity_id);
+        let c = login(&mut core, &mount, login_auth("Alice", &[])).unwrap();
+        assert_ne!(c.auth.unwrap().entity_id, auth.entity_id, "case-sensitive");
+
+        let e = read(&mut core, &format!("identity/entity/id/{}", auth.entity_id));
+        let name = e["name"].as_str().unwrap();
+        assert!(name.starts_with("entity_") && name.len() == 15, "{name}");
+        assert_eq!(e["aliases"][0]["name"], json!("alice"));
+        assert_eq!(e["aliases"][0]["mount_type"], json!("jwt"));
+        assert_eq!(e["aliases"][0]["mount_path"], json!("auth/jwt/"));
+        assert_eq!(e["aliases"][0]["mount_accessor"], json!(mount.accessor));
+        assert_eq!(e["aliases"][0]["canonical_id"], json!(auth.entity_id));
+        assert_eq!(e["aliases"][0]["metadata"], json!({"role": "r"}));
+        assert_eq!(e["direct_group_ids"], json!([]));
+        assert_eq!(e["metadata"], Value::Null);
+        assert_eq!(e["namespace_id"], json!("root"));
+
+        // The token records the entity, the display name, the path and the metadata.
+        let entry = crate::token::lookup(core.storage.as_ref(), &auth.client_token, now())
+            .unwrap()
+            .unwrap();
+        assert_eq!(entry.entity_id, auth.entity_id);
+        assert_eq!(entry.display_name, "jwt-alice");
+        assert_eq!(entry.path, "auth/jwt/login");
+        assert_eq!(entry.meta.get("role").map(String::as_str), Some("r"));
+        assert!(entry.orphan);
+        assert_eq!(entry.mount_accessor, mount.accessor);
+    }
+
+    #[test]
+    fn alias_metadata_is_replaced_when_it_differs() {
+        let (mut core, mount) = setup();
+        let id = login(&mut core, &mount, login_auth("alice", &[]))
+            .unwrap()
+            .auth
+            .unwrap()
+            .entity_id;
+        let mut auth = login_auth("alice", &[]);
+        auth.alias = Some(alias("alice", &[("role", "r2"), ("team", "x")]));
+        let again = login(&mut core, &mount, auth).unwrap().auth.unwrap();
+        assert_eq!(again.entity_id, id);
+        let e = read(&mut core, &format!("identity/entity/id/{id}"));
+        assert_eq!(
+            e["aliases"][0]["metadata"],
+            json!({"role": "r2", "team": "x"})
+        );
+        assert_eq!(e["aliases"].as_array().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn joins_and_leaves_external_groups() {
+        let (mut core, mount) = setup();
+        let g = write(
+            &mut core,
+            "identity/group",
+            json!({"name": "eng", "type": "external", "policies": "eng-policy"}),
+        )
+        .unwrap()
+        .data
+        .unwrap();
+        let gid = g["id"].as_str().unwrap().to_string();
+        write(
+            &mut core,
+            "identity/group-alias",
+            json!({"name": "developers", "mount_accessor": mount.accessor, "canonical_id": gid}),
+        );
+
+        let a = login(
+            &mut core,
+            &mount,
+            login_auth("alice", &["developers", "ops"]),
+        )
+        .unwrap()
+        .auth
+        .unwrap();
+        assert_eq!(a.identity_policies, vec!["eng-policy"]);
+        assert_eq!(a.policies, vec!["default", "eng-policy", "p1"]);
+        assert_eq!(a.group_aliases.len(), 1, "only matching aliases are kept");
+        let grp = read(&mut core, &format!("identity/group/id/{gid}"));
+        assert_eq!(grp["member_entity_ids"], json!([a.entity_id]));
+        let e = read(&mut core, &format!("identity/entity/id/{}", a.entity_id));
+        assert_eq!(e["direct_group_ids"], json!([gid]));
+        assert_eq!(e["group_ids"], json!([gid]));
+        // No group was created for "ops".
+        let req = Request::new(Operation::List, "identity/group/id");
+        let list = crate::identity::handle(&mut core, &req, None)
+            .unwrap()
+            .unwrap();
+        assert_eq!(list.data.unwrap()["keys"], json!([gid]));
+
+        // Next login without the group: the entity leaves it.
+        let b = login(&mut core, &mount, login_auth("alice", &["ops"]))
+            .unwrap()
+            .auth
+            .unwrap();
+        assert_eq!(b.entity_id, a.entity_id);
+        assert!(b.identity_policies.is_empty());
+        assert_eq!(b.policies, vec!["default", "p1"]);
+        let grp = read(&mut core, &format!("identity/group/id/{gid}"));
+        assert_eq!(grp["member_entity_ids"], json!([]));
+    }
+
+    #[test]
+    fn inherited_group_policies_count() {
+        let (mut core, mount) = setup();
+        let ext = write(
+            &mut core,
+            "identity/group",
+            json!({"name": "ext", "type": "external"}),
+        )
+        .unwrap()
+        .data
+        .unwrap();
+        let ext_id = ext["id"].as_str().unwrap().to_string();
+        write(
+            &mut core,
+            "identity/group-alias",
+            json!({"name": "devs", "mount_accessor": mount.accessor, "canonical_id": ext_id}),
+        );
+        write(
+            &mut core,
+            "identity/group",
+            json!({"name": "parent", "policies": "Parent-Pol", "member_group_ids": ext_id}),
+        );
+        let a = login(&mut core, &mount, login_auth("alice", &["devs"]))
+            .unwrap()
+            .auth
+            .unwrap();
+        assert_eq!(a.identity_policies, vec!["parent-pol"]);
+        let e = read(&mut core, &format!("identity/entity/id/{}", a.entity_id));
+        assert_eq!(e["direct_group_ids"], json!([ext_id]));
+        assert_eq!(e["inherited_group_ids"].as_array().unwrap().len(), 1);
+        assert_eq!(e["group_ids"].as_array().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn ttl_rules() {
+        let (mut core, mount) = setup();
+        let mut auth = login_auth("alice", &[]);
+        auth.ttl = 3600;
+        auth.max_ttl = 7200;
+        let r = login(&mut core, &mount, auth).unwrap();
+        assert_eq!(r.auth.unwrap().lease_duration, 3600);
+        assert!(r.warnings.is_empty());
+
+        let mut auth = login_auth("alice", &[]);
+        auth.ttl = 3600;
+        auth.max_ttl = 1800;
+        let r = login(&mut core, &mount, auth).unwrap();
+        assert_eq!(r.auth.unwrap().lease_duration, 1800);
+        assert_eq!(
+            r.warnings,
+            vec![
+                r#"TTL of "1h0m0s" exceeded the effective max_ttl of "30m0s"; TTL value is capped accordingly"#
+            ]
+        );
+
+        let mut auth = login_auth("alice", &[]);
+        auth.period = 600;
+        auth.max_ttl = 60;
+        let r = login(&mut core, &mount, auth).unwrap();
+        assert_eq!(r.auth.unwrap().lease_duration, 60);
+        assert_eq!(
+            r.warnings,
+            vec![
+                r#"period of "10m0s" exceeded the effective max_ttl of "1m0s"; period value is capped accordingly"#
+            ]
+        );
+
+        let mut auth = login_auth("alice", &[]);
+        auth.explicit_max_ttl = 100;
+        let r = login(&mut core, &mount, auth).unwrap();
+        assert_eq!(r.auth.unwrap().lease_duration, 100);
+
+        let mut tuned = mount.clone();
+        tuned.default_lease_ttl = 300;
+        let (ttl, w) = calculate_ttl(&tuned, &Auth::default()).unwrap();
+        assert_eq!((ttl, w.len()), (300, 0));
+    }
+
+    #[test]
+    fn policy_rules() {
+        let (mut core, mount) = setup();
+        let mut auth = login_auth("alice", &[]);
+        auth.policies = vec![
+            "Zeta".into(),
+            " alpha".into(),
+            "ALPHA".into(),
+            "".into(),
+            "default".into(),
+        ];
+        let a = login(&mut core, &mount, auth).unwrap().auth.unwrap();
+        assert_eq!(a.token_policies, vec!["alpha", "default", "zeta"]);
+
+        let mut auth = login_auth("alice", &[]);
+        auth.policies = vec!["only-this".into()];
+        auth.no_default_policy = true;
+        let a = login(&mut core, &mount, auth).unwrap().auth.unwrap();
+        assert_eq!(a.token_policies, vec!["only-this"]);
+        assert_eq!(a.policies, vec!["only-this"]);
+
+        let mut auth = login_auth("alice", &[]);
+        auth.policies = vec!["a".into(), "Root".into()];
+        let err = login(&mut core, &mount, auth).unwrap_err();
+        assert_eq!(err.status, 400);
+        assert_eq!(err.errors, vec!["auth methods cannot create root tokens"]);
+
+        let mut auth = login_auth("alice", &[]);
+        auth.policies = vec!["response-wrapping".into()];
+        let err = login(&mut core, &mount, auth).unwrap_err();
+        assert_eq!(
+            err.errors,
+            vec![r#"cannot assign policy "response-wrapping""#]
+        );
+    }
+
+    #[test]
+    fn batch_tokens() {
+        let (mut core, mount) = setup();
+        let mut auth = login_auth("alice", &[]);
+        auth.token_type = "batch".into();
+        let a = login(&mut core, &mount, auth).unwrap().auth.unwrap();
+        assert!(a.client_token.starts_with("b."));
+        assert_eq!(a.accessor, "");
+        assert!(!a.renewable);
+        assert_eq!(a.lease_duration, 768 * 3600);
+
+        let mut forced = mount.clone();
+        forced.token_type = "batch".into();
+        assert_eq!(token_type(&forced, &Auth::default()), "batch");
+        forced.token_type = "default-batch".into();
+        assert_eq!(token_type(&forced, &Auth::default()), "batch");
+        let svc = Auth {
+            token_type: "service".into(),
+            ..Default::default()
+        };
+        assert_eq!(token_type(&forced, &svc), "service");
+        assert_eq!(token_type(&mount, &Auth::default()), "service");
+    }
+
+    #[test]
+    fn disabled_entity_is_refused() {
+        let (mut core, mount) = setup();
+        let id = login(&mut core, &mount, login_auth("alice", &[]))
+            .unwrap()
+            .auth
+            .unwrap()
+            .entity_id;
+        write(
+            &mut core,
+            &format!("identity/entity/id/{id}"),
+            json!({"disabled": true}),
+        );
+        let err = login(&mut core, &mount, login_auth("alice", &[])).unwrap_err();
+        assert_eq!(err.status, 403);
+        assert_eq!(err.errors, vec!["permission denied"]);
+    }
+
+    #[test]
+    fn empty_alias_name_is_refused() {
+        let (mut core, mount) = setup();
+        let err = login(&mut core, &mount, login_auth("", &[])).unwrap_err();
+        assert_eq!(
+            (err.status, err.message()),
+            (500, "missing name in alias".to_string())
+        );
+    }
+
+    #[test]
+    fn display_name_uses_mount_path() {
+        let (mut core, _) = setup();
+        let nested = MountEntry::new("team/jwt/", "jwt", "");
+        let mut table = mounts::load_auth(core.storage.as_ref()).unwrap();
+        table.push(nested.clone());
+        mounts::save_auth(core.storage.as_ref(), &table).unwrap();
+        let a = login(&mut core, &nested, login_auth("bob", &[]))
+            .unwrap()
+            .auth
+            .unwrap();
+        let entry = crate::token::lookup(core.storage.as_ref(), &a.client_token, now())
+            .unwrap()
+            .unwrap();
+        assert_eq!(entry.display_name, "team-jwt-bob");
+        let mut empty = login_auth("carol", &[]);
+        empty.display_name = String::new();
+        let a = login(&mut core, &nested, empty).unwrap().auth.unwrap();
+        let entry = crate::token::lookup(core.storage.as_ref(), &a.client_token, now())
+            .unwrap()
+            .unwrap();
+        assert_eq!(entry.display_name, "team-jwt");
+    }
+}
