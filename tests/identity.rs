@@ -354,3 +354,37 @@ fn unknown_identity_paths() {
     let out = env.cmd(&["list", "identity/entity/id"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn long_names_work_with_the_file_store() {
+    let env = Env::new();
+    let long = "n".repeat(300);
+    let created = env.json(&[
+        "write",
+        "-format=json",
+        "identity/entity",
+        &format!("name={long}"),
+    ]);
+    let id = created["id"].as_str().unwrap().to_string();
+    let e = env.json(&[
+        "read",
+        "-format=json",
+        &format!("identity/entity/name/{long}"),
+    ]);
+    assert_eq!(e["id"], json!(id));
+    let g = env.json(&[
+        "write",
+        "-format=json",
+        "identity/group",
+        &format!("name={long}"),
+    ]);
+    assert_eq!(g["name"], json!(long));
+    let out = env
+        .cmd(&["read", &format!("identity/entity/id/{}", "x".repeat(400))])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("No value found"),
+        "{out:?}"
+    );
+}

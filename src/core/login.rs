@@ -75,27 +75,27 @@ pub fn complete(
     let batch = token_type == "batch";
     let renewable = !batch && auth.renewable;
 
-    let (token, entry) = crate::token::create(
-        storage,
-        crate::token::NewToken {
-            policies: token_policies.clone(),
-            meta: auth.metadata.clone(),
-            display_name: auth.display_name.clone(),
-            num_uses: auth.num_uses,
-            ttl,
-            explicit_max_ttl: auth.explicit_max_ttl,
-            period: auth.period,
-            parent: None,
-            token_type: token_type.to_string(),
-            path: req.path.trim_start_matches('/').to_string(),
-            entity_id: auth.entity_id.clone(),
-            bound_cidrs: auth.bound_cidrs.clone(),
-            internal_data: auth.internal_data.clone(),
-            renewable,
-            mount_accessor: mount.accessor.clone(),
-        },
-        now,
-    )?;
+    // Fields the token store may add later keep their defaults.
+    #[allow(clippy::needless_update)]
+    let new_token = crate::token::NewToken {
+        policies: token_policies.clone(),
+        meta: auth.metadata.clone(),
+        display_name: auth.display_name.clone(),
+        num_uses: auth.num_uses,
+        ttl,
+        explicit_max_ttl: auth.explicit_max_ttl,
+        period: auth.period,
+        parent: None,
+        token_type: token_type.to_string(),
+        path: req.path.trim_start_matches('/').to_string(),
+        entity_id: auth.entity_id.clone(),
+        bound_cidrs: auth.bound_cidrs.clone(),
+        internal_data: auth.internal_data.clone(),
+        renewable,
+        mount_accessor: mount.accessor.clone(),
+        ..Default::default()
+    };
+    let (token, entry) = crate::token::create(storage, new_token, now)?;
 
     auth.client_token = token;
     auth.accessor = if batch { String::new() } else { entry.accessor };

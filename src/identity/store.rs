@@ -106,9 +106,20 @@ pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
-/// Hex encoding of a name, for use as a key segment.
+/// A name as a key segment: its hex encoding, or for names longer than 64 bytes (whose hex
+/// would make too long a file name) `sha256-` and the hex digest. Lookups always compare the
+/// record's own name, so the encoding never decides equality.
 pub fn hex(name: &str) -> String {
-    name.bytes().map(|b| format!("{b:02x}")).collect()
+    if name.len() > 64 {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(name.as_bytes());
+        return format!("sha256-{}", to_hex(&digest));
+    }
+    to_hex(name.as_bytes())
+}
+
+fn to_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
@@ -135,7 +146,12 @@ fn put_id(storage: &dyn Storage, key: &str, id: &str) -> Result<()> {
 
 /// A storage key segment made of a user-given id: ids must be non-empty and contain no `/`.
 fn id_ok(id: &str) -> bool {
-    !id.is_empty() && !id.contains('/') && id != "." && id != ".." && !id.contains('\0')
+    !id.is_empty()
+        && id.len() <= 200
+        && !id.contains('/')
+        && id != "."
+        && id != ".."
+        && !id.contains('\0')
 }
 
 // ---------------------------------------------------------------- entities
@@ -564,11 +580,34 @@ mod tests {
 
     #[test]
     fn hex_roundtrip_any_name() {
-        for n in ["alice", "a/b", "..", "é ü", ""] {
+        for n in ["alice", "a/b", "..", "é ü", "", &"z".repeat(64)] {
             assert_eq!(unhex(&hex(n)).as_deref(), Some(n));
         }
         assert_eq!(unhex("zz"), None);
         assert_eq!(unhex("abc"), None);
+    }
+
+    #[test]
+    fn long_names_are_hashed_into_short_keys() {
+        let long = "x".repeat(500);
+        let k = hex(&long);
+        assert!(k.starts_with("sha256-") && k.len() == 71, "{k}");
+        assert_ne!(hex(&"y".repeat(500)), k);
+        assert_eq!(hex("ab"), "6162");
+        assert!(!id_ok(&"a".repeat(201)));
+        assert!(!id_ok("a/b") && !id_ok("..") && id_ok("abc-1"));
+    }
+
+    #[test]
+    fn lookups_of_long_and_odd_names_do_not_fail() {
+        let s = crate::storage::MemoryStorage::default();
+        let long = "n".repeat(1000);
+        assert!(entity_by_name(&s, &long).unwrap().is_none());
+        assert!(entity_by_alias_factors(&s, "auth_jwt_1", &long)
+            .unwrap()
+            .is_none());
+        assert!(entity_by_id(&s, &"i".repeat(5000)).unwrap().is_none());
+        assert!(group_by_alias_id(&s, "../x").unwrap().is_none());
     }
 
     #[test]
