@@ -92,6 +92,9 @@ fn external_group_create_read_by_id_and_name() {
 
     let by_name = env.json(&["read", "-format=json", "identity/group/name/g"]);
     assert_eq!(by_name["id"], json!(id));
+    // Identity names are case-insensitive.
+    let upper = env.json(&["read", "-format=json", "identity/group/name/G"]);
+    assert_eq!(upper["id"], json!(id));
 
     let list = env.list("identity/group/id");
     assert_eq!(list, json!([id]));

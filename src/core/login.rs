@@ -132,7 +132,11 @@ pub fn create_or_fetch_entity(
         let differs = entity
             .aliases
             .get(pos)
-            .is_some_and(|a| a.metadata.clone().unwrap_or_default() != alias.metadata);
+            // Vault's `changedAliasIndex`: only an exact name match has its metadata
+            // replaced; a case-insensitive match returns the entity unchanged.
+            .is_some_and(|a| {
+                a.name == alias.name && a.metadata.clone().unwrap_or_default() != alias.metadata
+            });
         if !differs {
             return Ok(entity);
         }
@@ -389,8 +393,14 @@ mod tests {
 
         let b = login(&mut core, &mount, login_auth("alice", &[])).unwrap();
         assert_eq!(b.auth.unwrap().entity_id, auth.entity_id);
-        let c = login(&mut core, &mount, login_auth("Alice", &[])).unwrap();
-        assert_ne!(c.auth.unwrap().entity_id, auth.entity_id, "case-sensitive");
+        // Alias names are case-insensitive (Vault's default memdb schema), and a login
+        // differing only in case does not touch the stored alias.
+        let mut upper = login_auth("ALICE", &[]);
+        upper.alias = Some(alias("ALICE", &[("role", "other")]));
+        let c = login(&mut core, &mount, upper).unwrap();
+        assert_eq!(c.auth.unwrap().entity_id, auth.entity_id);
+        let d = login(&mut core, &mount, login_auth("bob", &[])).unwrap();
+        assert_ne!(d.auth.unwrap().entity_id, auth.entity_id);
 
         let e = read(&mut core, &format!("identity/entity/id/{}", auth.entity_id));
         let name = e["name"].as_str().unwrap();

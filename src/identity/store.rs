@@ -12,7 +12,8 @@
 //! - `member/<entity id>/<group id>`: the entity is a direct member of the group;
 //! - `parent/<parent group id>/<child group id>`: the child group is a member of the parent.
 //!
-//! Names are hex-encoded in keys so that any name is a valid, single key segment.
+//! Names are lower-cased (identity names are case-insensitive, as in Vault's default) and
+//! hex-encoded in keys so that any name is a valid, single key segment.
 //!
 //! Write order (crash consistency): a record is always written before the index keys that
 //! point to it, and index keys are removed before the record. Every index read checks that
@@ -134,6 +135,18 @@ fn unhex(s: &str) -> Option<String> {
     String::from_utf8(bytes?).ok()
 }
 
+/// The storage key segment of a name. Identity names (entity and group names, alias names)
+/// are case-insensitive as in Vault's default memdb schema (`lowerCaseName`): the key is
+/// built from the lower-cased name.
+pub fn name_key(name: &str) -> String {
+    hex(&name.to_lowercase())
+}
+
+/// Whether two identity names are the same name (case-insensitively).
+pub fn same_name(a: &str, b: &str) -> bool {
+    a == b || a.to_lowercase() == b.to_lowercase()
+}
+
 fn get_id(storage: &dyn Storage, key: &str) -> Result<Option<String>> {
     Ok(storage.get_as::<String>(key)?)
 }
@@ -167,10 +180,10 @@ pub fn entity_by_name(storage: &dyn Storage, name: &str) -> Result<Option<Entity
     if name.is_empty() {
         return Ok(None);
     }
-    let Some(id) = get_id(storage, &format!("identity/entity/name/{}", hex(name)))? else {
+    let Some(id) = get_id(storage, &format!("identity/entity/name/{}", name_key(name)))? else {
         return Ok(None);
     };
-    Ok(entity_by_id(storage, &id)?.filter(|e| e.name == name))
+    Ok(entity_by_id(storage, &id)?.filter(|e| same_name(&e.name, name)))
 }
 
 /// The entity holding the alias (mount accessor, name), and the alias's index in it.
@@ -182,7 +195,7 @@ pub fn entity_by_alias_factors(
     if !id_ok(accessor) || name.is_empty() {
         return Ok(None);
     }
-    let key = format!("identity/alias/factors/{accessor}/{}", hex(name));
+    let key = format!("identity/alias/factors/{accessor}/{}", name_key(name));
     let Some(id) = get_id(storage, &key)? else {
         return Ok(None);
     };
@@ -190,7 +203,7 @@ pub fn entity_by_alias_factors(
         let pos = e
             .aliases
             .iter()
-            .position(|a| a.mount_accessor == accessor && a.name == name)?;
+            .position(|a| a.mount_accessor == accessor && same_name(&a.name, name))?;
         Some((e, pos))
     }))
 }
@@ -218,7 +231,7 @@ pub fn save_entity(storage: &dyn Storage, e: &Entity, old: Option<&Entity>) -> R
     storage.put_as(&format!("identity/entity/id/{}", e.id), e)?;
     put_id(
         storage,
-        &format!("identity/entity/name/{}", hex(&e.name)),
+        &format!("identity/entity/name/{}", name_key(&e.name)),
         &e.id,
     )?;
     for a in &e.aliases {
@@ -227,17 +240,17 @@ pub fn save_entity(storage: &dyn Storage, e: &Entity, old: Option<&Entity>) -> R
             &format!(
                 "identity/alias/factors/{}/{}",
                 a.mount_accessor,
-                hex(&a.name)
+                name_key(&a.name)
             ),
             &e.id,
         )?;
         put_id(storage, &format!("identity/alias/id/{}", a.id), &e.id)?;
     }
     if let Some(old) = old {
-        if old.name != e.name {
+        if !same_name(&old.name, &e.name) {
             delete_index_if(
                 storage,
-                &format!("identity/entity/name/{}", hex(&old.name)),
+                &format!("identity/entity/name/{}", name_key(&old.name)),
                 &e.id,
             )?;
         }
@@ -245,14 +258,14 @@ pub fn save_entity(storage: &dyn Storage, e: &Entity, old: Option<&Entity>) -> R
             let still = e
                 .aliases
                 .iter()
-                .any(|n| n.mount_accessor == a.mount_accessor && n.name == a.name);
+                .any(|n| n.mount_accessor == a.mount_accessor && same_name(&n.name, &a.name));
             if !still {
                 delete_index_if(
                     storage,
                     &format!(
                         "identity/alias/factors/{}/{}",
                         a.mount_accessor,
-                        hex(&a.name)
+                        name_key(&a.name)
                     ),
                     &e.id,
                 )?;
@@ -289,7 +302,7 @@ pub fn delete_entity(storage: &dyn Storage, e: &Entity) -> Result<()> {
             &format!(
                 "identity/alias/factors/{}/{}",
                 a.mount_accessor,
-                hex(&a.name)
+                name_key(&a.name)
             ),
             &e.id,
         )?;
@@ -297,7 +310,7 @@ pub fn delete_entity(storage: &dyn Storage, e: &Entity) -> Result<()> {
     }
     delete_index_if(
         storage,
-        &format!("identity/entity/name/{}", hex(&e.name)),
+        &format!("identity/entity/name/{}", name_key(&e.name)),
         &e.id,
     )?;
     storage.delete(&format!("identity/entity/id/{}", e.id))?;
@@ -350,10 +363,10 @@ pub fn group_by_name(storage: &dyn Storage, name: &str) -> Result<Option<Group>>
     if name.is_empty() {
         return Ok(None);
     }
-    let Some(id) = get_id(storage, &format!("identity/group/name/{}", hex(name)))? else {
+    let Some(id) = get_id(storage, &format!("identity/group/name/{}", name_key(name)))? else {
         return Ok(None);
     };
-    Ok(group_by_id(storage, &id)?.filter(|g| g.name == name))
+    Ok(group_by_id(storage, &id)?.filter(|g| same_name(&g.name, name)))
 }
 
 pub fn group_by_alias_factors(
@@ -364,14 +377,14 @@ pub fn group_by_alias_factors(
     if !id_ok(accessor) || name.is_empty() {
         return Ok(None);
     }
-    let key = format!("identity/group-alias/factors/{accessor}/{}", hex(name));
+    let key = format!("identity/group-alias/factors/{accessor}/{}", name_key(name));
     let Some(id) = get_id(storage, &key)? else {
         return Ok(None);
     };
     Ok(group_by_id(storage, &id)?.filter(|g| {
         g.alias
             .as_ref()
-            .is_some_and(|a| a.mount_accessor == accessor && a.name == name)
+            .is_some_and(|a| a.mount_accessor == accessor && same_name(&a.name, name))
     }))
 }
 
@@ -397,7 +410,7 @@ pub fn save_group(storage: &dyn Storage, g: &Group, old: Option<&Group>) -> Resu
     storage.put_as(&format!("identity/group/id/{}", g.id), g)?;
     put_id(
         storage,
-        &format!("identity/group/name/{}", hex(&g.name)),
+        &format!("identity/group/name/{}", name_key(&g.name)),
         &g.id,
     )?;
     if let Some(a) = &g.alias {
@@ -406,7 +419,7 @@ pub fn save_group(storage: &dyn Storage, g: &Group, old: Option<&Group>) -> Resu
             &format!(
                 "identity/group-alias/factors/{}/{}",
                 a.mount_accessor,
-                hex(&a.name)
+                name_key(&a.name)
             ),
             &g.id,
         )?;
@@ -431,25 +444,24 @@ pub fn save_group(storage: &dyn Storage, g: &Group, old: Option<&Group>) -> Resu
         }
     }
     if let Some(old) = old {
-        if old.name != g.name {
+        if !same_name(&old.name, &g.name) {
             delete_index_if(
                 storage,
-                &format!("identity/group/name/{}", hex(&old.name)),
+                &format!("identity/group/name/{}", name_key(&old.name)),
                 &g.id,
             )?;
         }
         if let Some(a) = &old.alias {
-            let same = g
-                .alias
-                .as_ref()
-                .is_some_and(|n| n.mount_accessor == a.mount_accessor && n.name == a.name);
+            let same = g.alias.as_ref().is_some_and(|n| {
+                n.mount_accessor == a.mount_accessor && same_name(&n.name, &a.name)
+            });
             if !same {
                 delete_index_if(
                     storage,
                     &format!(
                         "identity/group-alias/factors/{}/{}",
                         a.mount_accessor,
-                        hex(&a.name)
+                        name_key(&a.name)
                     ),
                     &g.id,
                 )?;
@@ -493,7 +505,7 @@ pub fn delete_group(storage: &dyn Storage, g: &Group) -> Result<()> {
     save_group(storage, &emptied, Some(g))?;
     delete_index_if(
         storage,
-        &format!("identity/group/name/{}", hex(&g.name)),
+        &format!("identity/group/name/{}", name_key(&g.name)),
         &g.id,
     )?;
     storage.delete(&format!("identity/group/id/{}", g.id))?;
@@ -608,6 +620,12 @@ mod tests {
             .is_none());
         assert!(entity_by_id(&s, &"i".repeat(5000)).unwrap().is_none());
         assert!(group_by_alias_id(&s, "../x").unwrap().is_none());
+    }
+
+    #[test]
+    fn names_are_case_insensitive_keys() {
+        assert_eq!(name_key("Alice"), name_key("alice"));
+        assert!(same_name("ALICE", "alice") && !same_name("alice", "bob"));
     }
 
     #[test]
