@@ -213,8 +213,11 @@ pub fn refresh_external_groups(
         if g.kind != "external" || wanted.iter().any(|w| w.id == g.id) {
             continue;
         }
-        // Only this mount's external groups are left; others belong to other logins.
-        if g.alias.as_ref().map(|a| a.mount_accessor.as_str()) != Some(accessor) {
+        // External groups of other mounts are left alone; they belong to other logins.
+        if g.alias
+            .as_ref()
+            .is_some_and(|a| a.mount_accessor != accessor)
+        {
             continue;
         }
         let mut g2 = g.clone();
@@ -498,6 +501,52 @@ mod tests {
         assert_eq!(b.policies, vec!["default", "p1"]);
         let grp = read(&mut core, &format!("identity/group/id/{gid}"));
         assert_eq!(grp["member_entity_ids"], json!([]));
+    }
+
+    #[test]
+    fn groups_of_other_mounts_are_kept() {
+        let (mut core, mount) = setup();
+        let other = MountEntry::new("other/", "jwt", "");
+        let mut table = mounts::load_auth(core.storage.as_ref()).unwrap();
+        table.push(other.clone());
+        mounts::save_auth(core.storage.as_ref(), &table).unwrap();
+        let mut gids = Vec::new();
+        for (name, m) in [("a", &mount), ("b", &other)] {
+            let g = write(
+                &mut core,
+                "identity/group",
+                json!({"name": name, "type": "external"}),
+            )
+            .unwrap()
+            .data
+            .unwrap();
+            let gid = g["id"].as_str().unwrap().to_string();
+            write(
+                &mut core,
+                "identity/group-alias",
+                json!({"name": "devs", "mount_accessor": m.accessor, "canonical_id": gid}),
+            );
+            gids.push(gid);
+        }
+        // The same person on both mounts: one entity via an alias on the other mount.
+        let id = login(&mut core, &mount, login_auth("alice", &["devs"]))
+            .unwrap()
+            .auth
+            .unwrap()
+            .entity_id;
+        write(
+            &mut core,
+            "identity/entity-alias",
+            json!({"name": "alice", "mount_accessor": other.accessor, "canonical_id": id}),
+        );
+        let b = login(&mut core, &other, login_auth("alice", &["devs"])).unwrap();
+        assert_eq!(b.auth.unwrap().entity_id, id);
+        let e = read(&mut core, &format!("identity/entity/id/{id}"));
+        assert_eq!(e["direct_group_ids"].as_array().unwrap().len(), 2);
+        // Logging in on the first mount without groups leaves only its group.
+        login(&mut core, &mount, login_auth("alice", &[])).unwrap();
+        let e = read(&mut core, &format!("identity/entity/id/{id}"));
+        assert_eq!(e["direct_group_ids"], json!([gids[1]]));
     }
 
     #[test]

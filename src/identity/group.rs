@@ -496,6 +496,7 @@ pub fn list_aliases(storage: &dyn Storage) -> Result<Option<Response>> {
         m.insert("canonical_id".into(), json!(a.canonical_id));
         m.insert("custom_metadata".into(), Value::Null);
         m.insert("local".into(), json!(false));
+        m.insert("metadata".into(), opt_map(&a.metadata));
         m.insert("mount_accessor".into(), json!(a.mount_accessor));
         if let Some(mt) = mounts.iter().find(|m| m.accessor == a.mount_accessor) {
             m.insert("mount_path".into(), json!(mt.full_path()));
