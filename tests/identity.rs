@@ -391,3 +391,38 @@ fn long_names_work_with_the_file_store() {
         "{out:?}"
     );
 }
+
+#[test]
+fn lookup_entity_and_group() {
+    let env = Env::new();
+    let acc = env.accessor("jwt");
+    let alias = env.json(&[
+        "write",
+        "-format=json",
+        "identity/entity-alias",
+        "name=alice",
+        &format!("mount_accessor={acc}"),
+    ]);
+    let eid = alias["canonical_id"].as_str().unwrap().to_string();
+    let e = env.json(&[
+        "write",
+        "-format=json",
+        "identity/lookup/entity",
+        "alias_name=alice",
+        &format!("alias_mount_accessor={acc}"),
+    ]);
+    assert_eq!(e["id"], json!(eid));
+    let err = env.err(&["write", "identity/lookup/entity", "alias_name=alice"]);
+    assert!(
+        err.contains("* 'alias_mount_accessor' needs to be set along with 'alias_name'"),
+        "{err}"
+    );
+    let err = env.err(&["write", "identity/lookup/entity", "id=a", "name=b"]);
+    assert!(
+        err.contains(r#"* only one of "id", "name", "alias_id" or "alias_name" should be set"#),
+        "{err}"
+    );
+    let gid = env.json(&["write", "-format=json", "identity/group", "name=g"])["id"].clone();
+    let g = env.json(&["write", "-format=json", "identity/lookup/group", "name=g"]);
+    assert_eq!(g["id"], gid);
+}

@@ -445,3 +445,24 @@ fn alias_change(
         "id": alias.id,
     }))))
 }
+
+/// `identity/lookup/entity`: by `id`, `name`, `alias_id` or `alias_name` (with
+/// `alias_mount_accessor`); the entity's read data, or nothing.
+pub fn lookup(storage: &dyn Storage, req: &Request) -> Result<Option<Response>> {
+    let (field, value) = super::one_lookup_input(req, &["id", "name", "alias_id", "alias_name"])?;
+    let entity = match field.as_str() {
+        "id" => store::entity_by_id(storage, &value)?,
+        "name" => store::entity_by_name(storage, &value)?,
+        "alias_id" => store::entity_by_alias_id(storage, &value)?.map(|(e, _)| e),
+        _ => {
+            let accessor = field_string(req, "alias_mount_accessor")?.unwrap_or_default();
+            if accessor.is_empty() {
+                return Err(Error::bad_request(
+                    "'alias_mount_accessor' needs to be set along with 'alias_name'",
+                ));
+            }
+            store::entity_by_alias_factors(storage, &accessor, &value)?.map(|(e, _)| e)
+        }
+    };
+    read(storage, entity)
+}

@@ -507,3 +507,24 @@ pub fn list_aliases(storage: &dyn Storage) -> Result<Option<Response>> {
     }
     list_response(keys, info)
 }
+
+/// `identity/lookup/group`: by `id`, `name`, `alias_id` or `alias_name` (with
+/// `alias_mount_accessor`); the group's read data, or nothing.
+pub fn lookup(storage: &dyn Storage, req: &Request) -> Result<Option<Response>> {
+    let (field, value) = super::one_lookup_input(req, &["id", "name", "alias_id", "alias_name"])?;
+    let group = match field.as_str() {
+        "id" => store::group_by_id(storage, &value)?,
+        "name" => store::group_by_name(storage, &value)?,
+        "alias_id" => store::group_by_alias_id(storage, &value)?,
+        _ => {
+            let accessor = field_string(req, "alias_mount_accessor")?.unwrap_or_default();
+            if accessor.is_empty() {
+                return Err(Error::bad_request(
+                    "'alias_mount_accessor' needs to be set along with 'alias_name'",
+                ));
+            }
+            store::group_by_alias_factors(storage, &accessor, &value)?
+        }
+    };
+    read(storage, group)
+}

@@ -34,6 +34,12 @@ pub fn handle(core: &mut Core, req: &Request, caller: Option<&Caller>) -> Result
     }
 
     let write = matches!(op, Operation::Update | Operation::Create);
+    match list_path {
+        "lookup/entity" if write => return entity::lookup(storage, req),
+        "lookup/group" if write => return group::lookup(storage, req),
+        "lookup/entity" | "lookup/group" => return Err(Error::unsupported_operation()),
+        _ => {}
+    }
     let (collection, selector) = split(rest);
     match (collection, selector) {
         ("entity", Sel::None) if write => entity::update(storage, req, None, None),
@@ -211,6 +217,30 @@ pub(crate) fn remove_duplicates_stable(items: &[String]) -> Vec<String> {
         }
     }
     out
+}
+
+/// The lookup selectors given (`identity/lookup/...`): exactly one must be set.
+pub(crate) fn one_lookup_input(req: &Request, names: &[&str]) -> Result<(String, String)> {
+    let mut given = Vec::new();
+    for n in names {
+        if let Some(v) = field_string(req, n)? {
+            if !v.is_empty() {
+                given.push((n.to_string(), v));
+            }
+        }
+    }
+    let quoted: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
+    let listed = match quoted.split_last() {
+        Some((last, first)) => format!("{} or {last}", first.join(", ")),
+        None => String::new(),
+    };
+    match given.len() {
+        0 => Err(Error::bad_request(format!("one of {listed} must be set"))),
+        1 => Ok(given.remove(0)),
+        _ => Err(Error::bad_request(format!(
+            "only one of {listed} should be set"
+        ))),
+    }
 }
 
 pub(crate) fn opt_map(m: &Option<BTreeMap<String, String>>) -> Value {
