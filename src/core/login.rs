@@ -331,7 +331,7 @@ mod tests {
     use super::*;
     use crate::core::{mounts, now, Operation};
     use crate::settings::Settings;
-    use crate::storage::MemoryStorage;
+    use crate::storage::{MemoryStorage, Storage};
     use serde_json::{json, Map, Value};
 
     fn setup() -> (Core, MountEntry) {
@@ -547,6 +547,93 @@ mod tests {
         login(&mut core, &mount, login_auth("alice", &[])).unwrap();
         let e = read(&mut core, &format!("identity/entity/id/{id}"));
         assert_eq!(e["direct_group_ids"], json!([gids[1]]));
+    }
+
+    /// A storage whose writes start failing once a budget is spent, as a crash would cut them.
+    struct Crashy {
+        inner: MemoryStorage,
+        budget: std::rc::Rc<std::cell::Cell<i64>>,
+    }
+
+    impl Crashy {
+        fn spend(&self) -> crate::storage::Result<()> {
+            let b = self.budget.get();
+            if b == 0 {
+                return Err(crate::storage::StorageError("crash".into()));
+            }
+            self.budget.set(b - 1);
+            Ok(())
+        }
+    }
+
+    impl Storage for Crashy {
+        fn get(&self, key: &str) -> crate::storage::Result<Option<Value>> {
+            self.inner.get(key)
+        }
+        fn put(&self, key: &str, value: &Value) -> crate::storage::Result<()> {
+            self.spend()?;
+            self.inner.put(key, value)
+        }
+        fn delete(&self, key: &str) -> crate::storage::Result<()> {
+            self.spend()?;
+            self.inner.delete(key)
+        }
+        fn list(&self, prefix: &str) -> crate::storage::Result<Vec<String>> {
+            self.inner.list(prefix)
+        }
+    }
+
+    #[test]
+    fn a_login_cut_at_any_write_recovers() {
+        for cut in 0..30 {
+            let budget = std::rc::Rc::new(std::cell::Cell::new(-1));
+            let storage = Crashy {
+                inner: MemoryStorage::default(),
+                budget: budget.clone(),
+            };
+            let mut core = Core::new(Box::new(storage), Settings::default());
+            core.initialize().unwrap();
+            let mount = MountEntry::new("jwt/", "jwt", "");
+            let mut table = mounts::load_auth(core.storage.as_ref()).unwrap();
+            table.push(mount.clone());
+            mounts::save_auth(core.storage.as_ref(), &table).unwrap();
+            let g = write(
+                &mut core,
+                "identity/group",
+                json!({"name": "eng", "type": "external", "policies": "p"}),
+            )
+            .unwrap()
+            .data
+            .unwrap();
+            write(
+                &mut core,
+                "identity/group-alias",
+                json!({"name": "devs", "mount_accessor": mount.accessor, "canonical_id": g["id"]}),
+            );
+
+            budget.set(cut);
+            let first = login(&mut core, &mount, login_auth("alice", &["devs"]));
+            budget.set(-1);
+            let second = login(&mut core, &mount, login_auth("alice", &["devs"]))
+                .unwrap()
+                .auth
+                .unwrap();
+            let third = login(&mut core, &mount, login_auth("alice", &["devs"]))
+                .unwrap()
+                .auth
+                .unwrap();
+            assert_eq!(second.entity_id, third.entity_id, "cut at {cut}");
+            assert_eq!(second.identity_policies, vec!["p"], "cut at {cut}");
+            if let Ok(r) = first {
+                assert_eq!(r.auth.unwrap().entity_id, second.entity_id, "cut at {cut}");
+            }
+            let e = read(
+                &mut core,
+                &format!("identity/entity/id/{}", second.entity_id),
+            );
+            assert_eq!(e["aliases"].as_array().unwrap().len(), 1, "cut at {cut}");
+            assert_eq!(e["direct_group_ids"], json!([g["id"]]), "cut at {cut}");
+        }
     }
 
     #[test]

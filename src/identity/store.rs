@@ -15,10 +15,11 @@
 //! Names are lower-cased (identity names are case-insensitive, as in Vault's default) and
 //! hex-encoded in keys so that any name is a valid, single key segment.
 //!
-//! Write order (crash consistency): a record is always written before the index keys that
-//! point to it, and index keys are removed before the record. Every index read checks that
-//! the record it points to exists and still matches, so a crash between two writes leaves at
-//! worst a dangling index entry, which is ignored (and overwritten by the next write).
+//! Write order (crash consistency): index keys pointing to a record are written before the
+//! record and removed after it (or after the record stops referring to them). Every index
+//! read checks that the record it points to exists and still matches, so a crash between two
+//! writes leaves at worst a dangling index entry, which is ignored and overwritten by the next
+//! write; a record is never missing one of its index entries.
 
 use crate::core::{Error, Result};
 use crate::storage::{Storage, StorageExt};
@@ -225,10 +226,9 @@ pub fn entity_by_alias_id(
     }))
 }
 
-/// Writes an entity and its indexes. `old` is the previous version, whose stale index
-/// entries (old name, removed aliases) are deleted after the new record is written.
+/// Writes an entity and its indexes: the indexes first, then the record, then the removal of
+/// the stale index entries of `old` (the previous version: old name, removed aliases).
 pub fn save_entity(storage: &dyn Storage, e: &Entity, old: Option<&Entity>) -> Result<()> {
-    storage.put_as(&format!("identity/entity/id/{}", e.id), e)?;
     put_id(
         storage,
         &format!("identity/entity/name/{}", name_key(&e.name)),
@@ -246,7 +246,16 @@ pub fn save_entity(storage: &dyn Storage, e: &Entity, old: Option<&Entity>) -> R
         )?;
         put_id(storage, &format!("identity/alias/id/{}", a.id), &e.id)?;
     }
+    storage.put_as(&format!("identity/entity/id/{}", e.id), e)?;
     if let Some(old) = old {
+        drop_stale_entity_indexes(storage, e, old)?;
+    }
+    Ok(())
+}
+
+/// Removes the index entries of `old` that `e` (the same entity, newer) no longer has.
+fn drop_stale_entity_indexes(storage: &dyn Storage, e: &Entity, old: &Entity) -> Result<()> {
+    {
         if !same_name(&old.name, &e.name) {
             delete_index_if(
                 storage,
@@ -286,7 +295,7 @@ fn delete_index_if(storage: &dyn Storage, key: &str, id: &str) -> Result<()> {
     Ok(())
 }
 
-/// Deletes an entity: its group memberships, its alias indexes, then the record.
+/// Deletes an entity: its group memberships, then the record, then its indexes.
 pub fn delete_entity(storage: &dyn Storage, e: &Entity) -> Result<()> {
     for g in groups_of_entity(storage, &e.id)? {
         let mut g2 = g.clone();
@@ -296,25 +305,12 @@ pub fn delete_entity(storage: &dyn Storage, e: &Entity) -> Result<()> {
         touch_group(&mut g2);
         save_group(storage, &g2, Some(&g))?;
     }
-    for a in &e.aliases {
-        delete_index_if(
-            storage,
-            &format!(
-                "identity/alias/factors/{}/{}",
-                a.mount_accessor,
-                name_key(&a.name)
-            ),
-            &e.id,
-        )?;
-        delete_index_if(storage, &format!("identity/alias/id/{}", a.id), &e.id)?;
-    }
-    delete_index_if(
-        storage,
-        &format!("identity/entity/name/{}", name_key(&e.name)),
-        &e.id,
-    )?;
     storage.delete(&format!("identity/entity/id/{}", e.id))?;
-    Ok(())
+    let gone = Entity {
+        id: e.id.clone(),
+        ..Default::default()
+    };
+    drop_stale_entity_indexes(storage, &gone, e)
 }
 
 /// All entities (only for LIST endpoints; never on the login path).
@@ -404,10 +400,9 @@ pub fn touch_group(g: &mut Group) {
     g.modify_index += 1;
 }
 
-/// Writes a group and its indexes (name, alias, membership, parents); stale index entries of
-/// `old` are removed after the record is written.
+/// Writes a group and its indexes (name, alias, membership, parents): the indexes first, then
+/// the record, then the removal of the stale index entries of `old`.
 pub fn save_group(storage: &dyn Storage, g: &Group, old: Option<&Group>) -> Result<()> {
-    storage.put_as(&format!("identity/group/id/{}", g.id), g)?;
     put_id(
         storage,
         &format!("identity/group/name/{}", name_key(&g.name)),
@@ -443,7 +438,18 @@ pub fn save_group(storage: &dyn Storage, g: &Group, old: Option<&Group>) -> Resu
             )?;
         }
     }
+    storage.put_as(&format!("identity/group/id/{}", g.id), g)?;
     if let Some(old) = old {
+        drop_stale_group_indexes(storage, g, old)?;
+    }
+    Ok(())
+}
+
+/// Removes the index entries of `old` that `g` (the same group, newer) no longer has.
+fn drop_stale_group_indexes(storage: &dyn Storage, g: &Group, old: &Group) -> Result<()> {
+    let members = g.member_entity_ids.clone().unwrap_or_default();
+    let parents = g.parent_group_ids.clone().unwrap_or_default();
+    {
         if !same_name(&old.name, &g.name) {
             delete_index_if(
                 storage,
@@ -484,8 +490,8 @@ pub fn save_group(storage: &dyn Storage, g: &Group, old: Option<&Group>) -> Resu
     Ok(())
 }
 
-/// Deletes a group: removes it from its member groups' parent lists, then its indexes and
-/// record.
+/// Deletes a group: removes it from its member groups' parent lists, then deletes the record,
+/// then its indexes.
 pub fn delete_group(storage: &dyn Storage, g: &Group) -> Result<()> {
     for child in member_groups(storage, &g.id)? {
         let mut c2 = child.clone();
@@ -495,21 +501,12 @@ pub fn delete_group(storage: &dyn Storage, g: &Group) -> Result<()> {
         touch_group(&mut c2);
         save_group(storage, &c2, Some(&child))?;
     }
-    let emptied = Group {
-        member_entity_ids: None,
-        parent_group_ids: None,
-        alias: None,
-        ..g.clone()
-    };
-    // Drops membership, parent and alias indexes of `g`.
-    save_group(storage, &emptied, Some(g))?;
-    delete_index_if(
-        storage,
-        &format!("identity/group/name/{}", name_key(&g.name)),
-        &g.id,
-    )?;
     storage.delete(&format!("identity/group/id/{}", g.id))?;
-    Ok(())
+    let gone = Group {
+        id: g.id.clone(),
+        ..Default::default()
+    };
+    drop_stale_group_indexes(storage, &gone, g)
 }
 
 /// The groups an entity is a direct member of, sorted by id.
