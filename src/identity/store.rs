@@ -101,7 +101,24 @@ pub struct Group {
 
 /// The current time as Go's `ptypes.TimestampString` prints it (RFC 3339, UTC).
 pub fn timestamp() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+    go_rfc3339_nano(chrono::Utc::now())
+}
+
+/// Go's `time.RFC3339Nano` in UTC: nanoseconds with trailing zeros trimmed (and no fraction
+/// at all when it is zero).
+fn go_rfc3339_nano(t: chrono::DateTime<chrono::Utc>) -> String {
+    let s = t.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true);
+    match s.strip_suffix('Z').and_then(|b| b.split_once('.')) {
+        Some((secs, frac)) => {
+            let frac = frac.trim_end_matches('0');
+            if frac.is_empty() {
+                format!("{secs}Z")
+            } else {
+                format!("{secs}.{frac}Z")
+            }
+        }
+        None => s,
+    }
 }
 
 pub fn new_id() -> String {
@@ -623,6 +640,17 @@ mod tests {
     fn names_are_case_insensitive_keys() {
         assert_eq!(name_key("Alice"), name_key("alice"));
         assert!(same_name("ALICE", "alice") && !same_name("alice", "bob"));
+    }
+
+    #[test]
+    fn timestamps_trim_trailing_zeros_like_go() {
+        use chrono::TimeZone;
+        let t = chrono::Utc
+            .timestamp_opt(1_700_000_000, 202_799_120)
+            .unwrap();
+        assert_eq!(go_rfc3339_nano(t), "2023-11-14T22:13:20.20279912Z");
+        let t = chrono::Utc.timestamp_opt(1_700_000_000, 0).unwrap();
+        assert_eq!(go_rfc3339_nano(t), "2023-11-14T22:13:20Z");
     }
 
     #[test]
