@@ -1,7 +1,19 @@
 //! What the core does with the `Auth` an auth method returns (spec §7): find or create the
 //! entity and its alias, join external groups, compute TTLs and policies, and issue the token.
+//!
+//! Order of writes (crash consistency): the entity record (with its alias) is written first,
+//! then its index keys, then group memberships, and the token last. A crash at any point
+//! leaves no token pointing to a missing entity; at worst a created entity without a token
+//! (reused by the next login, since the alias index is written right after the record) or a
+//! dangling index entry, which lookups ignore (see `identity::store`).
 
-use super::{Core, Error, MountEntry, Request, Response, Result};
+use super::{fields, Alias, Auth, Core, Error, MountEntry, Request, Response, Result};
+use crate::identity::store::{self, Entity, EntityAlias};
+use crate::storage::Storage;
+use std::collections::BTreeMap;
+
+/// Policies that may never be given to a token by an auth method (OpenBao's list).
+const NON_ASSIGNABLE: &[&str] = &["response-wrapping"];
 
 /// Turns a backend's login response into an issued token.
 pub fn complete(
@@ -10,6 +22,807 @@ pub fn complete(
     req: &Request,
     resp: Response,
 ) -> Result<Response> {
-    let _ = (core, mount, req, resp);
-    Err(Error::internal("login is not implemented yet"))
+    let mut resp = resp;
+    let Some(mut auth) = resp.auth.take() else {
+        return Err(Error::internal("login response carries no auth"));
+    };
+    let storage = core.storage.as_ref();
+    let now = super::now();
+
+    // §7.1–7.3: entity, alias and external groups.
+    if let Some(alias) = auth.alias.clone() {
+        let entity = create_or_fetch_entity(storage, mount, &alias)?;
+        if entity.disabled {
+            return Err(Error::permission_denied());
+        }
+        auth.entity_id = entity.id.clone();
+        auth.group_aliases =
+            refresh_external_groups(storage, &entity.id, &mount.accessor, &auth.group_aliases)?;
+    }
+
+    // §7.4: display name.
+    let source = mount.path.replace('/', "-");
+    auth.display_name = format!("{source}{}", auth.display_name)
+        .trim_end_matches('-')
+        .to_string();
+
+    // §7.5: TTL.
+    let (ttl, warnings) = calculate_ttl(mount, &auth)?;
+    resp.warnings.extend(warnings);
+
+    // §7.6: policies.
+    let token_policies = sanitize_policies(&auth.policies, !auth.no_default_policy);
+    let identity = if auth.entity_id.is_empty() {
+        Vec::new()
+    } else {
+        crate::identity::policies_for_entity(storage, &auth.entity_id)?
+    };
+    let identity_policies = sanitize_policies(&identity, false);
+    let mut all: Vec<String> = token_policies.clone();
+    all.extend(identity_policies.iter().cloned());
+    for p in &all {
+        if p == "root" {
+            return Err(Error::bad_request("auth methods cannot create root tokens"));
+        }
+        if NON_ASSIGNABLE.contains(&p.as_str()) {
+            return Err(Error::bad_request(format!("cannot assign policy {p:?}")));
+        }
+    }
+    let policies = sanitize_policies(&all, false);
+
+    // §7.7: token type.
+    let token_type = token_type(mount, &auth);
+    let batch = token_type == "batch";
+    let renewable = !batch && auth.renewable;
+
+    // Fields the token store may add later keep their defaults.
+    #[allow(clippy::needless_update)]
+    let new_token = crate::token::NewToken {
+        policies: token_policies.clone(),
+        meta: auth.metadata.clone(),
+        display_name: auth.display_name.clone(),
+        num_uses: auth.num_uses,
+        ttl,
+        explicit_max_ttl: auth.explicit_max_ttl,
+        period: auth.period,
+        parent: None,
+        token_type: token_type.to_string(),
+        path: req.path.trim_start_matches('/').to_string(),
+        entity_id: auth.entity_id.clone(),
+        bound_cidrs: auth.bound_cidrs.clone(),
+        internal_data: auth.internal_data.clone(),
+        renewable,
+        mount_accessor: mount.accessor.clone(),
+        ..Default::default()
+    };
+    let (token, entry) = crate::token::create(storage, new_token, now)?;
+
+    auth.client_token = token;
+    auth.accessor = if batch { String::new() } else { entry.accessor };
+    auth.token_policies = token_policies;
+    auth.identity_policies = identity_policies;
+    auth.policies = policies;
+    auth.orphan = true;
+    auth.ttl = ttl;
+    auth.lease_duration = ttl;
+    auth.renewable = renewable;
+    auth.token_type = token_type.to_string();
+    resp.auth = Some(auth);
+    Ok(resp)
+}
+
+/// Vault's `CreateOrFetchEntity`: the entity holding the alias (mount accessor, name), with
+/// the alias metadata replaced when it differs; or a new entity holding a new alias.
+pub fn create_or_fetch_entity(
+    storage: &dyn Storage,
+    mount: &MountEntry,
+    alias: &Alias,
+) -> Result<Entity> {
+    if alias.name.is_empty() {
+        return Err(Error::internal("missing name in alias"));
+    }
+    let metadata = if alias.metadata.is_empty() {
+        None
+    } else {
+        Some(alias.metadata.clone())
+    };
+    if let Some((entity, pos)) =
+        store::entity_by_alias_factors(storage, &mount.accessor, &alias.name)?
+    {
+        let differs = entity
+            .aliases
+            .get(pos)
+            // Vault's `changedAliasIndex`: only an exact name match has its metadata
+            // replaced; a case-insensitive match returns the entity unchanged.
+            .is_some_and(|a| {
+                a.name == alias.name && a.metadata.clone().unwrap_or_default() != alias.metadata
+            });
+        if !differs {
+            return Ok(entity);
+        }
+        let mut e2 = entity.clone();
+        let now = store::timestamp();
+        if let Some(a) = e2.aliases.get_mut(pos) {
+            a.metadata = metadata;
+            a.last_update_time = now.clone();
+        }
+        e2.last_update_time = now;
+        store::save_entity(storage, &e2, Some(&entity))?;
+        return Ok(e2);
+    }
+
+    let now = store::timestamp();
+    let id = store::new_id();
+    let entity = Entity {
+        id: id.clone(),
+        name: store::generate_name(storage, "entity")?,
+        creation_time: now.clone(),
+        last_update_time: now.clone(),
+        aliases: vec![EntityAlias {
+            id: store::new_id(),
+            canonical_id: id,
+            mount_accessor: mount.accessor.clone(),
+            name: alias.name.clone(),
+            metadata,
+            custom_metadata: None,
+            creation_time: now.clone(),
+            last_update_time: now,
+            local: mount.local,
+            merged_from_canonical_ids: None,
+        }],
+        ..Default::default()
+    };
+    store::save_entity(storage, &entity, None)?;
+    Ok(entity)
+}
+
+/// Joins the external groups whose alias on this mount matches one of the login's group
+/// aliases, and leaves this mount's external groups that no longer match. Never creates a
+/// group. Returns the group aliases that matched.
+pub fn refresh_external_groups(
+    storage: &dyn Storage,
+    entity_id: &str,
+    accessor: &str,
+    group_aliases: &[Alias],
+) -> Result<Vec<Alias>> {
+    let mut wanted: Vec<store::Group> = Vec::new();
+    let mut valid = Vec::new();
+    for ga in group_aliases {
+        if let Some(g) = store::group_by_alias_factors(storage, accessor, &ga.name)? {
+            if !wanted.iter().any(|w| w.id == g.id) {
+                wanted.push(g);
+            }
+            valid.push(ga.clone());
+        }
+    }
+    for g in &wanted {
+        if g.kind != "external" {
+            continue;
+        }
+        if g.member_entity_ids.iter().flatten().any(|m| m == entity_id) {
+            continue;
+        }
+        let mut g2 = g.clone();
+        g2.member_entity_ids
+            .get_or_insert_with(Vec::new)
+            .push(entity_id.to_string());
+        store::touch_group(&mut g2);
+        store::save_group(storage, &g2, Some(g))?;
+    }
+    for g in store::groups_of_entity(storage, entity_id)? {
+        if g.kind != "external" || wanted.iter().any(|w| w.id == g.id) {
+            continue;
+        }
+        // External groups of other mounts are left alone; they belong to other logins.
+        if g.alias
+            .as_ref()
+            .is_some_and(|a| a.mount_accessor != accessor)
+        {
+            continue;
+        }
+        let mut g2 = g.clone();
+        if let Some(m) = g2.member_entity_ids.as_mut() {
+            m.retain(|x| x != entity_id);
+        }
+        store::touch_group(&mut g2);
+        store::save_group(storage, &g2, Some(&g))?;
+    }
+    Ok(valid)
+}
+
+/// Vault's `framework.CalculateTTL` for a new token (no increment, start = now): the TTL and
+/// the warnings about capping.
+pub fn calculate_ttl(mount: &MountEntry, auth: &Auth) -> Result<(i64, Vec<String>)> {
+    let mut warnings = Vec::new();
+    let mut max_ttl = mount.max_ttl();
+    if auth.max_ttl > 0 && auth.max_ttl < max_ttl {
+        max_ttl = auth.max_ttl;
+    }
+    if auth.explicit_max_ttl > 0 && auth.explicit_max_ttl < max_ttl {
+        max_ttl = auth.explicit_max_ttl;
+    }
+    if max_ttl <= 0 {
+        return Err(Error::internal("max TTL must be greater than zero"));
+    }
+    let (mut ttl, max_valid) = if auth.period > 0 {
+        let mut period = auth.period;
+        if period > max_ttl {
+            warnings.push(format!(
+                "period of {} exceeded the effective max_ttl of {}; period value is capped accordingly",
+                fields::go_quote(&fields::go_duration_string(period)),
+                fields::go_quote(&fields::go_duration_string(max_ttl)),
+            ));
+            period = max_ttl;
+        }
+        let max_valid = if auth.explicit_max_ttl > 0 {
+            Some(auth.explicit_max_ttl)
+        } else {
+            None
+        };
+        (period, max_valid)
+    } else {
+        let ttl = if auth.ttl > 0 {
+            auth.ttl
+        } else {
+            mount.default_ttl()
+        };
+        (ttl, Some(max_ttl))
+    };
+    if let Some(max_valid) = max_valid {
+        if ttl > max_valid {
+            warnings.push(format!(
+                "TTL of {} exceeded the effective max_ttl of {}; TTL value is capped accordingly",
+                fields::go_quote(&fields::go_duration_string(ttl)),
+                fields::go_quote(&fields::go_duration_string(max_valid)),
+            ));
+            ttl = max_valid;
+        }
+    }
+    Ok((ttl, warnings))
+}
+
+/// Vault's `policyutil.SanitizePolicies`: lower-cased, trimmed, empties dropped, `default`
+/// added when asked, `root` collapsing everything to `["root"]`, de-duplicated and sorted.
+pub fn sanitize_policies(policies: &[String], add_default: bool) -> Vec<String> {
+    let mut out: Vec<String> = policies
+        .iter()
+        .map(|p| p.trim().to_lowercase())
+        .filter(|p| !p.is_empty())
+        .collect();
+    if out.iter().any(|p| p == "root") {
+        return vec!["root".to_string()];
+    }
+    if add_default {
+        out.push("default".to_string());
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The type of the token a login issues: the mount's forced type, else the Auth's, else the
+/// mount's default (`default-service` → service).
+pub fn token_type(mount: &MountEntry, auth: &Auth) -> &'static str {
+    match mount.token_type.as_str() {
+        "service" => "service",
+        "batch" => "batch",
+        mount_default => match auth.token_type.as_str() {
+            "service" | "default-service" => "service",
+            "batch" | "default-batch" => "batch",
+            _ if mount_default == "default-batch" => "batch",
+            _ => "service",
+        },
+    }
+}
+
+/// Metadata helper for tests and callers building an alias.
+pub fn alias(name: &str, metadata: &[(&str, &str)]) -> Alias {
+    Alias {
+        name: name.to_string(),
+        metadata: metadata
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect::<BTreeMap<_, _>>(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::{mounts, now, Operation};
+    use crate::settings::Settings;
+    use crate::storage::{MemoryStorage, Storage};
+    use serde_json::{json, Map, Value};
+
+    fn setup() -> (Core, MountEntry) {
+        let mut core = Core::new(Box::new(MemoryStorage::default()), Settings::default());
+        core.initialize().unwrap();
+        let mount = MountEntry::new("jwt/", "jwt", "");
+        let mut table = mounts::load_auth(core.storage.as_ref()).unwrap();
+        table.push(mount.clone());
+        mounts::save_auth(core.storage.as_ref(), &table).unwrap();
+        (core, mount)
+    }
+
+    fn login_auth(user: &str, groups: &[&str]) -> Auth {
+        Auth {
+            display_name: user.to_string(),
+            policies: vec!["p1".into()],
+            metadata: [("role".to_string(), "r".to_string())].into(),
+            alias: Some(alias(user, &[("role", "r")])),
+            group_aliases: groups.iter().map(|g| alias(g, &[])).collect(),
+            renewable: true,
+            ..Default::default()
+        }
+    }
+
+    fn login(core: &mut Core, mount: &MountEntry, auth: Auth) -> Result<Response> {
+        let req = Request::new(Operation::Update, "auth/jwt/login");
+        let resp = Response {
+            auth: Some(auth),
+            ..Default::default()
+        };
+        complete(core, mount, &req, resp)
+    }
+
+    fn write(core: &mut Core, path: &str, data: Value) -> Option<Response> {
+        let data: Map<String, Value> = serde_json::from_value(data).unwrap();
+        let req = Request::new(Operation::Update, path).with_data(data);
+        crate::identity::handle(core, &req, None).unwrap()
+    }
+
+    fn read(core: &mut Core, path: &str) -> Map<String, Value> {
+        let req = Request::new(Operation::Read, path);
+        crate::identity::handle(core, &req, None)
+            .unwrap()
+            .and_then(|r| r.data)
+            .unwrap()
+    }
+
+    #[test]
+    fn first_login_creates_entity_and_second_reuses_it() {
+        let (mut core, mount) = setup();
+        let a = login(&mut core, &mount, login_auth("alice", &[])).unwrap();
+        let auth = a.auth.unwrap();
+        assert!(!auth.entity_id.is_empty());
+        assert!(auth.client_token.starts_with("s."));
+        assert!(!auth.accessor.is_empty());
+        assert!(auth.orphan);
+        assert!(auth.renewable);
+        assert_eq!(auth.lease_duration, 768 * 3600);
+        assert_eq!(auth.token_policies, vec!["default", "p1"]);
+        assert!(auth.identity_policies.is_empty());
+        assert_eq!(auth.policies, vec!["default", "p1"]);
+
+        let b = login(&mut core, &mount, login_auth("alice", &[])).unwrap();
+        assert_eq!(b.auth.unwrap().entity_id, auth.entity_id);
+        // Alias names are case-insensitive (Vault's default memdb schema), and a login
+        // differing only in case does not touch the stored alias.
+        let mut upper = login_auth("ALICE", &[]);
+        upper.alias = Some(alias("ALICE", &[("role", "other")]));
+        let c = login(&mut core, &mount, upper).unwrap();
+        assert_eq!(c.auth.unwrap().entity_id, auth.entity_id);
+        let d = login(&mut core, &mount, login_auth("bob", &[])).unwrap();
+        assert_ne!(d.auth.unwrap().entity_id, auth.entity_id);
+
+        let e = read(&mut core, &format!("identity/entity/id/{}", auth.entity_id));
+        let name = e["name"].as_str().unwrap();
+        assert!(name.starts_with("entity_") && name.len() == 15, "{name}");
+        assert_eq!(e["aliases"][0]["name"], json!("alice"));
+        assert_eq!(e["aliases"][0]["mount_type"], json!("jwt"));
+        assert_eq!(e["aliases"][0]["mount_path"], json!("auth/jwt/"));
+        assert_eq!(e["aliases"][0]["mount_accessor"], json!(mount.accessor));
+        assert_eq!(e["aliases"][0]["canonical_id"], json!(auth.entity_id));
+        assert_eq!(e["aliases"][0]["metadata"], json!({"role": "r"}));
+        assert_eq!(e["direct_group_ids"], json!([]));
+        assert_eq!(e["metadata"], Value::Null);
+        assert_eq!(e["namespace_id"], json!("root"));
+
+        // The token records the entity, the display name, the path and the metadata.
+        let entry = crate::token::lookup(core.storage.as_ref(), &auth.client_token, now())
+            .unwrap()
+            .unwrap();
+        assert_eq!(entry.entity_id, auth.entity_id);
+        assert_eq!(entry.display_name, "jwt-alice");
+        assert_eq!(entry.path, "auth/jwt/login");
+        assert_eq!(entry.meta.get("role").map(String::as_str), Some("r"));
+        assert!(entry.orphan);
+        assert_eq!(entry.mount_accessor, mount.accessor);
+    }
+
+    #[test]
+    fn alias_metadata_is_replaced_when_it_differs() {
+        let (mut core, mount) = setup();
+        let id = login(&mut core, &mount, login_auth("alice", &[]))
+            .unwrap()
+            .auth
+            .unwrap()
+            .entity_id;
+        let mut auth = login_auth("alice", &[]);
+        auth.alias = Some(alias("alice", &[("role", "r2"), ("team", "x")]));
+        let again = login(&mut core, &mount, auth).unwrap().auth.unwrap();
+        assert_eq!(again.entity_id, id);
+        let e = read(&mut core, &format!("identity/entity/id/{id}"));
+        assert_eq!(
+            e["aliases"][0]["metadata"],
+            json!({"role": "r2", "team": "x"})
+        );
+        assert_eq!(e["aliases"].as_array().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn joins_and_leaves_external_groups() {
+        let (mut core, mount) = setup();
+        let g = write(
+            &mut core,
+            "identity/group",
+            json!({"name": "eng", "type": "external", "policies": "eng-policy"}),
+        )
+        .unwrap()
+        .data
+        .unwrap();
+        let gid = g["id"].as_str().unwrap().to_string();
+        write(
+            &mut core,
+            "identity/group-alias",
+            json!({"name": "developers", "mount_accessor": mount.accessor, "canonical_id": gid}),
+        );
+
+        let a = login(
+            &mut core,
+            &mount,
+            login_auth("alice", &["developers", "ops"]),
+        )
+        .unwrap()
+        .auth
+        .unwrap();
+        assert_eq!(a.identity_policies, vec!["eng-policy"]);
+        assert_eq!(a.policies, vec!["default", "eng-policy", "p1"]);
+        assert_eq!(a.group_aliases.len(), 1, "only matching aliases are kept");
+        let grp = read(&mut core, &format!("identity/group/id/{gid}"));
+        assert_eq!(grp["member_entity_ids"], json!([a.entity_id]));
+        let e = read(&mut core, &format!("identity/entity/id/{}", a.entity_id));
+        assert_eq!(e["direct_group_ids"], json!([gid]));
+        assert_eq!(e["group_ids"], json!([gid]));
+        // No group was created for "ops".
+        let req = Request::new(Operation::List, "identity/group/id");
+        let list = crate::identity::handle(&mut core, &req, None)
+            .unwrap()
+            .unwrap();
+        assert_eq!(list.data.unwrap()["keys"], json!([gid]));
+
+        // Next login without the group: the entity leaves it.
+        let b = login(&mut core, &mount, login_auth("alice", &["ops"]))
+            .unwrap()
+            .auth
+            .unwrap();
+        assert_eq!(b.entity_id, a.entity_id);
+        assert!(b.identity_policies.is_empty());
+        assert_eq!(b.policies, vec!["default", "p1"]);
+        let grp = read(&mut core, &format!("identity/group/id/{gid}"));
+        assert_eq!(grp["member_entity_ids"], json!([]));
+    }
+
+    #[test]
+    fn groups_of_other_mounts_are_kept() {
+        let (mut core, mount) = setup();
+        let other = MountEntry::new("other/", "jwt", "");
+        let mut table = mounts::load_auth(core.storage.as_ref()).unwrap();
+        table.push(other.clone());
+        mounts::save_auth(core.storage.as_ref(), &table).unwrap();
+        let mut gids = Vec::new();
+        for (name, m) in [("a", &mount), ("b", &other)] {
+            let g = write(
+                &mut core,
+                "identity/group",
+                json!({"name": name, "type": "external"}),
+            )
+            .unwrap()
+            .data
+            .unwrap();
+            let gid = g["id"].as_str().unwrap().to_string();
+            write(
+                &mut core,
+                "identity/group-alias",
+                json!({"name": "devs", "mount_accessor": m.accessor, "canonical_id": gid}),
+            );
+            gids.push(gid);
+        }
+        // The same person on both mounts: one entity via an alias on the other mount.
+        let id = login(&mut core, &mount, login_auth("alice", &["devs"]))
+            .unwrap()
+            .auth
+            .unwrap()
+            .entity_id;
+        write(
+            &mut core,
+            "identity/entity-alias",
+            json!({"name": "alice", "mount_accessor": other.accessor, "canonical_id": id}),
+        );
+        let b = login(&mut core, &other, login_auth("alice", &["devs"])).unwrap();
+        assert_eq!(b.auth.unwrap().entity_id, id);
+        let e = read(&mut core, &format!("identity/entity/id/{id}"));
+        assert_eq!(e["direct_group_ids"].as_array().unwrap().len(), 2);
+        // Logging in on the first mount without groups leaves only its group.
+        login(&mut core, &mount, login_auth("alice", &[])).unwrap();
+        let e = read(&mut core, &format!("identity/entity/id/{id}"));
+        assert_eq!(e["direct_group_ids"], json!([gids[1]]));
+    }
+
+    /// A storage whose writes start failing once a budget is spent, as a crash would cut them.
+    struct Crashy {
+        inner: MemoryStorage,
+        budget: std::rc::Rc<std::cell::Cell<i64>>,
+    }
+
+    impl Crashy {
+        fn spend(&self) -> crate::storage::Result<()> {
+            let b = self.budget.get();
+            if b == 0 {
+                return Err(crate::storage::StorageError("crash".into()));
+            }
+            self.budget.set(b - 1);
+            Ok(())
+        }
+    }
+
+    impl Storage for Crashy {
+        fn get(&self, key: &str) -> crate::storage::Result<Option<Value>> {
+            self.inner.get(key)
+        }
+        fn put(&self, key: &str, value: &Value) -> crate::storage::Result<()> {
+            self.spend()?;
+            self.inner.put(key, value)
+        }
+        fn delete(&self, key: &str) -> crate::storage::Result<()> {
+            self.spend()?;
+            self.inner.delete(key)
+        }
+        fn list(&self, prefix: &str) -> crate::storage::Result<Vec<String>> {
+            self.inner.list(prefix)
+        }
+    }
+
+    #[test]
+    fn a_login_cut_at_any_write_recovers() {
+        for cut in 0..30 {
+            let budget = std::rc::Rc::new(std::cell::Cell::new(-1));
+            let storage = Crashy {
+                inner: MemoryStorage::default(),
+                budget: budget.clone(),
+            };
+            let mut core = Core::new(Box::new(storage), Settings::default());
+            core.initialize().unwrap();
+            let mount = MountEntry::new("jwt/", "jwt", "");
+            let mut table = mounts::load_auth(core.storage.as_ref()).unwrap();
+            table.push(mount.clone());
+            mounts::save_auth(core.storage.as_ref(), &table).unwrap();
+            let g = write(
+                &mut core,
+                "identity/group",
+                json!({"name": "eng", "type": "external", "policies": "p"}),
+            )
+            .unwrap()
+            .data
+            .unwrap();
+            write(
+                &mut core,
+                "identity/group-alias",
+                json!({"name": "devs", "mount_accessor": mount.accessor, "canonical_id": g["id"]}),
+            );
+
+            budget.set(cut);
+            let first = login(&mut core, &mount, login_auth("alice", &["devs"]));
+            budget.set(-1);
+            let second = login(&mut core, &mount, login_auth("alice", &["devs"]))
+                .unwrap()
+                .auth
+                .unwrap();
+            let third = login(&mut core, &mount, login_auth("alice", &["devs"]))
+                .unwrap()
+                .auth
+                .unwrap();
+            assert_eq!(second.entity_id, third.entity_id, "cut at {cut}");
+            assert_eq!(second.identity_policies, vec!["p"], "cut at {cut}");
+            if let Ok(r) = first {
+                assert_eq!(r.auth.unwrap().entity_id, second.entity_id, "cut at {cut}");
+            }
+            let e = read(
+                &mut core,
+                &format!("identity/entity/id/{}", second.entity_id),
+            );
+            assert_eq!(e["aliases"].as_array().unwrap().len(), 1, "cut at {cut}");
+            assert_eq!(e["direct_group_ids"], json!([g["id"]]), "cut at {cut}");
+        }
+    }
+
+    #[test]
+    fn inherited_group_policies_count() {
+        let (mut core, mount) = setup();
+        let ext = write(
+            &mut core,
+            "identity/group",
+            json!({"name": "ext", "type": "external"}),
+        )
+        .unwrap()
+        .data
+        .unwrap();
+        let ext_id = ext["id"].as_str().unwrap().to_string();
+        write(
+            &mut core,
+            "identity/group-alias",
+            json!({"name": "devs", "mount_accessor": mount.accessor, "canonical_id": ext_id}),
+        );
+        write(
+            &mut core,
+            "identity/group",
+            json!({"name": "parent", "policies": "Parent-Pol", "member_group_ids": ext_id}),
+        );
+        let a = login(&mut core, &mount, login_auth("alice", &["devs"]))
+            .unwrap()
+            .auth
+            .unwrap();
+        assert_eq!(a.identity_policies, vec!["parent-pol"]);
+        let e = read(&mut core, &format!("identity/entity/id/{}", a.entity_id));
+        assert_eq!(e["direct_group_ids"], json!([ext_id]));
+        assert_eq!(e["inherited_group_ids"].as_array().unwrap().len(), 1);
+        assert_eq!(e["group_ids"].as_array().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn ttl_rules() {
+        let (mut core, mount) = setup();
+        let mut auth = login_auth("alice", &[]);
+        auth.ttl = 3600;
+        auth.max_ttl = 7200;
+        let r = login(&mut core, &mount, auth).unwrap();
+        assert_eq!(r.auth.unwrap().lease_duration, 3600);
+        assert!(r.warnings.is_empty());
+
+        let mut auth = login_auth("alice", &[]);
+        auth.ttl = 3600;
+        auth.max_ttl = 1800;
+        let r = login(&mut core, &mount, auth).unwrap();
+        assert_eq!(r.auth.unwrap().lease_duration, 1800);
+        assert_eq!(
+            r.warnings,
+            vec![
+                r#"TTL of "1h0m0s" exceeded the effective max_ttl of "30m0s"; TTL value is capped accordingly"#
+            ]
+        );
+
+        let mut auth = login_auth("alice", &[]);
+        auth.period = 600;
+        auth.max_ttl = 60;
+        let r = login(&mut core, &mount, auth).unwrap();
+        assert_eq!(r.auth.unwrap().lease_duration, 60);
+        assert_eq!(
+            r.warnings,
+            vec![
+                r#"period of "10m0s" exceeded the effective max_ttl of "1m0s"; period value is capped accordingly"#
+            ]
+        );
+
+        let mut auth = login_auth("alice", &[]);
+        auth.explicit_max_ttl = 100;
+        let r = login(&mut core, &mount, auth).unwrap();
+        assert_eq!(r.auth.unwrap().lease_duration, 100);
+
+        let mut tuned = mount.clone();
+        tuned.default_lease_ttl = 300;
+        let (ttl, w) = calculate_ttl(&tuned, &Auth::default()).unwrap();
+        assert_eq!((ttl, w.len()), (300, 0));
+    }
+
+    #[test]
+    fn policy_rules() {
+        let (mut core, mount) = setup();
+        let mut auth = login_auth("alice", &[]);
+        auth.policies = vec![
+            "Zeta".into(),
+            " alpha".into(),
+            "ALPHA".into(),
+            "".into(),
+            "default".into(),
+        ];
+        let a = login(&mut core, &mount, auth).unwrap().auth.unwrap();
+        assert_eq!(a.token_policies, vec!["alpha", "default", "zeta"]);
+
+        let mut auth = login_auth("alice", &[]);
+        auth.policies = vec!["only-this".into()];
+        auth.no_default_policy = true;
+        let a = login(&mut core, &mount, auth).unwrap().auth.unwrap();
+        assert_eq!(a.token_policies, vec!["only-this"]);
+        assert_eq!(a.policies, vec!["only-this"]);
+
+        let mut auth = login_auth("alice", &[]);
+        auth.policies = vec!["a".into(), "Root".into()];
+        let err = login(&mut core, &mount, auth).unwrap_err();
+        assert_eq!(err.status, 400);
+        assert_eq!(err.errors, vec!["auth methods cannot create root tokens"]);
+
+        let mut auth = login_auth("alice", &[]);
+        auth.policies = vec!["response-wrapping".into()];
+        let err = login(&mut core, &mount, auth).unwrap_err();
+        assert_eq!(
+            err.errors,
+            vec![r#"cannot assign policy "response-wrapping""#]
+        );
+    }
+
+    #[test]
+    fn batch_tokens() {
+        let (mut core, mount) = setup();
+        let mut auth = login_auth("alice", &[]);
+        auth.token_type = "batch".into();
+        let a = login(&mut core, &mount, auth).unwrap().auth.unwrap();
+        assert!(a.client_token.starts_with("b."));
+        assert_eq!(a.accessor, "");
+        assert!(!a.renewable);
+        assert_eq!(a.lease_duration, 768 * 3600);
+
+        let mut forced = mount.clone();
+        forced.token_type = "batch".into();
+        assert_eq!(token_type(&forced, &Auth::default()), "batch");
+        forced.token_type = "default-batch".into();
+        assert_eq!(token_type(&forced, &Auth::default()), "batch");
+        let svc = Auth {
+            token_type: "service".into(),
+            ..Default::default()
+        };
+        assert_eq!(token_type(&forced, &svc), "service");
+        assert_eq!(token_type(&mount, &Auth::default()), "service");
+    }
+
+    #[test]
+    fn disabled_entity_is_refused() {
+        let (mut core, mount) = setup();
+        let id = login(&mut core, &mount, login_auth("alice", &[]))
+            .unwrap()
+            .auth
+            .unwrap()
+            .entity_id;
+        write(
+            &mut core,
+            &format!("identity/entity/id/{id}"),
+            json!({"disabled": true}),
+        );
+        let err = login(&mut core, &mount, login_auth("alice", &[])).unwrap_err();
+        assert_eq!(err.status, 403);
+        assert_eq!(err.errors, vec!["permission denied"]);
+    }
+
+    #[test]
+    fn empty_alias_name_is_refused() {
+        let (mut core, mount) = setup();
+        let err = login(&mut core, &mount, login_auth("", &[])).unwrap_err();
+        assert_eq!(
+            (err.status, err.message()),
+            (500, "missing name in alias".to_string())
+        );
+    }
+
+    #[test]
+    fn display_name_uses_mount_path() {
+        let (mut core, _) = setup();
+        let nested = MountEntry::new("team/jwt/", "jwt", "");
+        let mut table = mounts::load_auth(core.storage.as_ref()).unwrap();
+        table.push(nested.clone());
+        mounts::save_auth(core.storage.as_ref(), &table).unwrap();
+        let a = login(&mut core, &nested, login_auth("bob", &[]))
+            .unwrap()
+            .auth
+            .unwrap();
+        let entry = crate::token::lookup(core.storage.as_ref(), &a.client_token, now())
+            .unwrap()
+            .unwrap();
+        assert_eq!(entry.display_name, "team-jwt-bob");
+        let mut empty = login_auth("carol", &[]);
+        empty.display_name = String::new();
+        let a = login(&mut core, &nested, empty).unwrap().auth.unwrap();
+        let entry = crate::token::lookup(core.storage.as_ref(), &a.client_token, now())
+            .unwrap()
+            .unwrap();
+        assert_eq!(entry.display_name, "team-jwt");
+    }
 }
