@@ -32,7 +32,10 @@ complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "write" -d 'Write 
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "list" -d 'List the keys at a path'
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "delete" -d 'Delete data at a path'
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "auth" -d 'Enable, disable and list auth methods'
+complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "policy" -d 'Manage ACL policies (write, read, list, delete, fmt)'
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "completion" -d 'Print a shell completion script'
+complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "token" -d 'Create, look up, renew, revoke tokens and list their capabilities'
+complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "login" -d 'Authenticate: store a token (or one from `-method=jwt`) in the token helper'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand read" -l format -d 'Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand read" -l field -d 'Print only this field of the response' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand read" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
@@ -72,5 +75,97 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from list" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from list" -l detailed -d 'Show more details'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and not __fish_seen_subcommand_from write read list delete fmt" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and not __fish_seen_subcommand_from write read list delete fmt" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and not __fish_seen_subcommand_from write read list delete fmt" -f -a "write" -d 'Upload a policy from a file, or from stdin with `-`'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and not __fish_seen_subcommand_from write read list delete fmt" -f -a "read" -d 'Print a policy\'s rules'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and not __fish_seen_subcommand_from write read list delete fmt" -f -a "list" -d 'List the policies'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and not __fish_seen_subcommand_from write read list delete fmt" -f -a "delete" -d 'Delete a policy'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and not __fish_seen_subcommand_from write read list delete fmt" -f -a "fmt" -d 'Check and reformat a policy file in place'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from write" -l format -d 'Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from write" -l field -d 'Print only this field of the response' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from write" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from write" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from read" -l format -d 'Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from read" -l field -d 'Print only this field of the response' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from read" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from read" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from list" -l format -d 'Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from list" -l field -d 'Print only this field of the response' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from list" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from delete" -l format -d 'Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from delete" -l field -d 'Print only this field of the response' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from delete" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from fmt" -l format -d 'Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from fmt" -l field -d 'Print only this field of the response' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from fmt" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from fmt" -s h -l help -d 'Print help'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand completion" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand completion" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and not __fish_seen_subcommand_from create lookup renew revoke capabilities" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and not __fish_seen_subcommand_from create lookup renew revoke capabilities" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and not __fish_seen_subcommand_from create lookup renew revoke capabilities" -f -a "create" -d 'Create a token'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and not __fish_seen_subcommand_from create lookup renew revoke capabilities" -f -a "lookup" -d 'Show a token\'s properties (the current token when none is given)'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and not __fish_seen_subcommand_from create lookup renew revoke capabilities" -f -a "renew" -d 'Renew a token (the current token when none is given)'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and not __fish_seen_subcommand_from create lookup renew revoke capabilities" -f -a "revoke" -d 'Revoke a token and its children'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and not __fish_seen_subcommand_from create lookup renew revoke capabilities" -f -a "capabilities" -d 'List a token\'s capabilities on a path'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from create" -l format -d 'Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from create" -l field -d 'Print only this field of the response' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from create" -l policy -d 'A policy of the token (repeatable)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from create" -l ttl -d 'Initial TTL' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from create" -l explicit-max-ttl -d 'Explicit maximum lifetime' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from create" -l period -d 'Renewal period (periodic token)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from create" -l use-limit -d 'Number of uses before the token is revoked (0 = unlimited)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from create" -l orphan -d 'Create the token with no parent' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from create" -l no-default-policy -d 'Do not attach the default policy' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from create" -l type -d 'service or batch' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from create" -l display-name -d 'Display name (shown as token-<name>)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from create" -l metadata -d 'Metadata key=value (repeatable)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from create" -l renewable -d 'Whether the token can be renewed' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from create" -l id -d 'Custom token value (root only)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from create" -l role -d 'Token role (not supported by vaultjwt)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from create" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from lookup" -l format -d 'Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from lookup" -l field -d 'Print only this field of the response' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from lookup" -l accessor -d 'Treat the argument as an accessor' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from lookup" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from lookup" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from renew" -l format -d 'Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from renew" -l field -d 'Print only this field of the response' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from renew" -s i -l increment -d 'Requested TTL from now' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from renew" -l accessor -d 'Treat the argument as an accessor' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from renew" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from renew" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from revoke" -l format -d 'Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from revoke" -l field -d 'Print only this field of the response' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from revoke" -l accessor -d 'Treat the argument as an accessor' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from revoke" -l self -d 'Revoke the current token' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from revoke" -l mode -d 'orphan: keep the children (as orphans)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from revoke" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from capabilities" -l format -d 'Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from capabilities" -l field -d 'Print only this field of the response' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from capabilities" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from capabilities" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand login" -l format -d 'Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand login" -l field -d 'Print only this field of the response' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand login" -l method -d 'Auth method: token (default) or jwt' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand login" -l path -d 'Mount path of the auth method (default: the method name)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand login" -l no-store -d 'Do not store the token in the token helper' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand login" -l token-only -d 'Print only the token (implies -no-store)' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand login" -l no-print -d 'Print nothing on success' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand login" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand login" -s h -l help -d 'Print help'

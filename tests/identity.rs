@@ -352,7 +352,13 @@ fn entity_alias_create_read_delete() {
 #[test]
 fn unknown_identity_paths() {
     let env = Env::new();
+    // The API client reads any 404 as "no value", as `vault read` does.
     let err = env.err(&["read", "identity/nothing/here"]);
+    assert!(
+        err.contains("No value found at identity/nothing/here"),
+        "{err}"
+    );
+    let err = env.err(&["write", "identity/nothing/here", "a=b"]);
     assert!(err.contains("Code: 404"), "{err}");
     let out = env.cmd(&["list", "identity/entity/id"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));

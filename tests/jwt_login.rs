@@ -38,6 +38,16 @@ impl Cli {
         String::from_utf8_lossy(&out.get_output().stdout).into_owned()
     }
 
+    /// Stdout and stderr of a successful command, whitespace collapsed (warnings go to stderr,
+    /// wrapped at 80 columns).
+    fn ok_shown(&self, args: &[&str]) -> String {
+        let out = self.cmd(args).success();
+        let o = out.get_output();
+        let all =
+            String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
+        all.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
     fn fails(&self, args: &[&str]) -> String {
         let out = self.cmd(args).failure();
         String::from_utf8_lossy(&out.get_output().stderr).into_owned()
@@ -195,7 +205,7 @@ fn openbao_role_errors() {
 #[test]
 fn default_mode_walkthrough_role() {
     let cli = Cli::new(None);
-    let out = cli.ok(&[
+    let out = cli.ok_shown(&[
         "write",
         "auth/jwt/role/developer-role",
         "user_claim=sub",
@@ -221,7 +231,7 @@ fn default_mode_walkthrough_role() {
     );
     assert_eq!(read["data"]["bound_claims_type"], "glob");
     // An update without role_type keeps the jwt type (with a warning).
-    let out = cli.ok(&[
+    let out = cli.ok_shown(&[
         "write",
         "auth/jwt/role/developer-role",
         "bound_audiences=vault-aud-value",

@@ -154,6 +154,10 @@ impl Session {
     pub fn open(flag: Option<&Path>) -> Result<Session> {
         let dir = data_dir(flag)?;
         let settings = Settings::load(&dir)?;
+        output::set_server_name(match settings.compat {
+            crate::settings::Compat::OpenBao => "OpenBao",
+            crate::settings::Compat::Default => "Vault",
+        });
         let storage = FileStorage::open(&dir.join("storage"), true).map_err(|e| anyhow!("{e}"))?;
         let mut core = Core::new(Box::new(storage), settings);
         if let Some(root) = core

@@ -103,7 +103,7 @@ pub fn auth_json(a: &Auth) -> Value {
         "policies": a.policies,
         "token_policies": a.token_policies,
         "identity_policies": if a.identity_policies.is_empty() { Value::Null } else { json!(a.identity_policies) },
-        "metadata": a.metadata,
+        "metadata": if a.metadata.is_empty() { Value::Null } else { json!(a.metadata) },
         "orphan": a.orphan,
         "entity_id": a.entity_id,
         "lease_duration": a.lease_duration,
@@ -326,12 +326,27 @@ pub fn wrap_with_padding(s: &str, pad: usize) -> String {
         .join("\n")
 }
 
+static SERVER_NAME: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
+
+/// Names the server in messages that name it: `OpenBao` in strict mode (bao's own wording),
+/// `Vault` otherwise. Set once per process by the session.
+pub fn set_server_name(name: &'static str) {
+    let _ = SERVER_NAME.set(name);
+}
+
+fn server_name() -> &'static str {
+    SERVER_NAME.get().copied().unwrap_or("Vault")
+}
+
 /// The warnings block the table format prints to stderr before a secret.
 pub fn warnings_text(warnings: &[String]) -> String {
     if warnings.is_empty() {
         return String::new();
     }
-    let mut s = String::from("WARNING! The following warnings were returned from Vault:\n\n");
+    let mut s = format!(
+        "WARNING! The following warnings were returned from {}:\n\n",
+        server_name()
+    );
     for w in warnings {
         s.push_str(&wrap_with_padding(&format!("* {w}"), 2));
         s.push_str("\n\n");

@@ -32,8 +32,11 @@ pub fn handle(core: &mut Core, req: &Request, caller: Option<&Caller>) -> Result
     Err(Error::unsupported_path())
 }
 
+/// The version OpenBao reports for its built-in plugins (and the token store).
+const BUILTIN_VERSION: &str = "v2.7.2+builtin.bao";
+
 fn mount_json(m: &MountEntry) -> Value {
-    json!({
+    let mut v = json!({
         "accessor": m.accessor,
         "config": {
             "default_lease_ttl": m.default_lease_ttl,
@@ -46,12 +49,17 @@ fn mount_json(m: &MountEntry) -> Value {
         "local": m.local,
         "options": if m.options.is_empty() { Value::Null } else { Value::Object(m.options.clone()) },
         "plugin_version": "",
-        "running_plugin_version": "",
+        "running_plugin_version": BUILTIN_VERSION,
         "running_sha256": "",
         "seal_wrap": m.seal_wrap,
         "type": m.kind,
         "uuid": m.uuid,
-    })
+    });
+    // Only plugins in the built-in registry carry a deprecation status; the token store is not one.
+    if m.kind != "token" {
+        v["deprecation_status"] = json!("supported");
+    }
+    v
 }
 
 fn list_auth(core: &Core) -> Result<Option<Response>> {

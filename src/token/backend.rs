@@ -493,6 +493,12 @@ fn create(
         auth: Some(issued_auth(&entry, client_token, ip, token_ttl)),
         ..Default::default()
     };
+    // Vault's handleCreateCommon: a warning per attached policy that is not stored (yet).
+    for p in &entry.policies {
+        if crate::policy::store::get(storage, p)?.is_none() {
+            warnings.push(format!("Policy {p:?} does not exist"));
+        }
+    }
     resp.warnings = warnings;
     Ok(Some(resp))
 }
@@ -727,7 +733,10 @@ mod tests {
         assert_eq!(a.display_name, "token-a-b");
         assert_eq!(
             r.warnings,
-            vec!["TTL of \"1000h\" exceeded the effective max_ttl of \"768h\"; TTL value is capped accordingly"]
+            vec![
+                "TTL of \"1000h\" exceeded the effective max_ttl of \"768h\"; TTL value is capped accordingly",
+                "Policy \"app\" does not exist",
+            ]
         );
     }
 

@@ -40,6 +40,11 @@ pub fn read(s: &mut Session, out: &OutputFlags, path: &str, data: &[String]) -> 
         Err(code) => return Ok(code),
     };
     match s.request(Operation::Read, &path, body) {
+        // The API client turns any 404 on a read into "no secret" (api.Logical.ReadWithData).
+        Err(e) if e.status == 404 => {
+            eprintln!("No value found at {path}");
+            Ok(output::EXIT_REQUEST)
+        }
         Err(e) => Ok(output::print_api_error(
             &format!("Error reading {path}"),
             &e,
@@ -95,6 +100,8 @@ pub fn list(s: &mut Session, out: &OutputFlags, path: &str) -> Result<u8> {
     let format = s.format(out)?;
     let path = sanitize_path(path);
     let resp = match s.request(Operation::List, &path, Map::new()) {
+        // As on a read, the API client treats a 404 as "nothing here".
+        Err(e) if e.status == 404 => None,
         Err(e) => {
             return Ok(output::print_api_error(
                 &format!("Error listing {path}"),
