@@ -289,7 +289,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__login)
-            opts="-h --format --field --method --path --no-store --token-only --no-print --data-dir --help"
+            opts="-h --format --field --method --path --no-store --token-only --no-print --jwt --role --data-dir --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -321,6 +321,14 @@ _vaultjwt() {
                     ;;
                 --no-print)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --jwt)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --data-dir)

@@ -167,5 +167,7 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand login" -l token-only -
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand login" -l no-print -d 'Print nothing on success' -r -f -a "true\t''
 false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand login" -l jwt -d 'The JWT to log in with (implies -method=jwt); @FILE reads it from a file, - from stdin' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand login" -l role -d 'The role to log in with (with -jwt)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand login" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand login" -s h -l help -d 'Print help'

@@ -105,6 +105,12 @@ pub enum Command {
         /// The token (or `-` for stdin), or key=value pairs for the method
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
+        /// The JWT to log in with (implies -method=jwt); @FILE reads it from a file, - from stdin
+        #[arg(long, allow_hyphen_values = true)]
+        jwt: Option<String>,
+        /// The role to log in with (with -jwt)
+        #[arg(long)]
+        role: Option<String>,
     },
 }
 

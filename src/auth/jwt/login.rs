@@ -696,7 +696,11 @@ pub fn handle(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
     }
     let mut resp = Response {
         auth: Some(auth),
-        warnings: ev.warnings,
+        // The token_audiences divergence was announced at the config write; repeating it on
+        // every login would make the walkthrough print it more than once (issue 3).
+        warnings: (ev.warnings.into_iter())
+            .filter(|w| w != WARN_TOKEN_AUDIENCES)
+            .collect(),
         ..Response::default()
     };
     let mut ignored: Vec<&String> = req

@@ -16,6 +16,10 @@ pub struct Flags {
     pub no_store: bool,
     pub token_only: bool,
     pub no_print: bool,
+    /// `-jwt J`: the JWT (implies `-method=jwt`); `@FILE` and `-` as for `jwt=`.
+    pub jwt: Option<String>,
+    /// `-role R` with `-jwt`.
+    pub role: Option<String>,
 }
 
 pub fn run(s: &mut Session, out: &OutputFlags, flags: Flags, args: &[String]) -> Result<u8> {
@@ -26,7 +30,21 @@ pub fn run(s: &mut Session, out: &OutputFlags, flags: Flags, args: &[String]) ->
         no_store = true;
         out.field = Some("token".into());
     }
-    let method = flags.method.trim().trim_end_matches('/').to_string();
+    let mut method = flags.method.trim().trim_end_matches('/').to_string();
+    // `login -jwt J [-role R]`: the short form of `login -method=jwt role=R jwt=J`.
+    let mut args = args.to_vec();
+    if flags.jwt.is_some() || flags.role.is_some() {
+        if method == "token" {
+            method = "jwt".into();
+        }
+        if let Some(j) = &flags.jwt {
+            args.push(format!("jwt={j}"));
+        }
+        if let Some(r) = &flags.role {
+            args.push(format!("role={r}"));
+        }
+    }
+    let args = &args[..];
     let resp = match method.as_str() {
         "token" => match token_login(s, args)? {
             Ok(r) => r,

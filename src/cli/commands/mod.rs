@@ -27,6 +27,8 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
             token_only,
             no_print,
             args,
+            jwt,
+            role,
         } => login::run(
             &mut Session::open(dir)?,
             &out,
@@ -36,6 +38,8 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
                 no_store,
                 token_only,
                 no_print,
+                jwt,
+                role,
             },
             &args,
         ),
