@@ -111,16 +111,8 @@ pub fn run(s: &mut Session, out: &OutputFlags, flags: Flags, args: &[String]) ->
     if flags.no_print {
         return Ok(0);
     }
-    if let Some(field) = &out.field {
-        return match output::field_value(&resp, field) {
-            Some(v) => {
-                println!("{}", output::render_field(&v, format));
-                Ok(0)
-            }
-            None => Ok(output::print_local_error(&format!(
-                "Field \"{field}\" not present in secret"
-            ))),
-        };
+    if out.field.is_some() {
+        return Ok(output::print_response(&resp, format, out.field.as_deref()));
     }
     if format == output::Format::Table {
         println!(
@@ -132,8 +124,7 @@ pub fn run(s: &mut Session, out: &OutputFlags, flags: Flags, args: &[String]) ->
             )
         );
     }
-    print!("{}", output::render_secret(&resp, format));
-    Ok(0)
+    Ok(output::print_response(&resp, format, None))
 }
 
 /// `-method=token`: the token from the arguments (`TOKEN`, `token=TOKEN`, `-` for stdin) or
