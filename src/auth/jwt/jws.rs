@@ -49,6 +49,14 @@ fn build(
     payload: Vec<u8>,
     signature: Vec<u8>,
 ) -> Jws {
+    // RFC 7797 `"b64": false` (go-jose honours it, with or without `crit`): the signature
+    // covers the payload bytes themselves.
+    let signing_input = if header.get("b64") == Some(&Value::Bool(false)) {
+        let protected = signing_input.split(|b| *b == b'.').next().unwrap_or(&[]);
+        [protected, b".", &payload[..]].concat()
+    } else {
+        signing_input
+    };
     let alg = header
         .get("alg")
         .and_then(Value::as_str)
@@ -118,7 +126,10 @@ fn parse_json(token: &str) -> Result<Jws, String> {
 fn decode_header(raw: &[u8]) -> Result<Map<String, Value>, String> {
     let v: Value = serde_json::from_slice(raw).map_err(|e| go_json_error(raw, &e))?;
     match v {
-        Value::Object(m) => Ok(m),
+        Value::Object(m) => {
+            check_duplicate_keys(raw)?;
+            Ok(m)
+        }
         Value::Null => Ok(Map::new()),
         other => Err(format!(
             "json: cannot unmarshal {} into Go value of type jose.rawHeader",
@@ -135,6 +146,83 @@ fn go_json_kind(v: &Value) -> &'static str {
         Value::Bool(_) => "bool",
         Value::Object(_) => "object",
         Value::Null => "null",
+    }
+}
+
+/// Whether go-jose understands the `crit` header: absent, `null`, or a list naming only
+/// `b64` (its one supported extension). Anything else makes every key fail to verify.
+pub fn crit_understood(header: &Map<String, Value>) -> bool {
+    match header.get("crit") {
+        None | Some(Value::Null) => true,
+        Some(Value::Array(names)) => names.iter().all(|n| n == "b64"),
+        Some(_) => false,
+    }
+}
+
+/// go-jose's JSON decoder refuses a document with a repeated member name in any object
+/// (`json: duplicate key 'NAME' in object`); `raw` must be valid JSON.
+pub fn check_duplicate_keys(raw: &[u8]) -> Result<(), String> {
+    use serde::de::{DeserializeSeed, Deserializer, Error, MapAccess, SeqAccess, Visitor};
+    struct Dup;
+    impl<'de> DeserializeSeed<'de> for Dup {
+        type Value = ();
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+    impl<'de> Visitor<'de> for Dup {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("JSON")
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_str<E>(self, _: &str) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_unit<E>(self) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            while seq.next_element_seed(Dup)?.is_some() {}
+            Ok(())
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            let mut seen = std::collections::HashSet::new();
+            while let Some(key) = map.next_key::<String>()? {
+                if !seen.insert(key.clone()) {
+                    return Err(A::Error::custom(format!(
+                        "json: duplicate key '{key}' in object"
+                    )));
+                }
+                map.next_value_seed(Dup)?;
+            }
+            Ok(())
+        }
+    }
+    let mut de = serde_json::Deserializer::from_slice(raw);
+    match Dup.deserialize(&mut de) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let text = e.to_string();
+            match text.find("json: duplicate key") {
+                Some(i) => Err(text[i..]
+                    .rsplit_once(" at line ")
+                    .map_or(text[i..].to_string(), |(m, _)| m.to_string())),
+                // not JSON (the caller's parser reports that)
+                None => Ok(()),
+            }
+        }
     }
 }
 
@@ -201,6 +289,41 @@ mod tests {
         assert_eq!(jws.payload, b"{}");
         assert_eq!(jws.signature, b"sig");
         assert_eq!(jws.signing_input, b"eyJhbGciOiJSUzI1NiIsImtpZCI6ImsifQ.e30");
+    }
+
+    #[test]
+    fn duplicate_members_crit_and_b64() {
+        use base64::Engine;
+        let b = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+        let dup = format!(
+            "{}.e30.c2ln",
+            b(r#"{"alg":"RS256","kid":"a","alg":"RS256"}"#)
+        );
+        assert_eq!(
+            parse(&dup).unwrap_err(),
+            "json: duplicate key 'alg' in object"
+        );
+        assert_eq!(
+            check_duplicate_keys(br#"{"a":[{"x":1,"y":{"z":1,"z":2}}]}"#).unwrap_err(),
+            "json: duplicate key 'z' in object"
+        );
+        assert!(check_duplicate_keys(br#"{"a":{"a":1},"b":[{"a":1},{"a":2}]}"#).is_ok());
+        let h = |v: Value| v.as_object().unwrap().clone();
+        assert!(crit_understood(&h(serde_json::json!({}))));
+        assert!(crit_understood(&h(serde_json::json!({"crit": null}))));
+        assert!(crit_understood(&h(serde_json::json!({"crit": []}))));
+        assert!(crit_understood(&h(serde_json::json!({"crit": ["b64"]}))));
+        assert!(!crit_understood(&h(
+            serde_json::json!({"crit": ["b64", "exp"]})
+        )));
+        assert!(!crit_understood(&h(serde_json::json!({"crit": "b64"}))));
+        // b64=false: the signature covers the raw payload
+        let t = format!("{}.{}.c2ln", b(r#"{"alg":"RS256","b64":false}"#), b("{}"));
+        let jws = parse(&t).unwrap();
+        assert_eq!(
+            jws.signing_input,
+            format!("{}.{{}}", b(r#"{"alg":"RS256","b64":false}"#)).into_bytes()
+        );
     }
 
     #[test]

@@ -146,15 +146,17 @@ pub fn verify(ctx: &BackendContext, config: &Config, jwt: &str) -> Result<Verifi
 }
 
 fn payload_is_object(payload: &[u8]) -> bool {
+    // go-jose's decoder also refuses repeated member names (at any depth)
     matches!(
         serde_json::from_slice::<Value>(payload),
         Ok(Value::Object(_)) | Ok(Value::Null)
-    )
+    ) && jws::check_duplicate_keys(payload).is_ok()
 }
 
-/// Whether `key` verifies the token. A `crit` header is never understood, so it fails.
+/// Whether `key` verifies the token. A `crit` header naming anything but `b64` is not
+/// understood, so it fails (go-jose).
 fn verifies(key: &PublicKey, jws: &Jws) -> bool {
-    !jws.header.contains_key("crit") && key.verify(&jws.alg, &jws.signing_input, &jws.signature)
+    jws::crit_understood(&jws.header) && key.verify(&jws.alg, &jws.signing_input, &jws.signature)
 }
 
 /// The JWKS URL and CA for a remote key source (JWKS URL, or through discovery).

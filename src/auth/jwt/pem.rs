@@ -364,6 +364,13 @@ fn parse_jwk(jwk: &Value) -> Result<Jwk, String> {
             }
             Some(PublicKey::Ed25519(DecodingKey::from_ed_der(&x)))
         }
+        // A symmetric key is a valid JWK for go-jose; it never verifies an asymmetric alg.
+        "oct" => {
+            if jwk.get("k").and_then(Value::as_str).is_none() {
+                return Err("go-jose/go-jose: invalid OCT (symmetric) key, missing k value".into());
+            }
+            None
+        }
         other => {
             return Err(format!(
                 "go-jose/go-jose: unknown json web key type '{other}'"
@@ -457,8 +464,15 @@ mod tests {
 
     #[test]
     fn jwks_with_unknown_kty_fails_as_a_whole() {
-        let body = br#"{"keys":[{"kty":"oct","k":"c2VjcmV0"}]}"#;
+        let body = br#"{"keys":[{"kty":"foo","k":"c2VjcmV0"}]}"#;
         assert!(parse_jwks(body).is_err());
+        // oct keys are valid JWKs without a usable key; without k the set fails
+        let oct = parse_jwks(br#"{"keys":[{"kty":"oct","k":"c2VjcmV0"}]}"#).unwrap();
+        assert!(oct[0].key.is_none());
+        assert_eq!(
+            parse_jwks(br#"{"keys":[{"kty":"oct"}]}"#).unwrap_err(),
+            "go-jose/go-jose: invalid OCT (symmetric) key, missing k value"
+        );
         assert!(parse_jwks(b"not json").is_err());
         assert_eq!(parse_jwks(br#"{"keys":[]}"#).unwrap().len(), 0);
     }
