@@ -259,13 +259,30 @@ fn keygen(args: &KeygenArgs) -> Result<u8> {
         vec!["JWKS".into(), jwks_path.display().to_string()],
     ];
     let mut out = output::columnize(&rows);
+    // `jwt sign` defaults to the thumbprint kid; name any other kid explicitly.
+    let kid_flag = if kid == key.thumbprint() {
+        String::new()
+    } else {
+        format!(" -kid={}", sign_shell_quote(&kid))
+    };
     out.push_str(&format!(
-        "\nTrust it:   vaultjwt write auth/jwt/config jwt_validation_pubkeys=@{}\nSign with:  vaultjwt jwt sign -key=@{} -alg={alg} -claim sub=alice\n",
+        "\nTrust it:   vaultjwt write auth/jwt/config jwt_validation_pubkeys=@{}\nSign with:  vaultjwt jwt sign -key=@{} -alg={alg}{kid_flag} -claim sub=alice\n",
         public.display(),
         private.display(),
     ));
     std::io::stdout().write_all(out.as_bytes())?;
     Ok(0)
+}
+
+fn sign_shell_quote(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
 }
 
 /// Writes `path` with `mode` (replacing it), via a temp file and a rename.
