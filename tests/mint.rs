@@ -252,6 +252,11 @@ fn every_algorithm_logs_in_through_the_dev_issuers_discovery() {
         .permissions()
         .mode();
     assert_eq!(mode & 0o777, 0o600);
+    // Once the issuer is stopped, signing still works but says so.
+    drop(issuer);
+    env.run(&["jwt", "sign", "-issuer", "-claim", "sub=alice"])
+        .success()
+        .stderr_has("is not running");
 }
 
 /// A static-key config trusting `iss` with a fresh ES256 key; returns the key file.

@@ -152,6 +152,18 @@ pub fn last_url(data_dir: &Path) -> Result<String, String> {
         .ok_or_else(|| format!("{} is not a valid issuer state file", path.display()))
 }
 
+/// Whether something accepts connections at the host and port of `url`
+/// (`http://127.0.0.1:PORT`).
+pub fn is_listening(url: &str) -> bool {
+    let Some(hostport) = url.strip_prefix("http://") else {
+        return false;
+    };
+    match hostport.trim_end_matches('/').parse::<SocketAddr>() {
+        Ok(addr) => TcpStream::connect_timeout(&addr, Duration::from_millis(300)).is_ok(),
+        Err(_) => false,
+    }
+}
+
 fn save_url(data_dir: &Path, url: &str) -> Result<(), String> {
     use std::os::unix::fs::OpenOptionsExt;
     let dir = issuer_dir(data_dir);
@@ -354,6 +366,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let h = start(dir.path(), "127.0.0.1:0").unwrap();
         assert_eq!(last_url(dir.path()).unwrap(), h.url);
+        assert!(is_listening(&h.url));
         let get = |p: &str| crate::auth::jwt::fetch::get(&format!("{}{p}", h.url), "", 5).unwrap();
         let d: Value = serde_json::from_slice(&get(DISCOVERY_PATH).body).unwrap();
         assert_eq!(d["issuer"], h.url.as_str());
@@ -370,6 +383,8 @@ mod tests {
             .permissions()
             .mode();
         assert_eq!(mode & 0o777, 0o600);
+        let url = h.url.clone();
         drop(h);
+        assert!(!is_listening(&url));
     }
 }

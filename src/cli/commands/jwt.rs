@@ -358,6 +358,11 @@ pub fn sign_token(data_dir: Option<&Path>, args: &SignArgs) -> Result<String> {
     let (key, iss) = if args.issuer {
         let dir = crate::cli::data_dir(data_dir)?;
         let url = issuer::last_url(&dir).map_err(|e| anyhow!(e))?;
+        if !issuer::is_listening(&url) {
+            eprintln!(
+                "Warning: the dev issuer last started at {url} is not running; logins that fetch its keys will fail until it is started again"
+            );
+        }
         let kind = match &args.alg {
             Some(a) => KeyType::for_alg(keys::parse_alg(a).map_err(|e| anyhow!(e))?)
                 .ok_or_else(|| anyhow!("unsupported algorithm {a}"))?,
