@@ -25,6 +25,9 @@ _vaultjwt() {
             vaultjwt,delete)
                 cmd="vaultjwt__subcmd__delete"
                 ;;
+            vaultjwt,jwt)
+                cmd="vaultjwt__subcmd__jwt"
+                ;;
             vaultjwt,list)
                 cmd="vaultjwt__subcmd__list"
                 ;;
@@ -51,6 +54,9 @@ _vaultjwt() {
                 ;;
             vaultjwt__subcmd__auth,list)
                 cmd="vaultjwt__subcmd__auth__subcmd__list"
+                ;;
+            vaultjwt__subcmd__jwt,explain)
+                cmd="vaultjwt__subcmd__jwt__subcmd__explain"
                 ;;
             vaultjwt__subcmd__policy,delete)
                 cmd="vaultjwt__subcmd__policy__subcmd__delete"
@@ -89,7 +95,7 @@ _vaultjwt() {
 
     case "${cmd}" in
         vaultjwt)
-            opts="-h -V --data-dir --help --version read write list delete auth policy completion token login"
+            opts="-h -V --data-dir --help --version read write list delete auth policy completion token login jwt"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -248,6 +254,54 @@ _vaultjwt() {
                     return 0
                     ;;
                 --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vaultjwt__subcmd__jwt)
+            opts="-h --data-dir --help explain"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vaultjwt__subcmd__jwt__subcmd__explain)
+            opts="-h --format --field --path --data-dir --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

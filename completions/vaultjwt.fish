@@ -36,6 +36,7 @@ complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "policy" -d 'Manag
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "completion" -d 'Print a shell completion script'
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "token" -d 'Create, look up, renew, revoke tokens and list their capabilities'
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "login" -d 'Authenticate: store a token (or one from `-method=jwt`) in the token helper'
+complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "jwt" -d 'JWT tools: explain why a token passes or fails a login'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand read" -l format -d 'Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand read" -l field -d 'Print only this field of the response' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand read" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
@@ -169,3 +170,11 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand login" -l no-print -d 
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand login" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand login" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and not __fish_seen_subcommand_from explain" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and not __fish_seen_subcommand_from explain" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and not __fish_seen_subcommand_from explain" -f -a "explain" -d 'Run every check login runs for a role and a token, and show what login would issue (creates nothing; exit 0 when login would succeed, 2 when it would fail)'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from explain" -l format -d 'Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from explain" -l field -d 'Print only this field of the response' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from explain" -l path -d 'Mount path of the jwt auth method' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from explain" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from explain" -s h -l help -d 'Print help'

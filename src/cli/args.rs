@@ -106,6 +106,9 @@ pub enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// JWT tools: explain why a token passes or fails a login
+    #[command(subcommand)]
+    Jwt(super::commands::jwt::JwtCommand),
 }
 
 #[derive(Debug, Subcommand)]

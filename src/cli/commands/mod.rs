@@ -9,6 +9,10 @@ mod read_write;
 mod login;
 mod token;
 
+// `jwt ...`
+mod explain;
+pub mod jwt;
+
 use super::args::{Cli, Command};
 use super::Session;
 use anyhow::Result;
@@ -54,5 +58,6 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         }
         Command::Auth(cmd) => auth::run(&mut Session::open(dir)?, cmd),
         Command::Policy(cmd) => policy::run(dir, cmd),
+        Command::Jwt(cmd) => jwt::run(dir, cmd),
     }
 }
