@@ -377,7 +377,7 @@ pub fn evaluate(
     let reg = match registered_claims(claims) {
         Ok(r) => {
             ev.record("claim_types", "registered claims well typed", "ok", Ok(()));
-            r
+            Some(r)
         }
         Err(e) => {
             ev.record(
@@ -389,131 +389,18 @@ pub fn evaluate(
             if !opts.continue_after_failure {
                 return ev;
             }
-            Registered::default()
+            ev.skip(
+                "registered_claims",
+                "the iss, sub, aud and time checks",
+                "not checked: the registered claims could not be read",
+            );
+            None
         }
     };
 
-    // cap: iss, sub, aud.
-    if !config.bound_issuer.is_empty() {
-        let ok = reg.iss.as_deref() == Some(config.bound_issuer.as_str());
-        ev.record(
-            "issuer",
-            config.bound_issuer.clone(),
-            show_opt(&reg.iss),
-            if ok {
-                Ok(())
-            } else {
-                Err(token_err("invalid issuer (iss) claim".into()))
-            },
-        );
-        ev.hint(super::explain::near_miss_hint(
-            "iss",
-            &config.bound_issuer,
-            reg.iss.as_deref(),
-        ));
-        if !go_on(&ev) {
-            return ev;
-        }
-    }
-    if !role.bound_subject.is_empty() {
-        let ok = reg.sub.as_deref() == Some(role.bound_subject.as_str());
-        ev.record(
-            "subject",
-            role.bound_subject.clone(),
-            show_opt(&reg.sub),
-            if ok {
-                Ok(())
-            } else {
-                Err(token_err("invalid subject (sub) claim".into()))
-            },
-        );
-        ev.hint(match reg.sub.as_deref() {
-            Some(sub) => {
-                let h = super::explain::github_sub_hint(&role.bound_subject, sub);
-                if h.is_empty() {
-                    super::explain::near_miss_hint("sub", &role.bound_subject, Some(sub))
-                } else {
-                    h
-                }
-            }
-            None => "the token has no sub claim".into(),
-        });
-        if !go_on(&ev) {
-            return ev;
-        }
-    }
-    let token_aud = reg.aud.clone().unwrap_or_default();
-    let role_auds = role.bound_audiences.clone().unwrap_or_default();
-    let aud_mismatch =
-        "invalid audience (aud) claim: audience claim does not match any expected audience";
-    let mut presence_satisfied = false;
-    if !role_auds.is_empty() {
-        let ok = role_auds.iter().any(|a| token_aud.contains(a));
-        ev.record(
-            "audience",
-            format!("one of {}", show_list(&role_auds)),
-            show_list(&token_aud),
-            if ok {
-                Ok(())
-            } else {
-                Err(token_err(aud_mismatch.into()))
-            },
-        );
-        ev.hint(match (&role_auds[..], &token_aud[..]) {
-            (_, []) => "the token has no aud claim".to_string(),
-            ([want], [have]) => super::explain::near_miss_hint("aud", want, Some(have)),
-            _ => String::new(),
-        });
-        if !go_on(&ev) {
-            return ev;
-        }
-    } else if opts.compat == Compat::Default && !config.token_audiences.is_empty() {
-        let ok = config.token_audiences.iter().any(|a| token_aud.contains(a));
-        ev.record(
-            "audience (config token_audiences)",
-            format!("one of {}", show_list(&config.token_audiences)),
-            show_list(&token_aud),
-            if ok {
-                Ok(())
-            } else {
-                Err(token_err(aud_mismatch.into()))
-            },
-        );
-        if !token_aud.is_empty() {
-            ev.warnings.push(WARN_TOKEN_AUDIENCES.to_string());
-        }
-        presence_satisfied = true;
-        if !go_on(&ev) {
-            return ev;
-        }
-    }
-
-    // cap: time.
-    for t in time_checks(&reg, role, opts.now) {
-        ev.record(t.name, t.expected, t.actual, t.outcome.map_err(token_err));
-        ev.hint(t.hint);
-        if !go_on(&ev) {
-            return ev;
-        }
-    }
-
-    // Audience presence rule.
-    if role_auds.is_empty() && !presence_satisfied {
-        let ok = token_aud.is_empty();
-        ev.record(
-            "audience_presence",
-            "no aud (the role binds no audience)",
-            match &reg.aud {
-                None => "(absent)".to_string(),
-                Some(a) => show_list(a),
-            },
-            if ok {
-                Ok(())
-            } else {
-                Err("audience claim found in JWT but no audiences bound to the role".into())
-            },
-        );
-        ev.hint(super::explain::aud_presence_hint(&config.token_audiences));
+    // The checks over the registered claims (skipped for explain when they are mistyped).
+    if let Some(reg) = reg {
+        registered_checks(&mut ev, role, config, &reg, opts);
         if !go_on(&ev) {
             return ev;
         }
@@ -640,6 +527,140 @@ pub fn evaluate(
     }
     ev.auth = Some(auth);
     ev
+}
+
+/// The checks of the registered claims (spec §5.3–5.4): iss, sub, aud, the time claims and
+/// the audience presence rule. Part of [`evaluate`].
+fn registered_checks(
+    ev: &mut Evaluation,
+    role: &Role,
+    config: &Config,
+    reg: &Registered,
+    opts: Options,
+) {
+    let go_on = |ev: &Evaluation| opts.continue_after_failure || ev.error.is_none();
+    let token_err = |e: String| format!("error validating token: {e}");
+    if !config.bound_issuer.is_empty() {
+        let ok = reg.iss.as_deref() == Some(config.bound_issuer.as_str());
+        ev.record(
+            "issuer",
+            config.bound_issuer.clone(),
+            show_opt(&reg.iss),
+            if ok {
+                Ok(())
+            } else {
+                Err(token_err("invalid issuer (iss) claim".into()))
+            },
+        );
+        ev.hint(super::explain::near_miss_hint(
+            "iss",
+            &config.bound_issuer,
+            reg.iss.as_deref(),
+        ));
+        if !go_on(ev) {
+            return;
+        }
+    }
+    if !role.bound_subject.is_empty() {
+        let ok = reg.sub.as_deref() == Some(role.bound_subject.as_str());
+        ev.record(
+            "subject",
+            role.bound_subject.clone(),
+            show_opt(&reg.sub),
+            if ok {
+                Ok(())
+            } else {
+                Err(token_err("invalid subject (sub) claim".into()))
+            },
+        );
+        ev.hint(match reg.sub.as_deref() {
+            Some(sub) => {
+                let h = super::explain::github_sub_hint(&role.bound_subject, sub);
+                if h.is_empty() {
+                    super::explain::near_miss_hint("sub", &role.bound_subject, Some(sub))
+                } else {
+                    h
+                }
+            }
+            None => "the token has no sub claim".into(),
+        });
+        if !go_on(ev) {
+            return;
+        }
+    }
+    let token_aud = reg.aud.clone().unwrap_or_default();
+    let role_auds = role.bound_audiences.clone().unwrap_or_default();
+    let aud_mismatch =
+        "invalid audience (aud) claim: audience claim does not match any expected audience";
+    let mut presence_satisfied = false;
+    if !role_auds.is_empty() {
+        let ok = role_auds.iter().any(|a| token_aud.contains(a));
+        ev.record(
+            "audience",
+            format!("one of {}", show_list(&role_auds)),
+            show_list(&token_aud),
+            if ok {
+                Ok(())
+            } else {
+                Err(token_err(aud_mismatch.into()))
+            },
+        );
+        ev.hint(match (&role_auds[..], &token_aud[..]) {
+            (_, []) => "the token has no aud claim".to_string(),
+            ([want], [have]) => super::explain::near_miss_hint("aud", want, Some(have)),
+            _ => String::new(),
+        });
+        if !go_on(ev) {
+            return;
+        }
+    } else if opts.compat == Compat::Default && !config.token_audiences.is_empty() {
+        let ok = config.token_audiences.iter().any(|a| token_aud.contains(a));
+        ev.record(
+            "audience (config token_audiences)",
+            format!("one of {}", show_list(&config.token_audiences)),
+            show_list(&token_aud),
+            if ok {
+                Ok(())
+            } else {
+                Err(token_err(aud_mismatch.into()))
+            },
+        );
+        if !token_aud.is_empty() {
+            ev.warnings.push(WARN_TOKEN_AUDIENCES.to_string());
+        }
+        presence_satisfied = true;
+        if !go_on(ev) {
+            return;
+        }
+    }
+
+    // cap: time.
+    for t in time_checks(reg, role, opts.now) {
+        ev.record(t.name, t.expected, t.actual, t.outcome.map_err(token_err));
+        ev.hint(t.hint);
+        if !go_on(ev) {
+            return;
+        }
+    }
+
+    // Audience presence rule.
+    if role_auds.is_empty() && !presence_satisfied {
+        let ok = token_aud.is_empty();
+        ev.record(
+            "audience_presence",
+            "no aud (the role binds no audience)",
+            match &reg.aud {
+                None => "(absent)".to_string(),
+                Some(a) => show_list(a),
+            },
+            if ok {
+                Ok(())
+            } else {
+                Err("audience claim found in JWT but no audiences bound to the role".into())
+            },
+        );
+        ev.hint(super::explain::aud_presence_hint(&config.token_audiences));
+    }
 }
 
 /// A claim's value for display (`(absent)` when it does not resolve).

@@ -781,3 +781,35 @@ fn run_records_the_checks_before_the_signature() {
         .message()
         .starts_with("error configuring token validator"));
 }
+
+#[test]
+fn explain_skips_the_registered_checks_when_they_cannot_be_read() {
+    let r = jwt_role(json!({"bound_subject": "alice"}));
+    let mut c = good_claims();
+    c["exp"] = json!("tomorrow");
+    let opts = |go_on| Options {
+        compat: Compat::OpenBao,
+        now: NOW,
+        continue_after_failure: go_on,
+    };
+    let ev = evaluate("r", &r, &Config::default(), &m(c.clone()), opts(true));
+    let names: Vec<(&str, bool, bool)> = ev
+        .checks
+        .iter()
+        .map(|c| (c.name.as_str(), c.passed, c.skipped))
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            ("claim_types", false, false),
+            ("registered_claims", false, true),
+            ("user_claim", true, false)
+        ]
+    );
+    let login = evaluate("r", &r, &Config::default(), &m(c), opts(false));
+    assert_eq!(err_of(&ev), err_of(&login));
+    assert_eq!(
+        err_of(&login).as_deref(),
+        Some("error validating token: go-jose/go-jose/jwt: expected number value to unmarshal NumericDate")
+    );
+}
