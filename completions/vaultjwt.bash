@@ -67,6 +67,9 @@ _vaultjwt() {
             vaultjwt__subcmd__jwt,decode)
                 cmd="vaultjwt__subcmd__jwt__subcmd__decode"
                 ;;
+            vaultjwt__subcmd__jwt,explain)
+                cmd="vaultjwt__subcmd__jwt__subcmd__explain"
+                ;;
             vaultjwt__subcmd__jwt,keygen)
                 cmd="vaultjwt__subcmd__jwt__subcmd__keygen"
                 ;;
@@ -346,7 +349,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__jwt)
-            opts="-h --data-dir --help decode keygen sign"
+            opts="-h --data-dir --help decode keygen sign explain"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -371,6 +374,36 @@ _vaultjwt() {
             fi
             case "${prev}" in
                 --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vaultjwt__subcmd__jwt__subcmd__explain)
+            opts="-h --format --field --path --data-dir --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

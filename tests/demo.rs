@@ -75,6 +75,16 @@ fn demo_tells_the_whole_story_and_exits_0() {
         bob.contains("claim \"groups\" does not match any associated bound claim values"),
         "{bob}"
     );
+    // and `jwt explain`, as the operator, names the failing check and what the token had
+    let explained = after(
+        s,
+        "vaultjwt jwt explain role=developer-role jwt=\"$BOB_JWT\"",
+    );
+    let row = explained
+        .lines()
+        .find(|l| l.starts_with("bound_claims.groups"))
+        .unwrap_or_else(|| panic!("no bound_claims.groups row in:\n{explained}"));
+    assert!(row.contains("contractors") && row.contains("FAIL"), "{row}");
     assert!(s.ends_with("The demo ran as expected.\n"));
     // the throwaway data directory is gone, and nothing else was left in TMPDIR
     let dir = scratch_dir(s);

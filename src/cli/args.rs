@@ -109,7 +109,7 @@ pub enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
-    /// Tokens themselves: decode, keygen, sign
+    /// Tokens themselves: decode, explain, keygen, sign
     #[command(subcommand)]
     Jwt(JwtCommand),
     /// Development tools: a loopback OIDC issuer

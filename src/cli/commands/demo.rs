@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 /// Whether `vaultjwt jwt explain` exists in this build. Set to true once the `explain`
 /// branch is merged: the last step then explains Bob's failing login instead of only
 /// showing the refused login.
-const EXPLAIN_AVAILABLE: bool = false;
+const EXPLAIN_AVAILABLE: bool = true;
 
 const AUDIENCE: &str = "vault-aud-value";
 
@@ -62,6 +62,7 @@ struct Demo {
 struct Ran {
     code: i32,
     stdout: String,
+    stderr: String,
 }
 
 /// Quotes an argument for display as a POSIX shell would need it.
@@ -144,7 +145,18 @@ impl Demo {
                 "`{line}` exited with status {code}, expected {expect}"
             ));
         }
-        Ok(Ran { code, stdout })
+        Ok(Ran {
+            code,
+            stdout,
+            stderr,
+        })
+    }
+
+    /// Records a failure unless `ok`.
+    fn check(&mut self, ok: bool, what: &str) {
+        if !ok {
+            self.failures.push(what.to_string());
+        }
     }
 
     /// `jwt sign -issuer` with the seed's claims for `sub` and `groups`, shown as an
@@ -288,24 +300,36 @@ fn story(d: &mut Demo, url: &str, _home: &Path) -> Result<()> {
         .ok_or_else(|| anyhow!("the login printed no token"))?;
     say(&format!("\n$ export VAULTJWT_TOKEN={token}\n"));
     d.token = Some(token);
-    d.step(None, &["token", "lookup"], None, 0, true)?;
+    let lookup = d.step(None, &["token", "lookup"], None, 0, true)?;
+    d.check(
+        lookup.stdout.contains("developer-policy"),
+        "Alice's token does not carry developer-policy",
+    );
 
     say("\n# What her policies allow: reading below secret/data/dev/ ...");
-    d.step(
+    let allowed = d.step(
         None,
         &["token", "capabilities", "secret/data/dev/app"],
         None,
         0,
         true,
     )?;
+    d.check(
+        allowed.stdout.trim() == "read",
+        "Alice's token cannot read secret/data/dev/app",
+    );
     say("\n# ... and what they do not: writing a policy is refused.");
-    d.step(
+    let denied = d.step(
         Some("vaultjwt policy write other-policy - <<EOF\npath \"*\" { capabilities = [\"sudo\"] }\nEOF"),
         &["policy", "write", "other-policy", "-"],
         Some("path \"*\" { capabilities = [\"sudo\"] }\n"),
         2,
         true,
     )?;
+    d.check(
+        denied.stderr.contains("permission denied"),
+        "Alice's policy write was not refused with permission denied",
+    );
 
     say("\n# Bob is not in `developers`; his login is refused:");
     let bob = d.mint("BOB_JWT", "user-67890", r#"["contractors"]"#)?;
@@ -316,22 +340,31 @@ fn story(d: &mut Demo, url: &str, _home: &Path) -> Result<()> {
 /// The last step: why Bob's token fails.
 fn explain_failure(d: &mut Demo, bob: &str) -> Result<()> {
     let jwt_arg = format!("jwt={bob}");
-    d.step(
+    let refused = d.step(
         Some("vaultjwt write auth/jwt/login role=developer-role jwt=\"$BOB_JWT\""),
         &["write", "auth/jwt/login", "role=developer-role", &jwt_arg],
         None,
         2,
         true,
     )?;
+    d.check(
+        refused.stderr.contains("claim \"groups\" does not match"),
+        "Bob's login was not refused on his groups",
+    );
     if EXPLAIN_AVAILABLE {
-        say("\n# Which check failed, and what the token had:");
-        d.step(
+        say("\n# Back as the operator: which check failed, and what the token had.\n$ unset VAULTJWT_TOKEN\n");
+        d.token = None;
+        let explained = d.step(
             Some("vaultjwt jwt explain role=developer-role jwt=\"$BOB_JWT\""),
             &["jwt", "explain", "role=developer-role", &jwt_arg],
             None,
             2,
             true,
         )?;
+        d.check(
+            explained.stdout.contains("bound_claims.groups"),
+            "jwt explain did not name the failing bound claim",
+        );
     }
     Ok(())
 }

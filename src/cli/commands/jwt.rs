@@ -1,8 +1,11 @@
-//! `vaultjwt jwt ...`: tools for tokens themselves (decode, keygen, sign; explain lives on
-//! its own branch and joins [`JwtCommand`] as one more variant). The logic is in
-//! `crate::dev`; this file only reads flags and files and prints.
+//! `vaultjwt jwt ...`: tools for tokens themselves. `jwt explain` shows why a token would
+//! pass or fail a login (`super::explain`); decode, keygen and sign use `crate::dev` and
+//! only read flags and files and print here.
 
+use super::explain;
+use crate::cli::args::OutputFlags;
 use crate::cli::output::{self, Format};
+use crate::cli::Session;
 use crate::dev::keys::{self, KeyType, PrivateKey};
 use crate::dev::{issuer, presets, sign, time};
 use anyhow::{anyhow, bail, Context, Result};
@@ -26,7 +29,18 @@ pub enum JwtCommand {
     Keygen(KeygenArgs),
     /// Sign a test token (claims from flags, a JSON file or a preset)
     Sign(SignArgs),
-    // `Explain` (branch `explain`) goes here, as one more variant.
+    /// Run every check login runs for a role and a token, and show what login would issue
+    /// (creates nothing; exit 0 when login would succeed, 2 when it would fail)
+    Explain {
+        #[command(flatten)]
+        out: OutputFlags,
+        /// Mount path of the jwt auth method
+        #[arg(long, default_value = "jwt")]
+        path: String,
+        /// role=NAME jwt=TOKEN (key=@file and key=- read a file or stdin)
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -101,6 +115,9 @@ pub fn run(data_dir: Option<&Path>, cmd: JwtCommand) -> Result<u8> {
             let jwt = sign_token(data_dir, &args)?;
             println!("{jwt}");
             Ok(0)
+        }
+        JwtCommand::Explain { out, path, args } => {
+            explain::run(&mut Session::open(data_dir)?, &out, &path, &args)
         }
     }
 }

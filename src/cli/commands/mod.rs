@@ -12,6 +12,7 @@ mod token;
 // Tokens themselves, the loopback issuer, the demo.
 pub mod demo;
 pub mod dev;
+mod explain;
 pub mod jwt;
 
 use super::args::{Cli, Command};
