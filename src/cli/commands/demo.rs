@@ -9,11 +9,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-/// Whether `vaultjwt jwt explain` exists in this build. Set to true once the `explain`
-/// branch is merged: the last step then explains Bob's failing login instead of only
-/// showing the refused login.
-const EXPLAIN_AVAILABLE: bool = true;
-
 const AUDIENCE: &str = "vault-aud-value";
 
 const POLICY: &str = r#"path "secret/data/dev/*" {
@@ -337,7 +332,7 @@ fn story(d: &mut Demo, url: &str, _home: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The last step: why Bob's token fails.
+/// The last steps: Bob's refused login, then `jwt explain` of it as the operator.
 fn explain_failure(d: &mut Demo, bob: &str) -> Result<()> {
     let jwt_arg = format!("jwt={bob}");
     let refused = d.step(
@@ -351,20 +346,18 @@ fn explain_failure(d: &mut Demo, bob: &str) -> Result<()> {
         refused.stderr.contains("claim \"groups\" does not match"),
         "Bob's login was not refused on his groups",
     );
-    if EXPLAIN_AVAILABLE {
-        say("\n# Back as the operator: which check failed, and what the token had.\n$ unset VAULTJWT_TOKEN\n");
-        d.token = None;
-        let explained = d.step(
-            Some("vaultjwt jwt explain role=developer-role jwt=\"$BOB_JWT\""),
-            &["jwt", "explain", "role=developer-role", &jwt_arg],
-            None,
-            2,
-            true,
-        )?;
-        d.check(
-            explained.stdout.contains("bound_claims.groups"),
-            "jwt explain did not name the failing bound claim",
-        );
-    }
+    say("\n# Back as the operator: which check failed, and what the token had.\n$ unset VAULTJWT_TOKEN\n");
+    d.token = None;
+    let explained = d.step(
+        Some("vaultjwt jwt explain role=developer-role jwt=\"$BOB_JWT\""),
+        &["jwt", "explain", "role=developer-role", &jwt_arg],
+        None,
+        2,
+        true,
+    )?;
+    d.check(
+        explained.stdout.contains("bound_claims.groups"),
+        "jwt explain did not name the failing bound claim",
+    );
     Ok(())
 }
