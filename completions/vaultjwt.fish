@@ -36,6 +36,9 @@ complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "policy" -d 'Manag
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "completion" -d 'Print a shell completion script'
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "token" -d 'Create, look up, renew, revoke tokens and list their capabilities'
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "login" -d 'Authenticate: store a token (or one from `-method=jwt`) in the token helper'
+complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "jwt" -d 'Tokens themselves: decode, explain, keygen, sign'
+complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "dev" -d 'Development tools: a loopback OIDC issuer'
+complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "demo" -d 'The whole JWT login story in one command, in a throwaway data directory'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand read" -l format -d 'Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand read" -l field -d 'Print only this field of the response' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand read" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
@@ -171,3 +174,49 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand login" -l jwt -d 'The 
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand login" -l role -d 'The role to log in with (with -jwt)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand login" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand login" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and not __fish_seen_subcommand_from decode keygen sign explain" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and not __fish_seen_subcommand_from decode keygen sign explain" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and not __fish_seen_subcommand_from decode keygen sign explain" -f -a "decode" -d 'Print a token\'s header and claims (nothing is verified)'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and not __fish_seen_subcommand_from decode keygen sign explain" -f -a "keygen" -d 'Generate a signing key: private key PEM (0600), public key PEM and JWKS'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and not __fish_seen_subcommand_from decode keygen sign explain" -f -a "sign" -d 'Sign a test token (claims from flags, a JSON file or a preset)'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and not __fish_seen_subcommand_from decode keygen sign explain" -f -a "explain" -d 'Run every check login runs for a role and a token, and show what login would issue (creates nothing; exit 0 when login would succeed, 2 when it would fail)'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from decode" -l format -d 'Output format: table (default), json or yaml' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from decode" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from decode" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from keygen" -l alg -d 'RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512 or EdDSA' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from keygen" -l kid -d 'Key ID written to the JWKS (default: the key\'s RFC 7638 thumbprint)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from keygen" -l out -d 'Output prefix: writes PREFIX.private.pem, PREFIX.public.pem and PREFIX.jwks.json (default: jwt-<alg>; a directory gets jwt-<alg> inside it)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from keygen" -l bits -d 'RSA modulus size in bits (2048 to 4096)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from keygen" -l force -d 'Replace existing files' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from keygen" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from keygen" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from sign" -l key -d 'Private key PEM to sign with: @FILE (or FILE, or - for stdin)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from sign" -l issuer -d 'Sign with the dev issuer\'s key (see `vaultjwt dev issuer`) and set `iss` to its URL' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from sign" -l alg -d 'Signing algorithm (default: RS256 for RSA keys, ES256/384/512 by curve, EdDSA)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from sign" -l kid -d '`kid` header (default: the key\'s RFC 7638 thumbprint; -kid= for none)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from sign" -l claim -d 'A claim, key=value (repeatable); the value is JSON when it parses, else a string; a key starting with / is a JSON pointer into nested claims' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from sign" -l claims -d 'Claims from a JSON object: @FILE (or - for stdin)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from sign" -l header -d 'A header parameter, key=value (repeatable)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from sign" -l exp -d 'Expiry: now, +DURATION, -DURATION, an epoch, RFC 3339, or none (default: +1h)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from sign" -l iat -d 'Issued at (default: now)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from sign" -l nbf -d 'Not before (default: none, or the preset\'s)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from sign" -l preset -d 'Start from a realistic claim set: github-actions, gitlab or kubernetes' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from sign" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from sign" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from explain" -l format -d 'Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from explain" -l field -d 'Print only this field of the response' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from explain" -l path -d 'Mount path of the jwt auth method' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from explain" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from explain" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and not __fish_seen_subcommand_from issuer" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and not __fish_seen_subcommand_from issuer" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and not __fish_seen_subcommand_from issuer" -f -a "issuer" -d 'Serve OIDC discovery and a JWKS on loopback from keys in the data directory'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and __fish_seen_subcommand_from issuer" -l listen -d 'Loopback address to listen on (127.0.0.1:PORT or [::1]:PORT; port 0 picks one)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and __fish_seen_subcommand_from issuer" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and __fish_seen_subcommand_from issuer" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand demo" -l keep -d 'Keep the throwaway data directory' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand demo" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand demo" -s h -l help -d 'Print help'

@@ -7,6 +7,7 @@
 pub mod auth;
 pub mod cli;
 pub mod core;
+pub mod dev;
 pub mod identity;
 pub mod policy;
 pub mod settings;

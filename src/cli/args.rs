@@ -5,6 +5,9 @@ use clap::{Args, Parser, Subcommand};
 use std::ffi::OsString;
 use std::path::PathBuf;
 
+pub use super::commands::dev::DevCommand;
+pub use super::commands::jwt::JwtCommand;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "vaultjwt",
@@ -111,6 +114,18 @@ pub enum Command {
         /// The role to log in with (with -jwt)
         #[arg(long)]
         role: Option<String>,
+    },
+    /// Tokens themselves: decode, explain, keygen, sign
+    #[command(subcommand)]
+    Jwt(JwtCommand),
+    /// Development tools: a loopback OIDC issuer
+    #[command(subcommand)]
+    Dev(DevCommand),
+    /// The whole JWT login story in one command, in a throwaway data directory
+    Demo {
+        /// Keep the throwaway data directory
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
+        keep: bool,
     },
 }
 

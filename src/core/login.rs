@@ -41,10 +41,7 @@ pub fn complete(
     }
 
     // §7.4: display name.
-    let source = mount.path.replace('/', "-");
-    auth.display_name = format!("{source}{}", auth.display_name)
-        .trim_end_matches('-')
-        .to_string();
+    auth.display_name = display_name(mount, &auth);
 
     // §7.5: TTL.
     let (ttl, warnings) = calculate_ttl(mount, &auth)?;
@@ -60,14 +57,7 @@ pub fn complete(
     let identity_policies = sanitize_policies(&identity, false);
     let mut all: Vec<String> = token_policies.clone();
     all.extend(identity_policies.iter().cloned());
-    for p in &all {
-        if p == "root" {
-            return Err(Error::bad_request("auth methods cannot create root tokens"));
-        }
-        if NON_ASSIGNABLE.contains(&p.as_str()) {
-            return Err(Error::bad_request(format!("cannot assign policy {p:?}")));
-        }
-    }
+    check_assignable(&all)?;
     let policies = sanitize_policies(&all, false);
 
     // §7.7: token type.
@@ -109,6 +99,27 @@ pub fn complete(
     auth.token_type = token_type.to_string();
     resp.auth = Some(auth);
     Ok(resp)
+}
+
+/// The token's display name: the mount path (`/` → `-`) before the backend's.
+fn display_name(mount: &MountEntry, auth: &Auth) -> String {
+    let source = mount.path.replace('/', "-");
+    format!("{source}{}", auth.display_name)
+        .trim_end_matches('-')
+        .to_string()
+}
+
+/// Policies an auth method may not give.
+fn check_assignable(all: &[String]) -> Result<()> {
+    for p in all {
+        if p == "root" {
+            return Err(Error::bad_request("auth methods cannot create root tokens"));
+        }
+        if NON_ASSIGNABLE.contains(&p.as_str()) {
+            return Err(Error::bad_request(format!("cannot assign policy {p:?}")));
+        }
+    }
+    Ok(())
 }
 
 /// Vault's `CreateOrFetchEntity`: the entity holding the alias (mount accessor, name), with
@@ -185,23 +196,8 @@ pub fn refresh_external_groups(
     accessor: &str,
     group_aliases: &[Alias],
 ) -> Result<Vec<Alias>> {
-    let mut wanted: Vec<store::Group> = Vec::new();
-    let mut valid = Vec::new();
-    for ga in group_aliases {
-        if let Some(g) = store::group_by_alias_factors(storage, accessor, &ga.name)? {
-            if !wanted.iter().any(|w| w.id == g.id) {
-                wanted.push(g);
-            }
-            valid.push(ga.clone());
-        }
-    }
-    for g in &wanted {
-        if g.kind != "external" {
-            continue;
-        }
-        if g.member_entity_ids.iter().flatten().any(|m| m == entity_id) {
-            continue;
-        }
+    let changes = external_group_changes(storage, Some(entity_id), accessor, group_aliases)?;
+    for g in &changes.join {
         let mut g2 = g.clone();
         g2.member_entity_ids
             .get_or_insert_with(Vec::new)
@@ -209,8 +205,60 @@ pub fn refresh_external_groups(
         store::touch_group(&mut g2);
         store::save_group(storage, &g2, Some(g))?;
     }
+    for g in &changes.leave {
+        let mut g2 = g.clone();
+        if let Some(m) = g2.member_entity_ids.as_mut() {
+            m.retain(|x| x != entity_id);
+        }
+        store::touch_group(&mut g2);
+        store::save_group(storage, &g2, Some(g))?;
+    }
+    Ok(changes.valid)
+}
+
+/// What [`refresh_external_groups`] changes, computed without writing.
+#[derive(Debug, Clone, Default)]
+pub struct GroupChanges {
+    /// The groups whose alias on this mount matched a group alias of the login.
+    pub wanted: Vec<store::Group>,
+    /// External groups the entity joins.
+    pub join: Vec<store::Group>,
+    /// External groups of this mount the entity leaves.
+    pub leave: Vec<store::Group>,
+    /// The login's group aliases that matched a group.
+    pub valid: Vec<Alias>,
+}
+
+/// The external-group changes for an entity (`None`: one the login would create).
+pub fn external_group_changes(
+    storage: &dyn Storage,
+    entity_id: Option<&str>,
+    accessor: &str,
+    group_aliases: &[Alias],
+) -> Result<GroupChanges> {
+    let mut out = GroupChanges::default();
+    for ga in group_aliases {
+        if let Some(g) = store::group_by_alias_factors(storage, accessor, &ga.name)? {
+            if !out.wanted.iter().any(|w| w.id == g.id) {
+                out.wanted.push(g);
+            }
+            out.valid.push(ga.clone());
+        }
+    }
+    for g in &out.wanted {
+        if g.kind != "external" {
+            continue;
+        }
+        if entity_id.is_some_and(|id| g.member_entity_ids.iter().flatten().any(|m| m == id)) {
+            continue;
+        }
+        out.join.push(g.clone());
+    }
+    let Some(entity_id) = entity_id else {
+        return Ok(out);
+    };
     for g in store::groups_of_entity(storage, entity_id)? {
-        if g.kind != "external" || wanted.iter().any(|w| w.id == g.id) {
+        if g.kind != "external" || out.wanted.iter().any(|w| w.id == g.id) {
             continue;
         }
         // External groups of other mounts are left alone; they belong to other logins.
@@ -220,14 +268,9 @@ pub fn refresh_external_groups(
         {
             continue;
         }
-        let mut g2 = g.clone();
-        if let Some(m) = g2.member_entity_ids.as_mut() {
-            m.retain(|x| x != entity_id);
-        }
-        store::touch_group(&mut g2);
-        store::save_group(storage, &g2, Some(&g))?;
+        out.leave.push(g);
     }
-    Ok(valid)
+    Ok(out)
 }
 
 /// Vault's `framework.CalculateTTL` for a new token (no increment, start = now): the TTL and
@@ -313,6 +356,187 @@ pub fn token_type(mount: &MountEntry, auth: &Auth) -> &'static str {
             _ => "service",
         },
     }
+}
+
+/// `jwt explain`'s end: what [`complete`] would do with the backend's `Auth`, computed without
+/// writing anything. Adds the checks of this stage (entity, policies, TTL) to `data.checks`,
+/// the first failure to `data.error`, and `data.would_issue` when the login would succeed.
+pub fn preview(core: &Core, mount: &MountEntry, resp: Response) -> Result<Response> {
+    use serde_json::{json, Value};
+    let mut resp = resp;
+    let auth = resp.auth.take();
+    let storage = core.storage.as_ref();
+    let data = resp.data.get_or_insert_with(Default::default);
+    let Some(mut auth) = auth else {
+        data.entry("would_issue").or_insert(Value::Null);
+        return Ok(resp);
+    };
+    let mut checks: Vec<Value> = match data.remove("checks") {
+        Some(Value::Array(c)) => c,
+        _ => Vec::new(),
+    };
+    let mut error: Option<Error> = None;
+    let mut check =
+        |name: &str, expected: &str, actual: String, outcome: Result<()>, hint: &str| {
+            let (result, err) = match &outcome {
+                Ok(()) => ("pass", String::new()),
+                Err(e) => ("fail", e.message()),
+            };
+            checks.push(json!({
+                "check": name, "expected": expected, "actual": actual,
+                "result": result, "error": err, "hint": if result == "fail" { hint } else { "" },
+            }));
+            if let Err(e) = outcome {
+                if error.is_none() {
+                    error = Some(e);
+                }
+            }
+        };
+
+    // §7.1–7.3: entity, alias and external groups.
+    let mut entity: Option<store::Entity> = None;
+    let mut changes = GroupChanges::default();
+    if let Some(alias) = &auth.alias {
+        let found = if alias.name.is_empty() {
+            Err(Error::internal("missing name in alias"))
+        } else {
+            store::entity_by_alias_factors(storage, &mount.accessor, &alias.name)
+                .map(|f| f.map(|(e, _)| e))
+        };
+        match found {
+            Ok(Some(e)) => {
+                let outcome = if e.disabled {
+                    Err(Error::permission_denied())
+                } else {
+                    Ok(())
+                };
+                check(
+                    "entity",
+                    "an enabled entity for the alias (created at the first login)",
+                    format!(
+                        "entity {} ({}){}",
+                        e.name,
+                        e.id,
+                        if e.disabled { ", disabled" } else { "" }
+                    ),
+                    outcome,
+                    "the entity holding this alias is disabled: enable it with identity/entity/id/<id> disabled=false",
+                );
+                entity = Some(e);
+            }
+            Ok(None) => check(
+                "entity",
+                "an enabled entity for the alias (created at the first login)",
+                "none yet: login creates one".into(),
+                Ok(()),
+                "",
+            ),
+            Err(e) => check("entity", "an entity for the alias", e.message(), Err(e), ""),
+        }
+        changes = external_group_changes(
+            storage,
+            entity.as_ref().map(|e| e.id.as_str()),
+            &mount.accessor,
+            &auth.group_aliases,
+        )?;
+        auth.group_aliases = changes.valid.clone();
+    }
+
+    // §7.5: TTL.
+    let ttl = match calculate_ttl(mount, &auth) {
+        Ok((ttl, warnings)) => {
+            resp.warnings.extend(warnings);
+            check(
+                "ttl",
+                "a max TTL above zero",
+                fields::go_duration_string(ttl),
+                Ok(()),
+                "",
+            );
+            ttl
+        }
+        Err(e) => {
+            check("ttl", "a max TTL above zero", "0s".into(), Err(e), "");
+            0
+        }
+    };
+
+    // §7.6: policies, with the groups as they would be after this login.
+    let token_policies = sanitize_policies(&auth.policies, !auth.no_default_policy);
+    let identity = match &entity {
+        Some(e) if e.disabled => Vec::new(),
+        _ => {
+            let mut direct: Vec<store::Group> = match &entity {
+                Some(e) => store::groups_of_entity(storage, &e.id)?
+                    .into_iter()
+                    .filter(|g| !changes.leave.iter().any(|l| l.id == g.id))
+                    .collect(),
+                None => Vec::new(),
+            };
+            for g in &changes.join {
+                if !direct.iter().any(|d| d.id == g.id) {
+                    direct.push(g.clone());
+                }
+            }
+            let own = entity
+                .as_ref()
+                .map(|e| e.policies.clone())
+                .unwrap_or_default();
+            crate::identity::policies_of(storage, &own, &direct)?
+        }
+    };
+    let identity_policies = sanitize_policies(&identity, false);
+    let mut all: Vec<String> = token_policies.clone();
+    all.extend(identity_policies.iter().cloned());
+    check(
+        "policies",
+        "no root or response-wrapping policy",
+        format!("[{}]", all.join(" ")),
+        check_assignable(&all),
+        "an auth method can never give the root policy: remove it from the role (or the entity/group)",
+    );
+    let policies = sanitize_policies(&all, false);
+    let token_type = token_type(mount, &auth);
+
+    let data = resp.data.get_or_insert_with(Default::default);
+    data.insert("checks".into(), Value::Array(checks));
+    if let Some(e) = &error {
+        data.insert("error".into(), json!(e.message()));
+        data.insert("error_status".into(), json!(e.status));
+        data.insert("would_issue".into(), Value::Null);
+        return Ok(resp);
+    }
+    let names = |gs: &[store::Group]| gs.iter().map(|g| g.name.clone()).collect::<Vec<_>>();
+    let alias = auth
+        .alias
+        .as_ref()
+        .map(|a| json!({"name": a.name, "metadata": a.metadata, "mount_accessor": mount.accessor}));
+    data.insert(
+        "would_issue".into(),
+        json!({
+            "display_name": display_name(mount, &auth),
+            "policies": policies,
+            "token_policies": token_policies,
+            "identity_policies": identity_policies,
+            "ttl": ttl,
+            "max_ttl": auth.max_ttl,
+            "period": auth.period,
+            "explicit_max_ttl": auth.explicit_max_ttl,
+            "num_uses": auth.num_uses,
+            "token_type": token_type,
+            "renewable": token_type != "batch" && auth.renewable,
+            "bound_cidrs": auth.bound_cidrs,
+            "metadata": auth.metadata,
+            "alias": alias,
+            "entity": entity.as_ref().map(|e| json!({"id": e.id, "name": e.name})),
+            "new_entity": auth.alias.is_some() && entity.is_none(),
+            "group_aliases": auth.group_aliases.iter().map(|a| a.name.clone()).collect::<Vec<_>>(),
+            "groups": names(&changes.wanted),
+            "groups_joined": names(&changes.join),
+            "groups_left": names(&changes.leave),
+        }),
+    );
+    Ok(resp)
 }
 
 /// Metadata helper for tests and callers building an alias.
@@ -824,5 +1048,100 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(entry.display_name, "team-jwt");
+    }
+
+    fn preview_of(core: &Core, mount: &MountEntry, auth: Auth) -> Map<String, Value> {
+        let resp = Response {
+            data: Some(Map::new()),
+            auth: Some(auth),
+            ..Default::default()
+        };
+        preview(core, mount, resp).unwrap().data.unwrap()
+    }
+
+    #[test]
+    fn preview_predicts_login_without_writing() {
+        let (mut core, mount) = setup();
+        let g = write(
+            &mut core,
+            "identity/group",
+            json!({"name": "eng", "type": "external", "policies": "eng-policy"}),
+        )
+        .unwrap()
+        .data
+        .unwrap();
+        let gid = g["id"].as_str().unwrap().to_string();
+        write(
+            &mut core,
+            "identity/group-alias",
+            json!({"name": "developers", "mount_accessor": mount.accessor, "canonical_id": gid}),
+        );
+        let before = store::all_entities(core.storage.as_ref()).unwrap().len();
+        let p = preview_of(&core, &mount, login_auth("alice", &["developers", "ops"]));
+        let w = &p["would_issue"];
+        assert_eq!(w["policies"], json!(["default", "eng-policy", "p1"]));
+        assert_eq!(w["identity_policies"], json!(["eng-policy"]));
+        assert_eq!(w["groups_joined"], json!(["eng"]));
+        assert_eq!(w["group_aliases"], json!(["developers"]));
+        assert_eq!(w["new_entity"], json!(true));
+        assert_eq!(w["ttl"], json!(768 * 3600));
+        assert_eq!(w["alias"]["name"], json!("alice"));
+        assert_eq!(
+            store::all_entities(core.storage.as_ref()).unwrap().len(),
+            before
+        );
+        let grp = read(&mut core, &format!("identity/group/id/{gid}"));
+        assert!(grp["member_entity_ids"]
+            .as_array()
+            .is_none_or(|m| m.is_empty()));
+
+        // After the login, the preview of a login without the group says it is left.
+        let a = login(&mut core, &mount, login_auth("alice", &["developers"]))
+            .unwrap()
+            .auth
+            .unwrap();
+        let p = preview_of(&core, &mount, login_auth("alice", &["ops"]));
+        let w = &p["would_issue"];
+        assert_eq!(w["entity"]["id"], json!(a.entity_id));
+        assert_eq!(w["groups_left"], json!(["eng"]));
+        assert_eq!(w["identity_policies"], json!([]));
+        let b = login(&mut core, &mount, login_auth("alice", &["ops"]))
+            .unwrap()
+            .auth
+            .unwrap();
+        assert_eq!(json!(b.policies), w["policies"]);
+    }
+
+    #[test]
+    fn preview_reports_what_login_refuses() {
+        let (mut core, mount) = setup();
+        let mut root = login_auth("alice", &[]);
+        root.policies = vec!["root".into()];
+        let p = preview_of(&core, &mount, root);
+        assert_eq!(p["error"], json!("auth methods cannot create root tokens"));
+        assert_eq!(p["would_issue"], Value::Null);
+        let checks = p["checks"].as_array().unwrap();
+        assert_eq!(checks.last().unwrap()["check"], json!("policies"));
+        assert_eq!(checks.last().unwrap()["result"], json!("fail"));
+
+        // A disabled entity: 403, as login.
+        let a = login(&mut core, &mount, login_auth("bob", &[]))
+            .unwrap()
+            .auth
+            .unwrap();
+        write(
+            &mut core,
+            &format!("identity/entity/id/{}", a.entity_id),
+            json!({"disabled": true}),
+        );
+        let p = preview_of(&core, &mount, login_auth("bob", &[]));
+        assert_eq!(p["error"], json!("permission denied"));
+        assert_eq!(p["error_status"], json!(403));
+        assert_eq!(
+            login(&mut core, &mount, login_auth("bob", &[]))
+                .unwrap_err()
+                .status,
+            403
+        );
     }
 }

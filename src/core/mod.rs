@@ -45,6 +45,12 @@ pub trait Backend {
         false
     }
 
+    /// Paths (relative to the mount) that answer what a login would issue without issuing
+    /// it (`explain`): the core previews the returned `Auth` instead of completing it.
+    fn previews_login(&self, _path: &str) -> bool {
+        false
+    }
+
     /// Renewal of a token this mount issued (Vault's `AuthRenew`): given the token's internal
     /// data, returns the TTL, max TTL and period to apply.
     fn renew(&self, _ctx: &BackendContext, _token: &TokenEntry) -> Result<Auth> {
@@ -138,6 +144,9 @@ impl Core {
             };
             let resp = backend.handle(&ctx, &rel)?;
             return match resp {
+                Some(r) if backend.previews_login(&rel.path) => {
+                    login::preview(self, &mount, r).map(Some)
+                }
                 Some(r) if r.auth.is_some() => login::complete(self, &mount, &req, r).map(Some),
                 other => Ok(other),
             };

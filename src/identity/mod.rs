@@ -127,9 +127,19 @@ pub fn policies_for_entity(storage: &dyn Storage, entity_id: &str) -> Result<Vec
     if e.disabled {
         return Ok(Vec::new());
     }
-    let mut out: Vec<String> = e.policies.clone();
     let direct = store::groups_of_entity(storage, entity_id)?;
-    let inherited = store::ancestors(storage, &direct)?;
+    policies_of(storage, &e.policies, &direct)
+}
+
+/// An entity's policies given its own and the groups it is a direct member of (their
+/// ancestors' policies included).
+pub fn policies_of(
+    storage: &dyn Storage,
+    own: &[String],
+    direct: &[store::Group],
+) -> Result<Vec<String>> {
+    let mut out: Vec<String> = own.to_vec();
+    let inherited = store::ancestors(storage, direct)?;
     for g in direct.iter().chain(inherited.iter()) {
         out.extend(g.policies.clone().unwrap_or_default());
     }

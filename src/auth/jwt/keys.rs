@@ -82,48 +82,280 @@ fn sig_err(detail: impl std::fmt::Display) -> VerifyError {
     VerifyError::Token(format!("error verifying token signature: {detail}"))
 }
 
+/// One step of signature verification, as `jwt explain` shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyStep {
+    /// `key_source`, `token_format`, `signature`, `alg`, `payload`.
+    pub name: &'static str,
+    pub expected: String,
+    pub actual: String,
+    pub outcome: Result<(), VerifyError>,
+    /// A plain-words hint for a failure, empty when none helps.
+    pub hint: String,
+    /// Not evaluated (an earlier step failed); `outcome` is then `Ok`.
+    pub skipped: bool,
+}
+
+/// What [`inspect`] learnt: its steps in order, and the token's header and claims when the
+/// token parsed and its payload is a JSON object (even if the signature failed).
+#[derive(Debug, Clone, Default)]
+pub struct Inspection {
+    pub steps: Vec<KeyStep>,
+    pub header: Option<Map<String, Value>>,
+    pub claims: Option<Map<String, Value>>,
+}
+
+impl Inspection {
+    /// The first failure, in the order login meets it.
+    pub fn error(&self) -> Option<&VerifyError> {
+        self.steps.iter().find_map(|s| s.outcome.as_ref().err())
+    }
+
+    fn push(
+        &mut self,
+        name: &'static str,
+        expected: impl Into<String>,
+        actual: impl Into<String>,
+        outcome: Result<(), VerifyError>,
+        hint: impl Into<String>,
+    ) -> bool {
+        let ok = outcome.is_ok();
+        self.steps.push(KeyStep {
+            name,
+            expected: expected.into(),
+            actual: actual.into(),
+            outcome,
+            hint: if ok { String::new() } else { hint.into() },
+            skipped: false,
+        });
+        ok
+    }
+}
+
 /// Verifies `jwt` against the config's key source, then checks its `alg` against
 /// `jwt_supported_algs` (all ten when empty). Never uses a URL or key taken from the token.
 pub fn verify(ctx: &BackendContext, config: &Config, jwt: &str) -> Result<Verified, VerifyError> {
-    let jws = if !config.jwt_validation_pubkeys.is_empty() {
-        let keys = config
+    let i = inspect(ctx, config, jwt, false);
+    if let Some(e) = i.error() {
+        return Err(e.clone());
+    }
+    match (i.header, i.claims) {
+        (Some(header), Some(claims)) => Ok(Verified { header, claims }),
+        _ => Err(sig_err(NO_KNOWN_KEY)),
+    }
+}
+
+/// Verification as a list of steps (what [`verify`] does, step by step). With
+/// `continue_after_failure` (for `jwt explain`) a failed key source or signature does not stop
+/// it: the `alg` and the payload are still looked at, so that the claims can be checked too.
+/// An unparseable token always stops it. Writes only the key cache a login would write.
+pub fn inspect(
+    ctx: &BackendContext,
+    config: &Config,
+    jwt: &str,
+    continue_after_failure: bool,
+) -> Inspection {
+    let mut out = Inspection::default();
+    let go_on = |out: &Inspection| continue_after_failure || out.error().is_none();
+    let is_static = !config.jwt_validation_pubkeys.is_empty();
+
+    // The key source (the validator in OpenBao).
+    let source: Result<Source, VerifyError> = if is_static {
+        config
             .jwt_validation_pubkeys
             .iter()
             .map(|p| pem::parse_public_key_pem(p))
             .collect::<Result<Vec<_>, _>>()
+            .map(Source::Static)
             .map_err(|e| {
                 VerifyError::Validator(format!(
                     "keyset configuration error: error parsing public key: {e}"
                 ))
-            })?;
-        let jws = jws::parse(jwt).map_err(sig_err)?;
-        // go-jose's `Claims` fails (so the key counts as failing) on a non-object payload
-        if !keys.iter().any(|k| verifies(k, &jws)) || !payload_is_object(&jws.payload) {
-            return Err(sig_err(NO_KNOWN_KEY));
-        }
-        jws
+            })
     } else {
-        let (url, ca) = remote_source(ctx, config)
-            .map_err(|e| VerifyError::Validator(format!("keyset configuration error: {e}")))?;
-        let jws = jws::parse(jwt).map_err(|e| sig_err(format!("oidc: malformed jwt: {e}")))?;
-        if !SUPPORTED_ALGS.contains(&jws.alg.as_str()) {
-            return Err(sig_err(format!(
-                "oidc: malformed jwt: go-jose/go-jose: unexpected signature algorithm {}; expected [{}]",
-                go_quote(&jws.alg),
-                SUPPORTED_ALGS.map(go_quote).join(" ")
-            )));
-        }
-        remote_verify(ctx, &url, &ca, &jws)?;
-        jws
+        remote_source(ctx, config)
+            .map(|(url, ca)| Source::Remote { url, ca })
+            .map_err(|e| VerifyError::Validator(format!("keyset configuration error: {e}")))
     };
+    let (expected, actual) = match &source {
+        Ok(Source::Static(keys)) => (
+            describe_source(config),
+            format!(
+                "{} key(s): {}",
+                keys.len(),
+                keys.iter().map(|k| k.kind()).collect::<Vec<_>>().join(", ")
+            ),
+        ),
+        Ok(Source::Remote { url, .. }) => (describe_source(config), format!("JWKS {url}")),
+        Err(e) => (describe_source(config), e.to_string()),
+    };
+    out.push(
+        "key_source",
+        expected,
+        actual,
+        source.as_ref().map(|_| ()).map_err(Clone::clone),
+        "",
+    );
+    if !go_on(&out) {
+        return out;
+    }
+
+    // The token's JWS structure.
+    let jws = match jws::parse(jwt) {
+        Ok(j) => {
+            out.push(
+                "token_format",
+                "a signed JWT (JWS)",
+                format!(
+                    "alg {}, kid {}",
+                    show_alg(&j.alg),
+                    j.kid.as_deref().unwrap_or("(none)")
+                ),
+                Ok(()),
+                "",
+            );
+            j
+        }
+        Err(e) => {
+            let err = if is_static {
+                sig_err(&e)
+            } else {
+                sig_err(format!("oidc: malformed jwt: {e}"))
+            };
+            out.push(
+                "token_format",
+                "a signed JWT (JWS)",
+                e,
+                Err(err),
+                "the token is not a JWS: compact form is three base64url parts separated by dots",
+            );
+            return out;
+        }
+    };
+
+    // The signature.
+    match &source {
+        Ok(Source::Static(keys)) => {
+            let expected = "signed by one of the static keys";
+            let payload_ok = payload_is_object(&jws.payload);
+            match keys.iter().position(|k| verifies(k, &jws)) {
+                Some(i) if payload_ok => out.push(
+                    "signature",
+                    expected,
+                    format!(
+                        "verified by key #{} ({}, {})",
+                        i + 1,
+                        keys[i].kind(),
+                        jws.alg
+                    ),
+                    Ok(()),
+                    "",
+                ),
+                found => out.push(
+                    "signature",
+                    expected,
+                    if found.is_some() {
+                        "signature verifies, but the payload is not a JSON object".to_string()
+                    } else {
+                        format!("no key verified an {} signature", show_alg(&jws.alg))
+                    },
+                    Err(sig_err(NO_KNOWN_KEY)),
+                    static_miss_hint(keys, &jws),
+                ),
+            };
+        }
+        Ok(Source::Remote { url, ca }) => {
+            let expected = format!("signed by a key of {url}");
+            if !SUPPORTED_ALGS.contains(&jws.alg.as_str()) {
+                out.push(
+                    "signature",
+                    expected,
+                    format!("alg {}", show_alg(&jws.alg)),
+                    Err(sig_err(format!(
+                        "oidc: malformed jwt: go-jose/go-jose: unexpected signature algorithm {}; expected [{}]",
+                        go_quote(&jws.alg),
+                        SUPPORTED_ALGS.map(go_quote).join(" ")
+                    ))),
+                    unsupported_alg_hint(&jws.alg),
+                );
+            } else {
+                match remote_verify(ctx, url, ca, &jws) {
+                    Ok(kid) => out.push(
+                        "signature",
+                        expected,
+                        format!(
+                            "verified by JWKS key {} ({})",
+                            kid.as_deref().map(go_quote).unwrap_or("(no kid)".into()),
+                            jws.alg
+                        ),
+                        Ok(()),
+                        "",
+                    ),
+                    Err((e, kids)) => {
+                        let hint = remote_miss_hint(&jws, kids.as_deref());
+                        out.push(
+                            "signature",
+                            expected,
+                            format!(
+                                "no JWKS key verified it (alg {}, kid {})",
+                                jws.alg,
+                                jws.kid.as_deref().map(go_quote).unwrap_or("(none)".into())
+                            ),
+                            Err(e),
+                            hint,
+                        )
+                    }
+                };
+            }
+        }
+        Err(_) => out.steps.push(KeyStep {
+            name: "signature",
+            expected: "signed by a key of the key source".into(),
+            actual: "not checked: the key source failed".into(),
+            outcome: Ok(()),
+            hint: String::new(),
+            skipped: true,
+        }),
+    }
+    if !go_on(&out) {
+        return out;
+    }
+
+    // The alg against jwt_supported_algs.
     let allowed = config.jwt_supported_algs.contains(&jws.alg)
         || (config.jwt_supported_algs.is_empty() && SUPPORTED_ALGS.contains(&jws.alg.as_str()));
-    if !allowed {
-        return Err(VerifyError::Token(UNEXPECTED_ALG.into()));
+    out.push(
+        "alg",
+        if config.jwt_supported_algs.is_empty() {
+            format!("one of {} (default)", SUPPORTED_ALGS.join(" "))
+        } else {
+            format!("one of {}", config.jwt_supported_algs.join(" "))
+        },
+        show_alg(&jws.alg),
+        if allowed {
+            Ok(())
+        } else {
+            Err(VerifyError::Token(UNEXPECTED_ALG.into()))
+        },
+        if config.jwt_supported_algs.is_empty() {
+            unsupported_alg_hint(&jws.alg)
+        } else if SUPPORTED_ALGS.contains(&jws.alg.as_str()) {
+            format!(
+                "{} is not in the config's jwt_supported_algs; add it there if the issuer really signs with it",
+                jws.alg
+            )
+        } else {
+            unsupported_alg_hint(&jws.alg)
+        },
+    );
+    if !go_on(&out) {
+        return out;
     }
+
+    // The payload.
     let claims = match serde_json::from_slice::<Value>(&jws.payload) {
-        Ok(Value::Object(m)) => m,
-        Ok(Value::Null) => Map::new(),
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(Value::Null) => Ok(Map::new()),
         Ok(other) => {
             let kind = match other {
                 Value::Array(_) => "array",
@@ -131,18 +363,108 @@ pub fn verify(ctx: &BackendContext, config: &Config, jwt: &str) -> Result<Verifi
                 Value::String(_) => "string",
                 _ => "bool",
             };
-            return Err(sig_err(format!(
+            Err(sig_err(format!(
                 "json: cannot unmarshal {kind} into Go value of type map[string]interface {{}}"
-            )));
+            )))
+        }
+        Err(e) => Err(sig_err(super::fetch::go_json_error(&jws.payload, &e))),
+    };
+    match claims {
+        Ok(m) => {
+            out.header = Some(jws.header);
+            out.claims = Some(m);
         }
         Err(e) => {
-            return Err(sig_err(super::fetch::go_json_error(&jws.payload, &e)));
+            let text = e.to_string();
+            out.push("payload", "a JSON object of claims", text, Err(e), "");
         }
+    }
+    out
+}
+
+enum Source {
+    Static(Vec<PublicKey>),
+    Remote { url: String, ca: String },
+}
+
+/// The configured key source in words.
+fn describe_source(config: &Config) -> String {
+    if !config.jwt_validation_pubkeys.is_empty() {
+        format!(
+            "{} static key(s) (jwt_validation_pubkeys)",
+            config.jwt_validation_pubkeys.len()
+        )
+    } else if !config.jwks_url.is_empty() {
+        format!("JWKS at {}", config.jwks_url)
+    } else if !config.oidc_discovery_url.is_empty() {
+        format!("OIDC discovery at {}", config.oidc_discovery_url)
+    } else {
+        "a key source (jwt_validation_pubkeys, jwks_url or oidc_discovery_url)".into()
+    }
+}
+
+fn show_alg(alg: &str) -> String {
+    if alg.is_empty() {
+        "(none)".into()
+    } else {
+        alg.to_string()
+    }
+}
+
+fn unsupported_alg_hint(alg: &str) -> String {
+    match alg {
+        "none" | "" => "an unsigned token (alg none) is never accepted".into(),
+        a if a.starts_with("HS") => format!(
+            "{a} is an HMAC (shared-secret) algorithm; the JWT auth method accepts only public-key algorithms ({})",
+            SUPPORTED_ALGS.join(" ")
+        ),
+        a => format!(
+            "{a} is not one of the supported algorithms ({})",
+            SUPPORTED_ALGS.join(" ")
+        ),
+    }
+}
+
+/// Why no static key verified the token, when it can be told.
+fn static_miss_hint(keys: &[PublicKey], jws: &Jws) -> String {
+    if jws.header.contains_key("crit") {
+        return "the token's header has a \"crit\" parameter, which is never understood".into();
+    }
+    if !SUPPORTED_ALGS.contains(&jws.alg.as_str()) {
+        return unsupported_alg_hint(&jws.alg);
+    }
+    if !keys.iter().any(|k| k.fits(&jws.alg)) {
+        return format!(
+            "no configured key can check {} (keys: {})",
+            jws.alg,
+            keys.iter().map(|k| k.kind()).collect::<Vec<_>>().join(", ")
+        );
+    }
+    "the token was signed by another key, or was altered after signing".into()
+}
+
+/// Why no JWKS key verified the token, when it can be told (`kids`: the JWKS's key ids).
+fn remote_miss_hint(jws: &Jws, kids: Option<&[Option<String>]>) -> String {
+    if jws.header.contains_key("crit") {
+        return "the token's header has a \"crit\" parameter, which is never understood".into();
+    }
+    let Some(kids) = kids else {
+        return String::new();
     };
-    Ok(Verified {
-        header: jws.header,
-        claims,
-    })
+    if let Some(kid) = &jws.kid {
+        if !kids.iter().any(|k| k.as_deref() == Some(kid.as_str())) {
+            let known: Vec<String> = kids
+                .iter()
+                .map(|k| k.as_deref().map(go_quote).unwrap_or("(no kid)".into()))
+                .collect();
+            return format!(
+                "the token's kid {} is not in the JWKS (kids: {})",
+                go_quote(kid),
+                known.join(", ")
+            );
+        }
+    }
+    "the token was signed by another key, or was altered after signing".into()
 }
 
 fn payload_is_object(payload: &[u8]) -> bool {
@@ -293,31 +615,42 @@ fn cached_jwks(ctx: &BackendContext, url: &str) -> Option<Vec<Jwk>> {
 }
 
 /// go-oidc's candidate rule: with a `kid`, only keys of that exact `kid`; without, all keys.
-fn remote_keys_verify(keys: &[Jwk], jws: &Jws) -> bool {
+/// Returns the kid of the key that verified (`Some(None)` for a key without kid).
+fn remote_keys_verify(keys: &[Jwk], jws: &Jws) -> Option<Option<String>> {
     keys.iter()
         .filter(|k| jws.kid.is_none() || k.kid == jws.kid)
-        .filter_map(|k| k.key.as_ref())
-        .any(|k| verifies(k, jws))
+        .find(|k| k.key.as_ref().is_some_and(|key| verifies(key, jws)))
+        .map(|k| k.kid.clone())
 }
 
-fn remote_verify(ctx: &BackendContext, url: &str, ca: &str, jws: &Jws) -> Result<(), VerifyError> {
+/// Verifies against the JWKS at `url` (cached, refetched on a miss at most once per
+/// cooldown). Ok: the kid of the key that verified. Err: the error and the kids of the JWKS
+/// looked at, when there was one.
+#[allow(clippy::type_complexity)]
+fn remote_verify(
+    ctx: &BackendContext,
+    url: &str,
+    ca: &str,
+    jws: &Jws,
+) -> Result<Option<String>, (VerifyError, Option<Vec<Option<String>>>)> {
+    let kids = |keys: &[Jwk]| keys.iter().map(|k| k.kid.clone()).collect::<Vec<_>>();
     if let Some(keys) = cached_jwks(ctx, url) {
-        if remote_keys_verify(&keys, jws) {
-            return Ok(());
+        if let Some(kid) = remote_keys_verify(&keys, jws) {
+            return Ok(kid);
         }
         if let Ok(Some(r)) = ctx.storage.get_as::<Refetch>(CACHE_REFETCH) {
             if ctx.now >= r.at && ctx.now - r.at < REFETCH_COOLDOWN_SECS {
-                return Err(sig_err(FAILED_TO_VERIFY));
+                return Err((sig_err(FAILED_TO_VERIFY), Some(kids(&keys))));
             }
         }
         let _ = ctx.storage.put_as(CACHE_REFETCH, &Refetch { at: ctx.now });
     }
-    let fetched = fetch_jwks(ctx, url, ca).map_err(|e| sig_err(format!("fetching keys {e}")))?;
+    let fetched =
+        fetch_jwks(ctx, url, ca).map_err(|e| (sig_err(format!("fetching keys {e}")), None))?;
     cache_jwks(ctx, &fetched);
-    if remote_keys_verify(&fetched.keys, jws) {
-        Ok(())
-    } else {
-        Err(sig_err(FAILED_TO_VERIFY))
+    match remote_keys_verify(&fetched.keys, jws) {
+        Some(kid) => Ok(kid),
+        None => Err((sig_err(FAILED_TO_VERIFY), Some(kids(&fetched.keys)))),
     }
 }
 

@@ -593,3 +593,94 @@ fn a_silent_issuer_times_out() {
         ).as_str())
     );
 }
+
+fn step<'a>(i: &'a Inspection, name: &str) -> &'a KeyStep {
+    i.steps
+        .iter()
+        .find(|s| s.name == name)
+        .unwrap_or_else(|| panic!("no step {name}: {:?}", i.steps))
+}
+
+#[test]
+fn inspect_records_which_key_verified_or_why_not() {
+    let storage = MemoryStorage::default();
+    let config = static_config(&["ecP-256.pub", "rsa2048.pub"]);
+    let good = sign("RS256", "rsa2048.key", json!({}), claims());
+    let i = with_ctx(&storage, 100, |ctx| inspect(ctx, &config, &good, false));
+    assert_eq!(i.error(), None);
+    assert_eq!(
+        step(&i, "signature").actual,
+        "verified by key #2 (RSA, RS256)"
+    );
+    assert_eq!(step(&i, "key_source").actual, "2 key(s): EC P-256, RSA");
+
+    // The wrong key: login stops at the signature; explain goes on to the alg and claims.
+    let other = sign("RS256", "rsa2048b.key", json!({}), claims());
+    let stop = with_ctx(&storage, 100, |ctx| inspect(ctx, &config, &other, false));
+    assert_eq!(stop.error(), Some(&token_err(NO_KNOWN_KEY)));
+    assert!(stop.claims.is_none());
+    assert!(stop.steps.iter().all(|s| s.name != "alg"));
+    let go = with_ctx(&storage, 100, |ctx| inspect(ctx, &config, &other, true));
+    assert_eq!(go.error(), Some(&token_err(NO_KNOWN_KEY)));
+    assert!(step(&go, "signature").hint.contains("another key"));
+    assert_eq!(step(&go, "alg").outcome, Ok(()));
+    assert_eq!(go.claims.unwrap().get("sub"), Some(&json!("alice")));
+
+    // No key of the token's type.
+    let ed = sign("EdDSA", "ed25519.key", json!({}), claims());
+    let i = with_ctx(&storage, 100, |ctx| inspect(ctx, &config, &ed, true));
+    assert!(step(&i, "signature")
+        .hint
+        .contains("no configured key can check EdDSA"));
+
+    // An alg outside jwt_supported_algs.
+    let mut narrow = config.clone();
+    narrow.jwt_supported_algs = vec!["ES256".into()];
+    let i = with_ctx(&storage, 100, |ctx| inspect(ctx, &narrow, &good, true));
+    assert_eq!(step(&i, "signature").outcome, Ok(()));
+    assert_eq!(
+        step(&i, "alg").outcome,
+        Err(VerifyError::Token(UNEXPECTED_ALG.into()))
+    );
+    assert!(step(&i, "alg").hint.contains("jwt_supported_algs"));
+
+    // An unparseable token stops everything.
+    let i = with_ctx(&storage, 100, |ctx| inspect(ctx, &config, "a.b", true));
+    assert_eq!(i.steps.last().unwrap().name, "token_format");
+    assert!(i.claims.is_none());
+
+    // A broken key source: the signature is skipped, the claims still read.
+    let broken = Config::default();
+    let i = with_ctx(&storage, 100, |ctx| inspect(ctx, &broken, &good, true));
+    assert!(matches!(
+        step(&i, "key_source").outcome,
+        Err(VerifyError::Validator(_))
+    ));
+    assert!(step(&i, "signature").skipped);
+    assert!(i.claims.is_some());
+}
+
+#[test]
+fn inspect_names_the_jwks_kid_that_is_missing() {
+    let server = Server::start();
+    server.serve(
+        "/jwks",
+        200,
+        &json!({"keys": [rsa_jwk("rsa2048.pub", "k1")]}).to_string(),
+    );
+    let config = jwks_config(&server);
+    let storage = MemoryStorage::default();
+    let good = sign("RS256", "rsa2048.key", json!({"kid": "k1"}), claims());
+    let i = with_ctx(&storage, 100, |ctx| inspect(ctx, &config, &good, true));
+    assert_eq!(
+        step(&i, "signature").actual,
+        "verified by JWKS key \"k1\" (RS256)"
+    );
+    let unknown = sign("RS256", "rsa2048.key", json!({"kid": "nope"}), claims());
+    let i = with_ctx(&storage, 200, |ctx| inspect(ctx, &config, &unknown, true));
+    assert_eq!(i.error(), Some(&token_err(FAILED_TO_VERIFY)));
+    assert_eq!(
+        step(&i, "signature").hint,
+        "the token's kid \"nope\" is not in the JWKS (kids: \"k1\")"
+    );
+}

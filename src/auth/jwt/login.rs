@@ -29,6 +29,10 @@ pub struct Check {
     pub passed: bool,
     /// The error OpenBao gives when this check fails (full text), empty when it passed.
     pub error: String,
+    /// A hint in plain words for a failure, empty when none helps.
+    pub hint: String,
+    /// Not evaluated because an earlier check failed (`passed` is then false, `error` empty).
+    pub skipped: bool,
 }
 
 /// The outcome of [`evaluate`].
@@ -51,21 +55,65 @@ impl Evaluation {
         actual: impl Into<String>,
         outcome: std::result::Result<(), String>,
     ) -> bool {
+        self.record_result(name, expected, actual, outcome.map_err(Error::bad_request))
+    }
+
+    /// Records a check whose failure is a full `Error` (any status).
+    pub fn record_result(
+        &mut self,
+        name: impl Into<String>,
+        expected: impl Into<String>,
+        actual: impl Into<String>,
+        outcome: Result<()>,
+    ) -> bool {
         let (passed, error) = match outcome {
             Ok(()) => (true, String::new()),
-            Err(e) => (false, e),
+            Err(e) => {
+                let text = e.message();
+                if self.error.is_none() {
+                    self.error = Some(e);
+                }
+                (false, text)
+            }
         };
-        if !passed && self.error.is_none() {
-            self.error = Some(Error::bad_request(error.clone()));
-        }
         self.checks.push(Check {
             name: name.into(),
             expected: expected.into(),
             actual: actual.into(),
             passed,
             error,
+            hint: String::new(),
+            skipped: false,
         });
         passed
+    }
+
+    /// Records a check that could not be evaluated.
+    pub fn skip(
+        &mut self,
+        name: impl Into<String>,
+        expected: impl Into<String>,
+        actual: impl Into<String>,
+    ) {
+        self.checks.push(Check {
+            name: name.into(),
+            expected: expected.into(),
+            actual: actual.into(),
+            passed: false,
+            error: String::new(),
+            hint: String::new(),
+            skipped: true,
+        });
+    }
+
+    /// Sets the hint of the last check, when it failed and the hint is not empty.
+    pub fn hint(&mut self, hint: impl Into<String>) {
+        let hint = hint.into();
+        if let Some(c) = self.checks.last_mut() {
+            if !c.passed && !c.skipped && !hint.is_empty() {
+                c.hint = hint;
+            }
+        }
     }
 }
 
@@ -189,29 +237,32 @@ pub fn effective_leeway(value: i64, default: i64) -> i64 {
     }
 }
 
-/// The time checks of spec §5.4, in their order. Each entry: (check name, expected, actual,
-/// outcome). `error` texts follow `error validating token: `.
-pub fn time_checks(
-    r: &Registered,
-    role: &Role,
-    now: i64,
-) -> Vec<(
-    &'static str,
-    String,
-    String,
-    std::result::Result<(), String>,
-)> {
+/// One time check of spec §5.4.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimeCheck {
+    pub name: &'static str,
+    pub expected: String,
+    pub actual: String,
+    /// The error text follows `error validating token: `.
+    pub outcome: std::result::Result<(), String>,
+    pub hint: String,
+}
+
+/// The time checks of spec §5.4, in their order.
+pub fn time_checks(r: &Registered, role: &Role, now: i64) -> Vec<TimeCheck> {
+    use super::explain::{leeway_hint, show_time};
     let mut out = Vec::new();
     if r.iat.is_none() && r.nbf.is_none() && r.exp.is_none() {
-        out.push((
-            "time_claims_present",
-            "one of iat, nbf, exp".to_string(),
-            "none".to_string(),
-            Err(
+        out.push(TimeCheck {
+            name: "time_claims_present",
+            expected: "one of iat, nbf, exp".to_string(),
+            actual: "none".to_string(),
+            outcome: Err(
                 "no issued at (iat), not before (nbf), or expiration time (exp) claims in token"
                     .to_string(),
             ),
-        ));
+            hint: String::new(),
+        });
         return out;
     }
     let el = effective_leeway(role.expiration_leeway, 150);
@@ -230,38 +281,70 @@ pub fn time_checks(
         (None, Some(i)) => i,
         (None, None) => exp.saturating_sub(nl),
     };
-    let synth = |present: bool| if present { "" } else { " (derived)" };
-    out.push((
-        "not_before",
-        format!("now + clock skew {cs}s >= {nbf}{}", synth(r.nbf.is_some())),
-        format!("now = {now}"),
-        if now.saturating_add(cs) < nbf {
+    let nbf_actual = match (r.nbf, r.iat) {
+        (Some(n), _) => format!("nbf {}", show_time(n, now)),
+        (None, Some(i)) => format!("no nbf; iat {}", show_time(i, now)),
+        (None, None) => format!(
+            "no nbf or iat; exp - not_before_leeway {nl}s = {}",
+            show_time(nbf, now)
+        ),
+    };
+    let failed = now.saturating_add(cs) < nbf;
+    out.push(TimeCheck {
+        name: "not_before",
+        expected: format!("<= now + clock skew {cs}s"),
+        actual: nbf_actual,
+        outcome: if failed {
             Err("invalid not before (nbf) claim: token not yet valid".to_string())
         } else {
             Ok(())
         },
-    ));
-    out.push((
-        "expiration",
-        format!("now - clock skew {cs}s <= {exp}{}", synth(r.exp.is_some())),
-        format!("now = {now}"),
-        if now.saturating_sub(cs) > exp {
+        hint: if failed {
+            leeway_hint("not_before", r, role, nbf, now)
+        } else {
+            String::new()
+        },
+    });
+    let exp_actual = match r.exp {
+        Some(e) => format!("exp {}", show_time(e, now)),
+        None => format!(
+            "no exp; max(iat, nbf) + expiration_leeway {el}s = {}",
+            show_time(exp, now)
+        ),
+    };
+    let failed = now.saturating_sub(cs) > exp;
+    out.push(TimeCheck {
+        name: "expiration",
+        expected: format!(">= now - clock skew {cs}s"),
+        actual: exp_actual,
+        outcome: if failed {
             Err("invalid expiration time (exp) claim: token is expired".to_string())
         } else {
             Ok(())
         },
-    ));
+        hint: if failed {
+            leeway_hint("expiration", r, role, exp, now)
+        } else {
+            String::new()
+        },
+    });
     if let Some(iat) = r.iat {
-        out.push((
-            "issued_at",
-            format!("now + clock skew {cs}s >= {iat}"),
-            format!("now = {now}"),
-            if now.saturating_add(cs) < iat {
+        let failed = now.saturating_add(cs) < iat;
+        out.push(TimeCheck {
+            name: "issued_at",
+            expected: format!("<= now + clock skew {cs}s"),
+            actual: format!("iat {}", show_time(iat, now)),
+            outcome: if failed {
                 Err("invalid issued at (iat) claim: token issued in the future".to_string())
             } else {
                 Ok(())
             },
-        ));
+            hint: if failed {
+                leeway_hint("issued_at", r, role, iat, now)
+            } else {
+                String::new()
+            },
+        });
     }
     out
 }
@@ -294,7 +377,7 @@ pub fn evaluate(
     let reg = match registered_claims(claims) {
         Ok(r) => {
             ev.record("claim_types", "registered claims well typed", "ok", Ok(()));
-            r
+            Some(r)
         }
         Err(e) => {
             ev.record(
@@ -306,108 +389,18 @@ pub fn evaluate(
             if !opts.continue_after_failure {
                 return ev;
             }
-            Registered::default()
+            ev.skip(
+                "registered_claims",
+                "the iss, sub, aud and time checks",
+                "not checked: the registered claims could not be read",
+            );
+            None
         }
     };
 
-    // cap: iss, sub, aud.
-    if !config.bound_issuer.is_empty() {
-        let ok = reg.iss.as_deref() == Some(config.bound_issuer.as_str());
-        ev.record(
-            "issuer",
-            config.bound_issuer.clone(),
-            show_opt(&reg.iss),
-            if ok {
-                Ok(())
-            } else {
-                Err(token_err("invalid issuer (iss) claim".into()))
-            },
-        );
-        if !go_on(&ev) {
-            return ev;
-        }
-    }
-    if !role.bound_subject.is_empty() {
-        let ok = reg.sub.as_deref() == Some(role.bound_subject.as_str());
-        ev.record(
-            "subject",
-            role.bound_subject.clone(),
-            show_opt(&reg.sub),
-            if ok {
-                Ok(())
-            } else {
-                Err(token_err("invalid subject (sub) claim".into()))
-            },
-        );
-        if !go_on(&ev) {
-            return ev;
-        }
-    }
-    let token_aud = reg.aud.clone().unwrap_or_default();
-    let role_auds = role.bound_audiences.clone().unwrap_or_default();
-    let aud_mismatch =
-        "invalid audience (aud) claim: audience claim does not match any expected audience";
-    let mut presence_satisfied = false;
-    if !role_auds.is_empty() {
-        let ok = role_auds.iter().any(|a| token_aud.contains(a));
-        ev.record(
-            "audience",
-            format!("one of {}", show_list(&role_auds)),
-            show_list(&token_aud),
-            if ok {
-                Ok(())
-            } else {
-                Err(token_err(aud_mismatch.into()))
-            },
-        );
-        if !go_on(&ev) {
-            return ev;
-        }
-    } else if opts.compat == Compat::Default && !config.token_audiences.is_empty() {
-        let ok = config.token_audiences.iter().any(|a| token_aud.contains(a));
-        ev.record(
-            "audience (config token_audiences)",
-            format!("one of {}", show_list(&config.token_audiences)),
-            show_list(&token_aud),
-            if ok {
-                Ok(())
-            } else {
-                Err(token_err(aud_mismatch.into()))
-            },
-        );
-        if !token_aud.is_empty() {
-            ev.warnings.push(WARN_TOKEN_AUDIENCES.to_string());
-        }
-        presence_satisfied = true;
-        if !go_on(&ev) {
-            return ev;
-        }
-    }
-
-    // cap: time.
-    for (name, expected, actual, outcome) in time_checks(&reg, role, opts.now) {
-        ev.record(name, expected, actual, outcome.map_err(token_err));
-        if !go_on(&ev) {
-            return ev;
-        }
-    }
-
-    // Audience presence rule.
-    if role_auds.is_empty() && !presence_satisfied {
-        let ok = token_aud.is_empty();
-        ev.record(
-            "audience_presence",
-            "no aud (the role binds no audience)",
-            match &reg.aud {
-                None => "(absent)".to_string(),
-                Some(a) => show_list(a),
-            },
-            if ok {
-                Ok(())
-            } else {
-                Err("audience claim found in JWT but no audiences bound to the role".into())
-            },
-        );
+    // The checks over the registered claims (skipped for explain when they are mistyped).
+    if let Some(reg) = reg {
+        registered_checks(&mut ev, role, config, &reg, opts);
         if !go_on(&ev) {
             return ev;
         }
@@ -424,6 +417,13 @@ pub fn evaluate(
         },
         user.as_ref().map(|_| ()).map_err(Clone::clone),
     );
+    if user.is_err() {
+        ev.hint(super::explain::user_claim_hint(
+            claims,
+            &role.user_claim,
+            role.user_claim_json_pointer,
+        ));
+    }
     if !go_on(&ev) {
         return ev;
     }
@@ -457,6 +457,9 @@ pub fn evaluate(
             },
             g.as_ref().map(|_| ()).map_err(Clone::clone),
         );
+        if g.is_err() {
+            ev.hint(super::explain::groups_hint(claims, &role.groups_claim));
+        }
         if !go_on(&ev) {
             return ev;
         }
@@ -479,6 +482,11 @@ pub fn evaluate(
                 claim_text(claims, key, true),
                 outcome,
             );
+            if ev.checks.last().is_some_and(|c| !c.passed) {
+                ev.hint(super::explain::bound_claim_hint(
+                    claims, key, expected, glob,
+                ));
+            }
             if !go_on(&ev) {
                 return ev;
             }
@@ -519,6 +527,140 @@ pub fn evaluate(
     }
     ev.auth = Some(auth);
     ev
+}
+
+/// The checks of the registered claims (spec §5.3–5.4): iss, sub, aud, the time claims and
+/// the audience presence rule. Part of [`evaluate`].
+fn registered_checks(
+    ev: &mut Evaluation,
+    role: &Role,
+    config: &Config,
+    reg: &Registered,
+    opts: Options,
+) {
+    let go_on = |ev: &Evaluation| opts.continue_after_failure || ev.error.is_none();
+    let token_err = |e: String| format!("error validating token: {e}");
+    if !config.bound_issuer.is_empty() {
+        let ok = reg.iss.as_deref() == Some(config.bound_issuer.as_str());
+        ev.record(
+            "issuer",
+            config.bound_issuer.clone(),
+            show_opt(&reg.iss),
+            if ok {
+                Ok(())
+            } else {
+                Err(token_err("invalid issuer (iss) claim".into()))
+            },
+        );
+        ev.hint(super::explain::near_miss_hint(
+            "iss",
+            &config.bound_issuer,
+            reg.iss.as_deref(),
+        ));
+        if !go_on(ev) {
+            return;
+        }
+    }
+    if !role.bound_subject.is_empty() {
+        let ok = reg.sub.as_deref() == Some(role.bound_subject.as_str());
+        ev.record(
+            "subject",
+            role.bound_subject.clone(),
+            show_opt(&reg.sub),
+            if ok {
+                Ok(())
+            } else {
+                Err(token_err("invalid subject (sub) claim".into()))
+            },
+        );
+        ev.hint(match reg.sub.as_deref() {
+            Some(sub) => {
+                let h = super::explain::github_sub_hint(&role.bound_subject, sub);
+                if h.is_empty() {
+                    super::explain::near_miss_hint("sub", &role.bound_subject, Some(sub))
+                } else {
+                    h
+                }
+            }
+            None => "the token has no sub claim".into(),
+        });
+        if !go_on(ev) {
+            return;
+        }
+    }
+    let token_aud = reg.aud.clone().unwrap_or_default();
+    let role_auds = role.bound_audiences.clone().unwrap_or_default();
+    let aud_mismatch =
+        "invalid audience (aud) claim: audience claim does not match any expected audience";
+    let mut presence_satisfied = false;
+    if !role_auds.is_empty() {
+        let ok = role_auds.iter().any(|a| token_aud.contains(a));
+        ev.record(
+            "audience",
+            format!("one of {}", show_list(&role_auds)),
+            show_list(&token_aud),
+            if ok {
+                Ok(())
+            } else {
+                Err(token_err(aud_mismatch.into()))
+            },
+        );
+        ev.hint(match (&role_auds[..], &token_aud[..]) {
+            (_, []) => "the token has no aud claim".to_string(),
+            ([want], [have]) => super::explain::near_miss_hint("aud", want, Some(have)),
+            _ => String::new(),
+        });
+        if !go_on(ev) {
+            return;
+        }
+    } else if opts.compat == Compat::Default && !config.token_audiences.is_empty() {
+        let ok = config.token_audiences.iter().any(|a| token_aud.contains(a));
+        ev.record(
+            "audience (config token_audiences)",
+            format!("one of {}", show_list(&config.token_audiences)),
+            show_list(&token_aud),
+            if ok {
+                Ok(())
+            } else {
+                Err(token_err(aud_mismatch.into()))
+            },
+        );
+        if !token_aud.is_empty() {
+            ev.warnings.push(WARN_TOKEN_AUDIENCES.to_string());
+        }
+        presence_satisfied = true;
+        if !go_on(ev) {
+            return;
+        }
+    }
+
+    // cap: time.
+    for t in time_checks(reg, role, opts.now) {
+        ev.record(t.name, t.expected, t.actual, t.outcome.map_err(token_err));
+        ev.hint(t.hint);
+        if !go_on(ev) {
+            return;
+        }
+    }
+
+    // Audience presence rule.
+    if role_auds.is_empty() && !presence_satisfied {
+        let ok = token_aud.is_empty();
+        ev.record(
+            "audience_presence",
+            "no aud (the role binds no audience)",
+            match &reg.aud {
+                None => "(absent)".to_string(),
+                Some(a) => show_list(a),
+            },
+            if ok {
+                Ok(())
+            } else {
+                Err("audience claim found in JWT but no audiences bound to the role".into())
+            },
+        );
+        ev.hint(super::explain::aud_presence_hint(&config.token_audiences));
+    }
 }
 
 /// A claim's value for display (`(absent)` when it does not resolve).
@@ -598,59 +740,223 @@ pub struct LoginInputs {
 /// The checks before the signature, in OpenBao's order: field conversion, config, role name,
 /// role, role type, token present, bound CIDRs (403 before any parsing).
 pub fn prepare(ctx: &BackendContext, req: &Request) -> Result<LoginInputs> {
+    let mut ev = Evaluation::default();
+    match prepare_checked(ctx, req, &mut ev) {
+        Some(i) if ev.error.is_none() => Ok(i),
+        _ => Err(ev
+            .error
+            .unwrap_or_else(|| Error::internal("login preparation failed"))),
+    }
+}
+
+/// [`prepare`] recording its checks in `ev`; `None` (and the error in `ev`) when one failed.
+/// Nothing after a failure here makes sense, so these always stop at the first.
+fn prepare_checked(
+    ctx: &BackendContext,
+    req: &Request,
+    ev: &mut Evaluation,
+) -> Option<LoginInputs> {
+    let fail = |ev: &mut Evaluation, name: &str, expected: &str, actual: String, e: Error| {
+        ev.record_result(name, expected, actual, Err(e));
+        None
+    };
     // Field conversion happens before the handler.
     let role_param = match req.data.get("role") {
-        Some(v) => fields::string(v)
-            .map_err(|d| field_failed("role", &d))?
-            .to_lowercase(),
+        Some(v) => match fields::string(v) {
+            Ok(r) => r.to_lowercase(),
+            Err(d) => {
+                return fail(
+                    ev,
+                    "request",
+                    "role is a string",
+                    v.to_string(),
+                    field_failed("role", &d),
+                )
+            }
+        },
         None => String::new(),
     };
     let jwt = match req.data.get("jwt") {
-        Some(v) => fields::string(v).map_err(|d| field_failed("jwt", &d))?,
+        Some(v) => match fields::string(v) {
+            Ok(j) => j,
+            Err(d) => {
+                return fail(
+                    ev,
+                    "request",
+                    "jwt is a string",
+                    v.to_string(),
+                    field_failed("jwt", &d),
+                )
+            }
+        },
         None => String::new(),
     };
 
     // 1. config
-    let config =
-        config::load(ctx)?.ok_or_else(|| Error::bad_request("could not load configuration"))?;
+    let config = match config::load(ctx) {
+        Ok(Some(c)) => c,
+        Ok(None) => {
+            return fail(
+                ev,
+                "config",
+                "the mount is configured",
+                "no config".into(),
+                Error::bad_request("could not load configuration"),
+            )
+        }
+        Err(e) => return fail(ev, "config", "the mount is configured", e.message(), e),
+    };
     // 2. role name
     let role_name = if role_param.is_empty() {
         config.default_role.to_lowercase()
     } else {
         role_param
     };
+    let role_expected = "an existing role of role_type jwt";
     if role_name.is_empty() {
-        return Err(Error::bad_request("missing role"));
+        return fail(
+            ev,
+            "role",
+            role_expected,
+            "no role given and no default_role".into(),
+            Error::bad_request("missing role"),
+        );
     }
     // 3. role exists
-    let role = role::load(&ctx.storage, &role_name)?.ok_or_else(|| {
-        Error::bad_request(format!(
-            "role {} could not be found",
-            fields::go_quote(&role_name)
-        ))
-    })?;
+    let role = match role::load(&ctx.storage, &role_name) {
+        Ok(Some(r)) => r,
+        Ok(None) => {
+            return fail(
+                ev,
+                "role",
+                role_expected,
+                format!("{role_name:?} does not exist"),
+                Error::bad_request(format!(
+                    "role {} could not be found",
+                    fields::go_quote(&role_name)
+                )),
+            )
+        }
+        Err(e) => return fail(ev, "role", role_expected, e.message(), e),
+    };
     // 4. role type
     if role.role_type == "oidc" {
-        return Err(Error::bad_request(
-            "role with oidc role_type is not allowed",
-        ));
+        fail(
+            ev,
+            "role",
+            role_expected,
+            format!("{role_name:?}, role_type oidc"),
+            Error::bad_request("role with oidc role_type is not allowed"),
+        );
+        ev.hint(
+            "role_type defaults to oidc on a role write; write the role again with role_type=jwt",
+        );
+        return None;
     }
+    ev.record(
+        "role",
+        role_expected,
+        format!("{role_name:?}, role_type {}", role.role_type),
+        Ok(()),
+    );
     // 5. token present
     if jwt.is_empty() {
-        return Err(Error::bad_request("missing token"));
+        return fail(
+            ev,
+            "token",
+            "a token in jwt=",
+            "(empty)".into(),
+            Error::bad_request("missing token"),
+        );
     }
     // 6. bound CIDRs, before any parsing.
-    if !role.token_bound_cidrs.is_empty()
-        && !role::cidrs_contain(&role.token_bound_cidrs, req.client_addr)
-    {
-        return Err(Error::permission_denied());
+    if !role.token_bound_cidrs.is_empty() {
+        let ok = role::cidrs_contain(&role.token_bound_cidrs, req.client_addr);
+        ev.record_result(
+            "token_bound_cidrs",
+            format!("client address in {}", show_list(&role.token_bound_cidrs)),
+            req.client_addr.to_string(),
+            if ok {
+                Ok(())
+            } else {
+                Err(Error::permission_denied())
+            },
+        );
+        if !ok {
+            return None;
+        }
     }
-    Ok(LoginInputs {
+    Some(LoginInputs {
         config,
         role_name,
         role,
         jwt,
     })
+}
+
+/// The whole login pipeline as recorded checks: the checks before the signature, the key
+/// source, the token's form, signature and `alg`, then [`evaluate`]. `login` runs it and
+/// issues only when no check failed; `jwt explain` runs it with `continue_after_failure`.
+/// The inputs are returned when the checks before the signature passed.
+pub fn run(
+    ctx: &BackendContext,
+    req: &Request,
+    opts: Options,
+) -> (Evaluation, Option<LoginInputs>) {
+    let mut ev = Evaluation::default();
+    let Some(inputs) = prepare_checked(ctx, req, &mut ev) else {
+        return (ev, None);
+    };
+    // 7–8 (first part). Key source, signature and alg.
+    let inspection = keys::inspect(
+        ctx,
+        &inputs.config,
+        &inputs.jwt,
+        opts.continue_after_failure,
+    );
+    for step in &inspection.steps {
+        if step.skipped {
+            ev.skip(step.name, step.expected.clone(), step.actual.clone());
+            continue;
+        }
+        ev.record_result(
+            step.name,
+            step.expected.clone(),
+            step.actual.clone(),
+            step.outcome
+                .clone()
+                .map_err(|e| Error::bad_request(e.to_string())),
+        );
+        ev.hint(step.hint.clone());
+    }
+    let Some(claims) = inspection.claims.as_ref() else {
+        if opts.continue_after_failure {
+            ev.skip(
+                "claims",
+                "the checks of the token's claims",
+                "not checked: the token's claims could not be read",
+            );
+        }
+        return (ev, Some(inputs));
+    };
+    if ev.error.is_some() && !opts.continue_after_failure {
+        return (ev, Some(inputs));
+    }
+    // 8–12.
+    let later = evaluate(
+        &inputs.role_name,
+        &inputs.role,
+        &inputs.config,
+        claims,
+        opts,
+    );
+    ev.checks.extend(later.checks);
+    ev.warnings.extend(later.warnings);
+    if ev.error.is_none() {
+        ev.error = later.error;
+        ev.auth = later.auth;
+    }
+    (ev, Some(inputs))
 }
 
 pub fn handle(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
@@ -660,25 +966,9 @@ pub fn handle(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
     ) {
         return Err(Error::unsupported_operation());
     }
-    let LoginInputs {
-        config,
-        role_name,
-        role,
-        jwt,
-    } = prepare(ctx, req)?;
-    // 7–8 (first part). Signature and alg.
-    let verified = keys::verify(ctx, &config, &jwt).map_err(|e| match e {
-        keys::VerifyError::Validator(m) => {
-            Error::bad_request(format!("error configuring token validator: {m}"))
-        }
-        keys::VerifyError::Token(m) => Error::bad_request(format!("error validating token: {m}")),
-    })?;
-    // 8–12.
-    let ev = evaluate(
-        &role_name,
-        &role,
-        &config,
-        &verified.claims,
+    let (ev, inputs) = run(
+        ctx,
+        req,
         Options {
             compat: ctx.settings.compat,
             now: ctx.now,
@@ -688,10 +978,10 @@ pub fn handle(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
     if let Some(e) = ev.error {
         return Err(e);
     }
-    let Some(mut auth) = ev.auth else {
+    let (Some(mut auth), Some(inputs)) = (ev.auth, inputs) else {
         return Err(Error::internal("login produced no auth"));
     };
-    if role.token_strictly_bind_ip {
+    if inputs.role.token_strictly_bind_ip {
         auth.bound_cidrs = vec![client_ip_text(req.client_addr)];
     }
     let mut resp = Response {

@@ -4,11 +4,13 @@
 //! - `keys`: fetching/caching keys and verifying a token's signature and `alg`;
 //! - `role`: role CRUD;
 //! - `login`: the checks of spec §5 in OpenBao's order, then the `Auth` for the core;
+//! - `explain`: the same checks reported one by one, and what login would issue (no token);
 //! - `claims`: claim resolution (JSON pointers, normalisation), bound-claim matching;
 //! - `template`: OpenBao's policy templating over claims.
 
 pub mod claims;
 pub mod config;
+pub mod explain;
 pub mod fetch;
 pub mod jws;
 pub mod keys;
@@ -34,11 +36,18 @@ impl Backend for JwtBackend {
         if path == "login" {
             return login::handle(ctx, req);
         }
+        if path == "explain" {
+            return explain::handle(ctx, req);
+        }
         Err(Error::unsupported_path())
     }
 
     fn is_unauthenticated(&self, path: &str) -> bool {
         path == "login"
+    }
+
+    fn previews_login(&self, path: &str) -> bool {
+        path == "explain"
     }
 
     fn renew(&self, ctx: &BackendContext, token: &TokenEntry) -> Result<Auth> {

@@ -60,6 +60,31 @@ impl std::fmt::Debug for PublicKey {
 }
 
 impl PublicKey {
+    /// The key type in words (`RSA`, `EC P-256`, ..., `Ed25519`), for `jwt explain`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            PublicKey::Rsa(_) => "RSA",
+            PublicKey::P256(_) => "EC P-256",
+            PublicKey::P384(_) => "EC P-384",
+            PublicKey::P521(_) => "EC P-521",
+            PublicKey::Ed25519(_) => "Ed25519",
+        }
+    }
+
+    /// Whether this key type can check an `alg` signature at all.
+    pub fn fits(&self, alg: &str) -> bool {
+        matches!(
+            (alg, self),
+            (
+                "RS256" | "RS384" | "RS512" | "PS256" | "PS384" | "PS512",
+                PublicKey::Rsa(_)
+            ) | ("ES256", PublicKey::P256(_))
+                | ("ES384", PublicKey::P384(_))
+                | ("ES512", PublicKey::P521(_))
+                | ("EdDSA", PublicKey::Ed25519(_))
+        )
+    }
+
     /// Whether `sig` is a valid `alg` signature of `msg` by this key. HMAC, `none` and any
     /// other name are never valid; a key of the wrong type never verifies.
     pub fn verify(&self, alg: &str, msg: &[u8], sig: &[u8]) -> bool {

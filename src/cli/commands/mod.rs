@@ -9,6 +9,12 @@ mod read_write;
 mod login;
 mod token;
 
+// Tokens themselves, the loopback issuer, the demo.
+pub mod demo;
+pub mod dev;
+mod explain;
+pub mod jwt;
+
 use super::args::{Cli, Command};
 use super::Session;
 use anyhow::Result;
@@ -58,5 +64,8 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         }
         Command::Auth(cmd) => auth::run(&mut Session::open(dir)?, cmd),
         Command::Policy(cmd) => policy::run(dir, cmd),
+        Command::Jwt(cmd) => jwt::run(dir, cmd),
+        Command::Dev(cmd) => dev::run(dir, cmd),
+        Command::Demo { keep } => demo::run(keep),
     }
 }

@@ -43,7 +43,7 @@ fn time_err(role: &Role, claims: Value) -> Option<String> {
     let reg = registered_claims(&m(claims)).unwrap();
     time_checks(&reg, role, NOW)
         .into_iter()
-        .find_map(|(_, _, _, o)| o.err())
+        .find_map(|t| t.outcome.err())
 }
 
 const NBF: &str = "invalid not before (nbf) claim: token not yet valid";
@@ -714,4 +714,102 @@ fn policy_templates_at_login() {
     assert!(err
         .message()
         .ends_with("executing \"template\" at <.team>: map has no entry for key \"team\""));
+}
+
+#[test]
+fn run_records_the_checks_before_the_signature() {
+    let e = Env::new();
+    let opts = Options {
+        compat: Compat::OpenBao,
+        now: NOW,
+        continue_after_failure: true,
+    };
+    let req = |data: Value| Request::new(Operation::Update, "login").with_data(m(data));
+    let names = |ev: &Evaluation| {
+        ev.checks
+            .iter()
+            .map(|c| (c.name.clone(), c.passed))
+            .collect::<Vec<_>>()
+    };
+    let (ev, inputs) = super::run(&e.ctx(), &req(json!({"role": "r", "jwt": "x"})), opts);
+    assert!(inputs.is_none());
+    assert_eq!(names(&ev), vec![("config".to_string(), false)]);
+    assert_eq!(ev.checks[0].error, "could not load configuration");
+
+    e.ctx()
+        .storage
+        .put_as(config::CONFIG_KEY, &Config::default())
+        .unwrap();
+    e.ctx()
+        .storage
+        .put_as("role/web", &jwt_role(json!({"role_type": "oidc"})))
+        .unwrap();
+    let (ev, _) = super::run(&e.ctx(), &req(json!({"role": "web", "jwt": "x"})), opts);
+    assert_eq!(names(&ev), vec![("role".to_string(), false)]);
+    assert!(ev.checks[0].hint.contains("role_type=jwt"));
+
+    e.ctx()
+        .storage
+        .put_as(
+            "role/far",
+            &jwt_role(json!({"token_bound_cidrs": ["10.0.0.0/8"]})),
+        )
+        .unwrap();
+    let (ev, _) = super::run(&e.ctx(), &req(json!({"role": "far", "jwt": "x"})), opts);
+    assert_eq!(
+        names(&ev),
+        vec![
+            ("role".to_string(), true),
+            ("token_bound_cidrs".to_string(), false)
+        ]
+    );
+    assert_eq!(ev.error.unwrap().status, 403);
+
+    // No key source: the signature is skipped, the token still read ("x" is not a JWS).
+    e.ctx()
+        .storage
+        .put_as("role/r", &jwt_role(json!({})))
+        .unwrap();
+    let (ev, inputs) = super::run(&e.ctx(), &req(json!({"role": "r", "jwt": "x"})), opts);
+    assert!(inputs.is_some());
+    let n: Vec<String> = ev.checks.iter().map(|c| c.name.clone()).collect();
+    assert_eq!(n, vec!["role", "key_source", "token_format", "claims"]);
+    assert!(ev.checks[3].skipped);
+    assert!(ev
+        .error
+        .unwrap()
+        .message()
+        .starts_with("error configuring token validator"));
+}
+
+#[test]
+fn explain_skips_the_registered_checks_when_they_cannot_be_read() {
+    let r = jwt_role(json!({"bound_subject": "alice"}));
+    let mut c = good_claims();
+    c["exp"] = json!("tomorrow");
+    let opts = |go_on| Options {
+        compat: Compat::OpenBao,
+        now: NOW,
+        continue_after_failure: go_on,
+    };
+    let ev = evaluate("r", &r, &Config::default(), &m(c.clone()), opts(true));
+    let names: Vec<(&str, bool, bool)> = ev
+        .checks
+        .iter()
+        .map(|c| (c.name.as_str(), c.passed, c.skipped))
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            ("claim_types", false, false),
+            ("registered_claims", false, true),
+            ("user_claim", true, false)
+        ]
+    );
+    let login = evaluate("r", &r, &Config::default(), &m(c), opts(false));
+    assert_eq!(err_of(&ev), err_of(&login));
+    assert_eq!(
+        err_of(&login).as_deref(),
+        Some("error validating token: go-jose/go-jose/jwt: expected number value to unmarshal NumericDate")
+    );
 }

@@ -1,0 +1,45 @@
+//! `vaultjwt dev issuer`: the loopback OIDC issuer (`crate::dev::issuer`), in the foreground.
+
+use crate::dev::issuer;
+use anyhow::{anyhow, Result};
+use clap::Subcommand;
+use std::io::Write;
+use std::path::Path;
+
+#[derive(Debug, Subcommand)]
+pub enum DevCommand {
+    /// Serve OIDC discovery and a JWKS on loopback from keys in the data directory
+    Issuer {
+        /// Loopback address to listen on (127.0.0.1:PORT or [::1]:PORT; port 0 picks one)
+        #[arg(long, default_value = "127.0.0.1:0")]
+        listen: String,
+    },
+}
+
+pub fn run(data_dir: Option<&Path>, cmd: DevCommand) -> Result<u8> {
+    match cmd {
+        DevCommand::Issuer { listen } => {
+            let dir = crate::cli::data_dir(data_dir)?;
+            let handle = issuer::start(&dir, &listen).map_err(|e| anyhow!(e))?;
+            let url = &handle.url;
+            let text = format!(
+                "Issuer:     {url}\n\
+                 Discovery:  {url}{}\n\
+                 JWKS:       {url}{}\n\
+                 Keys:       {}\n\n\
+                 Trust it:   vaultjwt write auth/jwt/config oidc_discovery_url={url} bound_issuer={url}\n\
+                 Sign with:  vaultjwt jwt sign -issuer -claim sub=alice -claim aud=vault\n\n\
+                 Serving until interrupted (Ctrl-C).\n",
+                issuer::DISCOVERY_PATH,
+                issuer::JWKS_PATH,
+                issuer::issuer_dir(&dir).display(),
+            );
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())?;
+            out.flush()?;
+            drop(out);
+            handle.wait();
+            Ok(0)
+        }
+    }
+}

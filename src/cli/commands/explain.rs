@@ -1,0 +1,187 @@
+//! `jwt explain [-path=jwt] role=R jwt=J`: asks the mount's `explain` endpoint (the login
+//! pipeline, run to the end without issuing) and prints one row per check, then the token
+//! login would issue.
+
+use crate::auth::jwt::explain::show_time;
+use crate::cli::args::OutputFlags;
+use crate::cli::{kv_args, output, Session};
+use crate::core::{fields, Operation};
+use anyhow::Result;
+use serde_json::{Map, Value};
+
+pub fn run(s: &mut Session, out: &OutputFlags, mount: &str, args: &[String]) -> Result<u8> {
+    let format = s.format(out)?;
+    let mount = mount.trim_matches('/').to_string();
+    let data = kv_args::parse(args, &mut std::io::stdin())?;
+    let path = format!("auth/{mount}/explain");
+    let resp = match s.request(Operation::Update, &path, data) {
+        Ok(r) => r.unwrap_or_default(),
+        Err(e) => {
+            return Ok(output::print_api_error(
+                &format!("Error writing data to {path}"),
+                &e,
+            ))
+        }
+    };
+    let data = resp.data.clone().unwrap_or_default();
+    let failed = !data.get("error").is_none_or(Value::is_null);
+    let code = if failed { output::EXIT_REQUEST } else { 0 };
+    if let Some(field) = &out.field {
+        return Ok(match data.get(field) {
+            Some(v) => {
+                output::print_raw(&output::render_field(v, format));
+                code
+            }
+            None => output::print_local_error(&format!(
+                "Field {} not present in secret",
+                fields::go_quote(field)
+            )),
+        });
+    }
+    if format != output::Format::Table {
+        if !resp.warnings.is_empty() {
+            eprint!("{}", output::warnings_text(&resp.warnings));
+        }
+        print!("{}", output::render_value(&Value::Object(data), format));
+        return Ok(code);
+    }
+    if !resp.warnings.is_empty() {
+        eprint!("{}", output::warnings_text(&resp.warnings));
+    }
+    print!("{}", render_table(&mount, &data));
+    Ok(code)
+}
+
+fn text(v: Option<&Value>) -> String {
+    match v {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => output::go_value(other),
+    }
+}
+
+/// The table form: a heading, one row per check, the verdict, then the would-be token.
+pub fn render_table(mount: &str, data: &Map<String, Value>) -> String {
+    let now = data.get("now").and_then(Value::as_i64).unwrap_or(0);
+    let mut out = String::new();
+    let role = text(data.get("role"));
+    out.push_str(&format!(
+        "Login to auth/{mount}{}, checked at {}\n\n",
+        if role.is_empty() {
+            String::new()
+        } else {
+            format!(" as role {role:?}")
+        },
+        show_time(now, now)
+    ));
+    let rows: Vec<Vec<String>> = data
+        .get("checks")
+        .and_then(Value::as_array)
+        .map(|a| a.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .map(|c| {
+            let result = match c.get("result").and_then(Value::as_str) {
+                Some("pass") => "pass",
+                Some("skip") => "skip",
+                _ => "FAIL",
+            };
+            let mut hint = text(c.get("hint"));
+            if result == "FAIL" {
+                let err = text(c.get("error"));
+                hint = if hint.is_empty() {
+                    err
+                } else {
+                    format!("{err} -- {hint}")
+                };
+            }
+            vec![
+                text(c.get("check")),
+                text(c.get("expected")),
+                text(c.get("actual")),
+                result.to_string(),
+                if hint.is_empty() { "-".into() } else { hint },
+            ]
+        })
+        .collect();
+    out.push_str(&output::table_with_header(
+        &["Check", "Expected", "Actual", "Result", "Error / hint"],
+        &rows,
+    ));
+    out.push('\n');
+    let error = text(data.get("error"));
+    if !error.is_empty() {
+        out.push_str(&format!("Login would FAIL: {error}\n"));
+        return out;
+    }
+    out.push_str("Login would succeed. It would issue (nothing was created):\n\n");
+    let Some(w) = data.get("would_issue").and_then(Value::as_object) else {
+        return out;
+    };
+    let list = |k: &str| output::go_value(w.get(k).unwrap_or(&Value::Null));
+    let secs = |k: &str| {
+        let n = w.get(k).and_then(Value::as_i64).unwrap_or(0);
+        fields::human_duration(n)
+    };
+    let alias = w.get("alias").and_then(Value::as_object);
+    let alias_name = alias.map(|a| text(a.get("name"))).unwrap_or_default();
+    let alias_meta = alias
+        .and_then(|a| a.get("metadata"))
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| format!("{k}={}", text(Some(v))))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_default();
+    let entity = match w.get("entity").and_then(Value::as_object) {
+        Some(e) => format!("{} ({})", text(e.get("name")), text(e.get("id"))),
+        None if w.get("new_entity") == Some(&Value::Bool(true)) => {
+            "a new entity (created at login)".into()
+        }
+        None => String::new(),
+    };
+    let mut rows = vec![
+        ("policies".to_string(), list("policies")),
+        ("token_policies".into(), list("token_policies")),
+        ("identity_policies".into(), list("identity_policies")),
+        ("ttl".into(), secs("ttl")),
+        ("token_type".into(), text(w.get("token_type"))),
+        ("display_name".into(), text(w.get("display_name"))),
+        ("entity".into(), entity),
+        ("alias".into(), alias_name),
+        ("alias metadata".into(), alias_meta),
+        ("groups joined".into(), list("groups_joined")),
+    ];
+    let groups = list("groups");
+    if groups != list("groups_joined") {
+        rows.push(("groups (already a member)".into(), groups));
+    }
+    if w.get("groups_left")
+        .and_then(Value::as_array)
+        .is_some_and(|a| !a.is_empty())
+    {
+        rows.push(("groups left".into(), list("groups_left")));
+    }
+    for (k, label) in [
+        ("period", "period"),
+        ("max_ttl", "max_ttl"),
+        ("explicit_max_ttl", "explicit_max_ttl"),
+    ] {
+        if w.get(k).and_then(Value::as_i64).unwrap_or(0) > 0 {
+            rows.push((label.into(), secs(k)));
+        }
+    }
+    if w.get("num_uses").and_then(Value::as_i64).unwrap_or(0) > 0 {
+        rows.push(("num_uses".into(), text(w.get("num_uses"))));
+    }
+    if w.get("bound_cidrs")
+        .and_then(Value::as_array)
+        .is_some_and(|a| !a.is_empty())
+    {
+        rows.push(("bound_cidrs".into(), list("bound_cidrs")));
+    }
+    out.push_str(&output::table(&rows, ("Key", "Value")));
+    out
+}

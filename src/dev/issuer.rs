@@ -1,0 +1,390 @@
+//! The loopback OIDC issuer: discovery and JWKS over plain HTTP on 127.0.0.1 / ::1 only,
+//! from keys kept in the data directory (`dev-issuer/`).
+//!
+//! Layout of `$VAULTJWT_HOME/dev-issuer/` (directory 0700, files 0600):
+//! - `rsa.pem`, `p256.pem`, `p384.pem`, `p521.pem`, `ed25519.pem`: one PKCS#8 key per key
+//!   type, created on first use, so a token of any of the ten algorithms can be signed;
+//!   each key's `kid` is its RFC 7638 thumbprint;
+//! - `issuer.json`: `{"issuer": URL}` of the issuer last started, read by `jwt sign -issuer`.
+//!
+//! The JWKS is re-read from the directory on every request.
+
+use super::keys::{KeyType, PrivateKey, ALGS, RSA_BITS};
+use serde_json::{json, Value};
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Directory of the issuer's state inside a data directory.
+pub fn issuer_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("dev-issuer")
+}
+
+/// Path of the JWKS below the issuer URL.
+pub const JWKS_PATH: &str = "/.well-known/jwks.json";
+/// Path of the discovery document below the issuer URL.
+pub const DISCOVERY_PATH: &str = "/.well-known/openid-configuration";
+
+fn create_private_dir(dir: &Path) -> Result<(), String> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(|e| format!("cannot create {}: {}", dir.display(), io_text(&e)))
+}
+
+/// Writes `contents` to `path` (0600) unless it exists; never replaces an existing file.
+/// Returns false when another writer got there first.
+fn write_new_private(path: &Path, contents: &[u8]) -> Result<bool, String> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(
+        ".tmp-{}-{}",
+        std::process::id(),
+        uuid::Uuid::new_v4().simple()
+    ));
+    let fail = |e: std::io::Error| format!("cannot write {}: {}", path.display(), io_text(&e));
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&tmp)
+        .map_err(fail)?;
+    f.write_all(contents).map_err(fail)?;
+    f.sync_all().map_err(fail)?;
+    drop(f);
+    let linked = std::fs::hard_link(&tmp, path);
+    let _ = std::fs::remove_file(&tmp);
+    match linked {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(fail(e)),
+    }
+}
+
+/// An I/O error without Rust's `(os error N)` suffix, lower-cased as Go prints it.
+pub fn io_text(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    let s = match s.find(" (os error") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    };
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().collect::<String>() + c.as_str(),
+        None => s,
+    }
+}
+
+/// The issuer's key of `kind`, created (0600) when missing.
+pub fn key(data_dir: &Path, kind: KeyType) -> Result<PrivateKey, String> {
+    let dir = issuer_dir(data_dir);
+    let path = dir.join(format!("{}.pem", kind.stem()));
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            return PrivateKey::from_pem(&text).map_err(|e| format!("{}: {e}", path.display()))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(format!("cannot read {}: {}", path.display(), io_text(&e))),
+    }
+    create_private_dir(&dir)?;
+    let k = PrivateKey::generate(kind, RSA_BITS)?;
+    if write_new_private(&path, k.to_pem()?.as_bytes())? {
+        Ok(k)
+    } else {
+        // created concurrently: use the one on disk
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read {}: {}", path.display(), io_text(&e)))?;
+        PrivateKey::from_pem(&text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+}
+
+/// Every key of the issuer, creating the missing ones.
+pub fn all_keys(data_dir: &Path) -> Result<Vec<PrivateKey>, String> {
+    KeyType::ALL.iter().map(|k| key(data_dir, *k)).collect()
+}
+
+/// The JWKS of the issuer's keys that exist on disk.
+pub fn jwks(data_dir: &Path) -> Value {
+    let dir = issuer_dir(data_dir);
+    let keys = KeyType::ALL
+        .iter()
+        .filter_map(|k| std::fs::read_to_string(dir.join(format!("{}.pem", k.stem()))).ok())
+        .filter_map(|t| PrivateKey::from_pem(&t).ok())
+        .map(|k| k.public_jwk(&k.thumbprint(), None))
+        .collect();
+    super::keys::jwks(keys)
+}
+
+/// The discovery document of the issuer at `url`.
+pub fn discovery(url: &str) -> Value {
+    json!({
+        "issuer": url,
+        "jwks_uri": format!("{url}{JWKS_PATH}"),
+        "response_types_supported": ["id_token"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ALGS,
+        "scopes_supported": ["openid"],
+        "claims_supported": ["sub", "aud", "exp", "iat", "iss", "nbf", "jti"],
+    })
+}
+
+/// The URL of the issuer last started with this data directory.
+pub fn last_url(data_dir: &Path) -> Result<String, String> {
+    let path = issuer_dir(data_dir).join("issuer.json");
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(format!(
+                "no dev issuer has been started with the data directory {}: run `vaultjwt dev issuer` first",
+                data_dir.display()
+            ))
+        }
+        Err(e) => return Err(format!("cannot read {}: {}", path.display(), io_text(&e))),
+    };
+    serde_json::from_str::<Value>(&text)
+        .ok()
+        .and_then(|v| v.get("issuer").and_then(Value::as_str).map(str::to_string))
+        .ok_or_else(|| format!("{} is not a valid issuer state file", path.display()))
+}
+
+/// Whether something accepts connections at the host and port of `url`
+/// (`http://127.0.0.1:PORT`).
+pub fn is_listening(url: &str) -> bool {
+    let Some(hostport) = url.strip_prefix("http://") else {
+        return false;
+    };
+    match hostport.trim_end_matches('/').parse::<SocketAddr>() {
+        Ok(addr) => TcpStream::connect_timeout(&addr, Duration::from_millis(300)).is_ok(),
+        Err(_) => false,
+    }
+}
+
+fn save_url(data_dir: &Path, url: &str) -> Result<(), String> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let dir = issuer_dir(data_dir);
+    create_private_dir(&dir)?;
+    let path = dir.join("issuer.json");
+    let tmp = dir.join(format!(".issuer-{}", std::process::id()));
+    let fail = |e: std::io::Error| format!("cannot write {}: {}", path.display(), io_text(&e));
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&tmp)
+        .map_err(fail)?;
+    f.write_all(json!({ "issuer": url }).to_string().as_bytes())
+        .map_err(fail)?;
+    f.sync_all().map_err(fail)?;
+    std::fs::rename(&tmp, &path).map_err(fail)
+}
+
+/// Parses a listen address and refuses anything but loopback. `localhost:PORT` means
+/// 127.0.0.1; a bare port means 127.0.0.1:PORT.
+pub fn parse_listen(listen: &str) -> Result<SocketAddr, String> {
+    let s = listen.trim();
+    let addr: SocketAddr = if let Ok(port) = s.parse::<u16>() {
+        SocketAddr::from(([127, 0, 0, 1], port))
+    } else if let Some(port) = s.strip_prefix("localhost:") {
+        let port = port
+            .parse::<u16>()
+            .map_err(|_| format!("invalid listen address {listen:?}: expected HOST:PORT"))?;
+        SocketAddr::from(([127, 0, 0, 1], port))
+    } else {
+        s.parse().map_err(|_| {
+            format!("invalid listen address {listen:?}: expected a loopback IP:PORT such as 127.0.0.1:0")
+        })?
+    };
+    if !addr.ip().is_loopback() {
+        return Err(format!(
+            "refusing to listen on {addr}: the dev issuer only listens on loopback addresses (127.0.0.0/8, ::1)"
+        ));
+    }
+    Ok(addr)
+}
+
+/// A running issuer; dropping it stops the server.
+pub struct Handle {
+    /// The issuer URL (`http://127.0.0.1:PORT`), the `iss` of its tokens.
+    pub url: String,
+    pub addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Handle {
+    /// Blocks until the server stops (never, unless it is stopped from another thread).
+    pub fn wait(mut self) {
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for Handle {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // wake the accept loop
+        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_millis(500));
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Starts the issuer on `listen` (loopback only) with keys from `data_dir` (created when
+/// missing), records its URL there, and serves in a background thread.
+pub fn start(data_dir: &Path, listen: &str) -> Result<Handle, String> {
+    let wanted = parse_listen(listen)?;
+    all_keys(data_dir)?;
+    let listener = TcpListener::bind(wanted).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AddrInUse {
+            format!("cannot listen on {wanted}: address already in use")
+        } else {
+            format!("cannot listen on {wanted}: {}", io_text(&e))
+        }
+    })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| format!("cannot listen on {wanted}: {}", io_text(&e)))?;
+    let url = format!("http://{addr}");
+    save_url(data_dir, &url)?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let (s, u, d) = (stop.clone(), url.clone(), data_dir.to_path_buf());
+    let thread = std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            if s.load(Ordering::SeqCst) {
+                break;
+            }
+            let Ok(conn) = conn else { continue };
+            let (u, d) = (u.clone(), d.clone());
+            std::thread::spawn(move || serve(conn, &u, &d));
+        }
+    });
+    Ok(Handle {
+        url,
+        addr,
+        stop,
+        thread: Some(thread),
+    })
+}
+
+/// Answers one HTTP/1.x request and closes the connection.
+fn serve(mut conn: TcpStream, url: &str, data_dir: &Path) {
+    let _ = conn.set_read_timeout(Some(Duration::from_secs(10)));
+    let _ = conn.set_write_timeout(Some(Duration::from_secs(10)));
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 2048];
+    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+        if buf.len() > 16 * 1024 {
+            return respond(&mut conn, 431, "text/plain", "request header too large\n");
+        }
+        match conn.read(&mut chunk) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+    let text = String::from_utf8_lossy(&buf);
+    let mut first = text.lines().next().unwrap_or("").split_whitespace();
+    let method = first.next().unwrap_or("");
+    let target = first.next().unwrap_or("/");
+    let path = target.split('?').next().unwrap_or("/");
+    if method != "GET" && method != "HEAD" {
+        return respond(&mut conn, 405, "text/plain", "method not allowed\n");
+    }
+    let (status, body) = match path {
+        DISCOVERY_PATH => (200, pretty(&discovery(url))),
+        JWKS_PATH => (200, pretty(&jwks(data_dir))),
+        _ => (404, "404 page not found\n".to_string()),
+    };
+    let ctype = if status == 200 {
+        "application/json"
+    } else {
+        "text/plain"
+    };
+    if method == "HEAD" {
+        let _ = write!(
+            conn,
+            "HTTP/1.1 {status} {}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            reason(status),
+            body.len()
+        );
+        return;
+    }
+    respond(&mut conn, status, ctype, &body)
+}
+
+fn pretty(v: &Value) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_default() + "\n"
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        _ => "Request Header Fields Too Large",
+    }
+}
+
+fn respond(conn: &mut TcpStream, status: u16, ctype: &str, body: &str) {
+    let _ = write!(
+        conn,
+        "HTTP/1.1 {status} {}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        reason(status),
+        body.len()
+    );
+    let _ = conn.flush();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_loopback() {
+        assert!(parse_listen("127.0.0.1:0").is_ok());
+        assert!(parse_listen("[::1]:0").is_ok());
+        assert_eq!(parse_listen("8200").unwrap().to_string(), "127.0.0.1:8200");
+        assert_eq!(
+            parse_listen("localhost:9").unwrap().to_string(),
+            "127.0.0.1:9"
+        );
+        assert!(parse_listen("0.0.0.0:8200")
+            .unwrap_err()
+            .starts_with("refusing to listen on 0.0.0.0:8200"));
+        assert!(parse_listen("example.com:80").is_err());
+    }
+
+    #[test]
+    fn serves_discovery_and_jwks() {
+        let dir = tempfile::tempdir().unwrap();
+        let h = start(dir.path(), "127.0.0.1:0").unwrap();
+        assert_eq!(last_url(dir.path()).unwrap(), h.url);
+        assert!(is_listening(&h.url));
+        let get = |p: &str| crate::auth::jwt::fetch::get(&format!("{}{p}", h.url), "", 5).unwrap();
+        let d: Value = serde_json::from_slice(&get(DISCOVERY_PATH).body).unwrap();
+        assert_eq!(d["issuer"], h.url.as_str());
+        let body = get(JWKS_PATH).body;
+        let keys = crate::auth::jwt::pem::parse_jwks(&body).unwrap();
+        assert_eq!(keys.len(), 5);
+        assert_eq!(get("/nope").status, 404);
+        // a second server on the same port fails
+        let err = start(dir.path(), &h.addr.to_string()).err().unwrap();
+        assert!(err.ends_with("address already in use"), "{err}");
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(issuer_dir(dir.path()).join("rsa.pem"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+        let url = h.url.clone();
+        drop(h);
+        assert!(!is_listening(&url));
+    }
+}
