@@ -85,7 +85,7 @@ pub fn show_time(t: i64, now: i64) -> String {
     let iso = chrono::DateTime::from_timestamp(t, 0)
         .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
         .unwrap_or_else(|| "out of range".into());
-    format!("{t} ({iso}, {})", relative(t - now))
+    format!("{t} ({iso}, {})", relative(t.saturating_sub(now)))
 }
 
 /// `in 5m`, `3h ago`, `now`: the largest whole unit.
@@ -120,11 +120,11 @@ pub fn leeway_hint(check: &str, r: &Registered, role: &Role, value: i64, now: i6
     match check {
         "expiration" if r.exp.is_some() && role.expiration_leeway != 0 => format!(
             "expiration_leeway ({el}s) only applies to tokens without exp; a token with exp gets only clock_skew_leeway ({cs}s): it expired {}",
-            relative(value - now)
+            relative(value.saturating_sub(now))
         ),
         "expiration" if r.exp.is_some() => format!(
             "the token expired {}; only clock_skew_leeway ({cs}s) is allowed past exp (expiration_leeway applies only to tokens without exp)",
-            relative(value - now)
+            relative(value.saturating_sub(now))
         ),
         "expiration" => format!(
             "the token has no exp, so it counts as expired expiration_leeway ({el}s) after its iat/nbf"
@@ -137,11 +137,11 @@ pub fn leeway_hint(check: &str, r: &Registered, role: &Role, value: i64, now: i6
         ),
         "not_before" => format!(
             "the token becomes valid {}; check the clocks, or raise clock_skew_leeway ({cs}s)",
-            relative(value - now)
+            relative(value.saturating_sub(now))
         ),
         "issued_at" => format!(
             "iat is {} in the issuer's clock: the clocks differ by more than clock_skew_leeway ({cs}s)",
-            relative(value - now)
+            relative(value.saturating_sub(now))
         ),
         _ => String::new(),
     }

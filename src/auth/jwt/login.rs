@@ -188,9 +188,9 @@ pub fn registered_claims(claims: &Map<String, Value>) -> std::result::Result<Reg
                         Value::Number(n) => {
                             let f = n.as_f64().unwrap_or(0.0);
                             let secs = f.trunc();
-                            let secs = if secs >= i64::MAX as f64 {
-                                i64::MAX
-                            } else if secs <= i64::MIN as f64 {
+                            // Go's int64(f) on amd64 (bao's reference build): a value out
+                            // of range becomes math.MinInt64, so exp=1e300 is expired.
+                            let secs = if secs >= i64::MAX as f64 || secs < i64::MIN as f64 {
                                 i64::MIN
                             } else {
                                 secs as i64
