@@ -60,7 +60,9 @@
 //!                                                         U keys_tests::jwks_errors, ::fetch_failures_have_go_oidc_texts
 //!   unreachable JWKS (connection refused) ............... here `bad_config_and_role_writes_change_nothing`
 //!   slow server: timeout ................................ U keys_tests::a_silent_issuer_times_out
-//!   oct key / use:enc in the JWKS ....................... here `jwks_oct_and_enc_keys`
+//!   oct key / use:enc in the JWKS ....................... here `jwks_oct_and_enc_keys` (bao 2.7.2: an oct JWK
+//!     is valid and verifies nothing; `use` is not looked at)
+//!   10k-key JWKS: bounded by the 1 MiB document cap ..... I jwt_keys::jwks_url_is_checked_at_write
 //! 13 config: RSA-1024, bad PEM, two sources ............. here `bad_config_and_role_writes_change_nothing`
 //!     (+ I jwt_keys::config_errors_leave_the_stored_config_untouched)
 //!   role without audiences: warning ..................... I jwt_login::default_mode_walkthrough_role
