@@ -269,7 +269,7 @@ fn seed_walkthrough_logs_in_in_default_mode() {
         .stderr_has("permission denied");
 
     // Discovery once (at the config write), the JWKS once (first login); the cache did the rest.
-    assert_eq!(idp.hits("/.well-known/openid-configuration"), 2);
+    assert_eq!(idp.hits("/.well-known/openid-configuration"), 1);
     assert_eq!(idp.hits("/jwks"), 1);
 }
 

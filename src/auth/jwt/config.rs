@@ -238,18 +238,16 @@ fn write(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
                 "'oidc_discovery_url' contains '.well-known' component",
             ));
         }
-        let mut fetched = keys::fetch_discovery(
-            ctx,
-            &config.oidc_discovery_url,
-            &config.oidc_discovery_ca_pem,
-        );
-        if stripped && fetched.is_err() {
-            // the issuer may be the URL before the suffix with its trailing slash
-            let with_slash = format!("{}/", config.oidc_discovery_url);
-            if let Ok(d) = keys::fetch_discovery(ctx, &with_slash, &config.oidc_discovery_ca_pem) {
-                config.oidc_discovery_url = with_slash;
-                fetched = Ok(d);
-            }
+        // Default mode, `.well-known` stripped: the issuer may be the URL before the suffix
+        // with its trailing slash (the same document, fetched once).
+        let with_slash = format!("{}/", config.oidc_discovery_url);
+        let mut candidates = vec![config.oidc_discovery_url.as_str()];
+        if stripped {
+            candidates.push(&with_slash);
+        }
+        let fetched = keys::fetch_discovery_of(ctx, &candidates, &config.oidc_discovery_ca_pem);
+        if let Ok(d) = &fetched {
+            config.oidc_discovery_url = d.url.clone();
         }
         if stripped {
             warnings.insert(

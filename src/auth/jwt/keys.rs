@@ -517,6 +517,18 @@ pub fn discovery(ctx: &BackendContext, config: &Config) -> Result<Discovery, Str
 
 /// GETs `<issuer>/.well-known/openid-configuration` and checks the issuer equals `issuer`.
 pub fn fetch_discovery(ctx: &BackendContext, issuer: &str, ca: &str) -> Result<Discovery, String> {
+    fetch_discovery_of(ctx, &[issuer], ca)
+}
+
+/// [`fetch_discovery`] accepting the document when its `issuer` equals any of `issuers`
+/// (all with the same discovery URL, e.g. with and without a trailing slash): one request.
+/// A mismatch reports the first candidate, as OpenBao would.
+pub fn fetch_discovery_of(
+    ctx: &BackendContext,
+    issuers: &[&str],
+    ca: &str,
+) -> Result<Discovery, String> {
+    let issuer = issuers.first().copied().unwrap_or_default();
     let url = format!(
         "{}/.well-known/openid-configuration",
         issuer.trim_end_matches('/')
@@ -535,13 +547,13 @@ pub fn fetch_discovery(ctx: &BackendContext, issuer: &str, ca: &str) -> Result<D
     let doc: Doc = resp
         .json()
         .map_err(|e| format!("failed to decode OIDC discovery document: {e}"))?;
-    if doc.issuer != issuer {
+    let Some(issuer) = issuers.iter().find(|i| **i == doc.issuer) else {
         return Err(format!(
             "issuer did not match the returned issuer, expected {} got {}",
             go_quote(issuer),
             go_quote(&doc.issuer)
         ));
-    }
+    };
     if doc.jwks_uri.is_empty() {
         return Err("the OIDC discovery document has no \"jwks_uri\"".into());
     }
