@@ -253,7 +253,10 @@ fn failed_logins_change_nothing() {
     let (env, root, jwt) = setup();
     std::fs::write(env.home.path().join("t.jwt"), &jwt).unwrap();
     let before = env.snapshot();
-    let tampered = format!("{}x", &jwt[..jwt.len() - 1]);
+    // a changed character inside the signature (the last one may only hold padding bits)
+    let cut = jwt.len() - 20;
+    let flipped = if &jwt[cut..cut + 1] == "A" { "B" } else { "A" };
+    let tampered = format!("{}{flipped}{}", &jwt[..cut], &jwt[cut + 1..]);
     let cases: Vec<(Vec<String>, i32, &str)> = vec![
         (
             vec!["login".into(), "-jwt".into(), tampered, "-path=corp".into()],
@@ -315,4 +318,64 @@ fn failed_logins_change_nothing() {
         );
     }
     assert_eq!(helper(&env), root);
+}
+
+#[test]
+fn identity_policies_in_the_login_table() {
+    let (env, _root, _) = setup();
+    env.run(&[
+        "write",
+        "auth/corp/role/dev",
+        "role_type=jwt",
+        "user_claim=sub",
+        "groups_claim=groups",
+        "bound_audiences=vault",
+        "token_policies=dev-pol",
+        "token_ttl=1h",
+    ])
+    .success();
+    let accessor = env.run(&["auth", "list", "-format=json"]).success().json()["corp/"]["accessor"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let group = env
+        .run(&[
+            "write",
+            "-format=json",
+            "identity/group",
+            "name=devs",
+            "type=external",
+            "policies=grp-pol",
+        ])
+        .success()
+        .json();
+    let gid = group["data"]["id"].as_str().unwrap().to_string();
+    env.run(&[
+        "write",
+        "identity/group-alias",
+        "name=developers",
+        &format!("mount_accessor={accessor}"),
+        &format!("canonical_id={gid}"),
+    ])
+    .success();
+    let jwt = sign_raw(
+        r#"{"alg":"RS256"}"#,
+        &json!({"sub": "bob", "aud": "vault", "groups": ["developers", "ops"],
+                "iat": now() - 5, "exp": now() + 600})
+        .to_string(),
+        "rsa2048.key",
+    );
+    let out = env.run(&["login", "-jwt", &jwt, "-path=corp"]);
+    out.success();
+    let row = |k: &str| {
+        out.stdout
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(k))
+            .map(|l| l.split_whitespace().skip(1).collect::<Vec<_>>().join(" "))
+            .unwrap_or_else(|| panic!("no {k} row in\n{}", out.stdout))
+    };
+    assert_eq!(row("token_policies"), "[\"default\" \"dev-pol\"]");
+    assert_eq!(row("identity_policies"), "[\"grp-pol\"]");
+    assert_eq!(row("policies"), "[\"default\" \"dev-pol\" \"grp-pol\"]");
+    assert_eq!(row("token_meta_role"), "dev");
 }
