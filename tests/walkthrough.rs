@@ -339,6 +339,7 @@ fn seed_walkthrough_fails_where_openbao_fails_in_strict_mode() {
         ],
         strict,
     )
-    .code(1);
+    .code(1)
+    .stderr_is("flag provided but not defined: -jwt\n");
     assert_eq!(env.snapshot(), before);
 }

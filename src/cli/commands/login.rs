@@ -33,6 +33,14 @@ pub fn run(s: &mut Session, out: &OutputFlags, flags: Flags, args: &[String]) ->
     let mut method = flags.method.trim().trim_end_matches('/').to_string();
     // `login -jwt J [-role R]`: the short form of `login -method=jwt role=R jwt=J`.
     let mut args = args.to_vec();
+    if s.settings().compat == Compat::OpenBao {
+        // The short form is vaultjwt's own: bao's flag parser refuses it.
+        let extra = [("jwt", &flags.jwt), ("role", &flags.role)];
+        if let Some((name, _)) = extra.iter().find(|(_, v)| v.is_some()) {
+            eprintln!("flag provided but not defined: -{name}");
+            return Ok(output::EXIT_LOCAL);
+        }
+    }
     if flags.jwt.is_some() || flags.role.is_some() {
         if method == "token" {
             method = "jwt".into();
