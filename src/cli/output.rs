@@ -275,31 +275,35 @@ pub fn table(rows: &[(String, String)], header: (&str, &str)) -> String {
 /// kr/text's `Wrap`: words re-flowed into lines of at most `lim` characters, choosing the
 /// breaks that minimise raggedness (the sum of squared slack), as Vault's CLI wraps text.
 pub fn wrap(s: &str, lim: usize) -> String {
-    let words: Vec<&str> = s.trim().split(' ').collect();
+    let text = s.trim().replace('\n', " ");
+    let words: Vec<&str> = text.split(' ').collect();
     let n = words.len();
-    let lens: Vec<i64> = words.iter().map(|w| w.chars().count() as i64).collect();
-    // length(i, j): words i..=j joined by single spaces.
-    let length = |i: usize, j: usize| -> i64 {
-        lens.get(i..=j)
-            .map(|w| w.iter().sum::<i64>() + (j - i) as i64)
-            .unwrap_or(0)
-    };
-    let lim = lim as i64;
+    if n == 0 {
+        return String::new();
+    }
+    // len(i, j): length of words i..=j joined by single spaces.
+    let mut prefix = vec![0usize; n + 1];
+    for (i, w) in words.iter().enumerate() {
+        prefix[i + 1] = prefix[i] + w.chars().count();
+    }
+    let len = |i: usize, j: usize| prefix[j + 1] - prefix[i] + (j - i);
     const PENALTY: i64 = 100_000;
-    let mut cost = vec![i64::from(i32::MAX); n];
+    let lim_i = lim as i64;
+    let mut cost = vec![i64::MAX; n + 1];
     let mut brk = vec![n; n];
+    cost[n] = 0;
     for i in (0..n).rev() {
-        if length(i, n - 1) <= lim {
+        if len(i, n - 1) <= lim || i == n - 1 {
             cost[i] = 0;
             brk[i] = n;
             continue;
         }
         for j in i + 1..n {
-            let l = length(i, j - 1);
-            let d = lim - l;
-            let mut c = d * d + cost[j];
-            if l > lim {
-                c += PENALTY;
+            let l = len(i, j - 1) as i64;
+            let d = lim_i - l;
+            let mut c = d.saturating_mul(d).saturating_add(cost[j]);
+            if l > lim_i {
+                c = c.saturating_add(PENALTY);
             }
             if c < cost[i] {
                 cost[i] = c;

@@ -227,54 +227,7 @@ fn token_login(s: &mut Session, args: &[String]) -> Result<std::result::Result<R
 /// Vault's `wrapAtLength`: `kr/text.Wrap` at 78 columns, which minimises raggedness (the sum
 /// of squared trailing spaces) rather than filling lines greedily.
 pub fn wrap_at_length(s: &str) -> String {
-    wrap(s, 78)
-}
-
-fn wrap(s: &str, lim: usize) -> String {
-    let text = s.trim().replace('\n', " ");
-    let words: Vec<&str> = text.split(' ').collect();
-    let n = words.len();
-    if n == 0 {
-        return String::new();
-    }
-    // len(i, j): length of words i..=j joined by single spaces.
-    let mut prefix = vec![0usize; n + 1];
-    for (i, w) in words.iter().enumerate() {
-        prefix[i + 1] = prefix[i] + w.chars().count();
-    }
-    let len = |i: usize, j: usize| prefix[j + 1] - prefix[i] + (j - i);
-    const PENALTY: i64 = 100_000;
-    let lim_i = lim as i64;
-    let mut cost = vec![i64::MAX; n + 1];
-    let mut brk = vec![n; n];
-    cost[n] = 0;
-    for i in (0..n).rev() {
-        if len(i, n - 1) <= lim || i == n - 1 {
-            cost[i] = 0;
-            brk[i] = n;
-            continue;
-        }
-        for j in i + 1..n {
-            let l = len(i, j - 1) as i64;
-            let d = lim_i - l;
-            let mut c = d.saturating_mul(d).saturating_add(cost[j]);
-            if l > lim_i {
-                c = c.saturating_add(PENALTY);
-            }
-            if c < cost[i] {
-                cost[i] = c;
-                brk[i] = j;
-            }
-        }
-    }
-    let mut lines = Vec::new();
-    let mut i = 0;
-    while i < n {
-        let j = brk[i].max(i + 1);
-        lines.push(words[i..j].join(" "));
-        i = j;
-    }
-    lines.join("\n")
+    output::wrap(s, 78)
 }
 
 #[cfg(test)]
