@@ -25,7 +25,15 @@ impl Storage for MemoryStorage {
     fn list(&self, prefix: &str) -> Result<Vec<String>> {
         let map = self.map.borrow();
         let mut out: Vec<String> = Vec::new();
-        for k in map.keys().filter(|k| k.starts_with(prefix)) {
+        // Keys are sorted: those under `prefix` form one range (no scan of the whole map).
+        let under = map
+            .range::<str, _>((
+                std::ops::Bound::Included(prefix),
+                std::ops::Bound::Unbounded,
+            ))
+            .map(|(k, _)| k)
+            .take_while(|k| k.starts_with(prefix));
+        for k in under {
             let rest = &k[prefix.len()..];
             let child = match rest.find('/') {
                 Some(i) => rest[..=i].to_string(),
