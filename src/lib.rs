@@ -9,6 +9,7 @@ pub mod cli;
 pub mod core;
 pub mod identity;
 pub mod policy;
+pub mod secrets;
 pub mod settings;
 pub mod storage;
 pub mod sys;

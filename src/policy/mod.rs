@@ -12,7 +12,7 @@ pub mod store;
 use crate::core::{Operation, Result};
 use crate::storage::Storage;
 use crate::token::TokenEntry;
-use parse::{PathRule, CREATE, DELETE, DENY, LIST, PATCH, READ, SUDO, UPDATE};
+use parse::{PathRule, CREATE, DELETE, DENY, LIST, PATCH, READ, SCAN, SUDO, UPDATE};
 use std::collections::BTreeMap;
 
 /// Paths that need `sudo` on top of the operation's capability (OpenBao's system backend and
@@ -202,6 +202,42 @@ impl Acl {
         parse::capability_names(self.permissions(path, true).unwrap_or(0))
     }
 
+    /// Vault's `hasMountAccess`: whether the ACL grants anything at or below the mount path
+    /// `path` (`kv/`), as the `sys/internal/ui/mounts` preflight of the `kv` commands asks.
+    pub fn has_mount_access(&self, path: &str) -> bool {
+        if self.root {
+            return true;
+        }
+        let granted = |c: u32| c & DENY == 0 && c & !(DENY | SCAN) != 0;
+        if self.permissions(path, true).is_some_and(granted) {
+            return true;
+        }
+        let under = |m: &BTreeMap<String, u32>| {
+            m.iter()
+                .filter(|(k, _)| k.starts_with(path))
+                .any(|(_, c)| granted(*c))
+        };
+        if under(&self.exact) || under(&self.prefix) {
+            return true;
+        }
+        // A `+` rule whose leading segments match the mount path (`bareMount`).
+        let parts: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+        self.wildcard.iter().any(|(rule, c)| {
+            let segs: Vec<&str> = rule.trim_end_matches('*').split('/').collect();
+            segs.len() >= parts.len()
+                && parts
+                    .iter()
+                    .zip(segs.iter())
+                    .enumerate()
+                    .all(|(i, (p, s))| {
+                        *s == "+"
+                            || s == p
+                            || (i + 1 == segs.len() && rule.ends_with('*') && p.starts_with(s))
+                    })
+                && granted(*c)
+        })
+    }
+
     /// Whether the token may use `sudo`-protected paths at `path`.
     pub fn has_sudo(&self, path: &str) -> bool {
         self.root
@@ -217,6 +253,16 @@ impl Acl {
     /// `update` or the `create` capability. `Create` needs `create`. Paths Vault protects
     /// with `sudo` ([`SUDO_PATHS`]) need `sudo` as well.
     pub fn allows(&self, op: Operation, path: &str) -> bool {
+        self.allows_inner(op, path, false)
+    }
+
+    /// As [`Acl::allows`], for an operation an existence check has decided: `Update` needs
+    /// the `update` capability (not `create`).
+    pub fn allows_exact(&self, op: Operation, path: &str) -> bool {
+        self.allows_inner(op, path, true)
+    }
+
+    fn allows_inner(&self, op: Operation, path: &str, exact: bool) -> bool {
         if self.root {
             return true;
         }
@@ -240,6 +286,7 @@ impl Acl {
         let needed = match op {
             Operation::Read => READ,
             Operation::Create => CREATE,
+            Operation::Update if exact => UPDATE,
             Operation::Update => UPDATE | CREATE,
             Operation::Delete => DELETE,
             Operation::List => LIST,

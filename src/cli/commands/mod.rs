@@ -9,6 +9,10 @@ mod read_write;
 mod login;
 mod token;
 
+// Secret engines and the kv helper.
+mod kv;
+mod secrets;
+
 use super::args::{Cli, Command};
 use super::Session;
 use anyhow::Result;
@@ -54,5 +58,7 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         }
         Command::Auth(cmd) => auth::run(&mut Session::open(dir)?, cmd),
         Command::Policy(cmd) => policy::run(dir, cmd),
+        Command::Secrets(cmd) => secrets::run(&mut Session::open(dir)?, cmd),
+        Command::Kv(cmd) => kv::run(&mut Session::open(dir)?, cmd),
     }
 }
