@@ -312,16 +312,51 @@ pub fn token_policy_names(storage: &dyn Storage, entry: &TokenEntry) -> Result<V
     Ok(names)
 }
 
+/// What policy templates of a token with this entity are filled with: the entity, its
+/// aliases, and its groups (direct and inherited). No entity for an empty or unknown id.
+pub fn template_context(storage: &dyn Storage, entity_id: &str) -> Result<parse::TemplateContext> {
+    use crate::identity::store;
+    let mut ctx = parse::TemplateContext::default();
+    if entity_id.is_empty() {
+        return Ok(ctx);
+    }
+    let Some(e) = store::entity_by_id(storage, entity_id)? else {
+        return Ok(ctx);
+    };
+    ctx.entity = Some(parse::TemplateEntity {
+        id: e.id.clone(),
+        name: e.name.clone(),
+        metadata: e.metadata.clone().unwrap_or_default(),
+        aliases: e
+            .aliases
+            .iter()
+            .map(|a| parse::TemplateAlias {
+                id: a.id.clone(),
+                mount_accessor: a.mount_accessor.clone(),
+                name: a.name.clone(),
+                metadata: a.metadata.clone().unwrap_or_default(),
+            })
+            .collect(),
+    });
+    let direct = store::groups_of_entity(storage, &e.id)?;
+    let inherited = store::ancestors(storage, &direct)?;
+    for g in direct.iter().chain(inherited.iter()) {
+        ctx.groups.push(parse::TemplateGroup {
+            id: g.id.clone(),
+            name: g.name.clone(),
+            metadata: g.metadata.clone().unwrap_or_default(),
+        });
+    }
+    Ok(ctx)
+}
+
 /// The ACL of a token: its policies plus its entity's and groups' identity policies.
 pub fn acl_for_token(storage: &dyn Storage, entry: &TokenEntry) -> Result<Acl> {
     let names = token_policy_names(storage, entry)?;
     if names.iter().any(|p| p == "root") {
         return Ok(Acl::root());
     }
-    let ctx = parse::TemplateContext {
-        entity_id: entry.entity_id.clone(),
-        entity_name: String::new(),
-    };
+    let ctx = template_context(storage, &entry.entity_id)?;
     let mut acl = Acl::default();
     for name in &names {
         if let Some(p) = store::get(storage, name)? {
@@ -477,6 +512,16 @@ path "sys/auth/sudo" { capabilities = ["update", "sudo"] }
             "path \"secret/data/app/*\" { capabilities = [\"read\", \"list\"] }",
         )
         .unwrap();
+        crate::identity::store::save_entity(
+            &s,
+            &crate::identity::store::Entity {
+                id: "ent-1".into(),
+                name: "entity-one".into(),
+                ..Default::default()
+            },
+            None,
+        )
+        .unwrap();
         let (_, entry) = crate::token::create(
             &s,
             crate::token::NewToken {
@@ -492,6 +537,10 @@ path "sys/auth/sudo" { capabilities = ["update", "sudo"] }
         assert_eq!(acl.capabilities("auth/token/lookup-self"), vec!["read"]);
         assert_eq!(acl.capabilities("identity/entity/id/ent-1"), vec!["read"]);
         assert_eq!(acl.capabilities("identity/entity/id/other"), vec!["deny"]);
+        assert_eq!(
+            acl.capabilities("identity/entity/name/entity-one"),
+            vec!["read"]
+        );
         assert_eq!(acl.capabilities("sys/policy/app"), vec!["deny"]);
         assert!(acl.allows(Operation::Update, "sys/capabilities-self"));
         let (_, root) = crate::token::create_root(&s, 1).unwrap();

@@ -55,14 +55,14 @@ impl Backend for KvV1 {
             Operation::List => {
                 let dir = path.trim_end_matches('/');
                 if !dir.is_empty() && check_path(dir).is_err() {
-                    return Ok(Some(list_response(Vec::new())));
+                    return Ok(list_response(Vec::new()));
                 }
                 let prefix = if dir.is_empty() {
                     "data/".to_string()
                 } else {
                     format!("data/{dir}/")
                 };
-                Ok(Some(list_response(ctx.storage.list(&prefix)?)))
+                Ok(list_response(ctx.storage.list(&prefix)?))
             }
             Operation::Patch => Err(unsupported_operation()),
         }
@@ -77,11 +77,12 @@ impl Backend for KvV1 {
     }
 }
 
-/// Vault's `logical.ListResponse`: `{"keys": [...]}`, no `keys` at all when empty.
-pub(crate) fn list_response(keys: Vec<String>) -> Response {
-    let mut data = Map::new();
-    if !keys.is_empty() {
-        data.insert("keys".into(), json!(keys));
+/// Vault's `logical.ListResponse`: `{"keys": [...]}`; no keys is Vault's 404 (nothing).
+pub(crate) fn list_response(keys: Vec<String>) -> Option<Response> {
+    if keys.is_empty() {
+        return None;
     }
-    Response::data(data)
+    let mut data = Map::new();
+    data.insert("keys".into(), json!(keys));
+    Some(Response::data(data))
 }

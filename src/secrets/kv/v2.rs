@@ -387,7 +387,7 @@ fn config_read(s: &dyn Storage) -> Result<Option<Response>> {
         "max_versions": c.max_versions,
         "cas_required": c.cas_required,
         "metadata_cas_required": c.metadata_cas_required,
-        "delete_version_after": fields::go_duration_string(c.delete_version_after.max(0)),
+        "delete_version_after": fields::go_duration_string(c.delete_version_after),
     }))))
 }
 
@@ -727,14 +727,14 @@ fn metadata_delete(s: &dyn Storage, key: &str) -> Result<Option<Response>> {
 fn metadata_list(s: &dyn Storage, dir: &str) -> Result<Option<Response>> {
     let d = dir.trim_end_matches('/');
     if !d.is_empty() && check_path(d).is_err() {
-        return Ok(Some(list_response(Vec::new())));
+        return Ok(list_response(Vec::new()));
     }
     let prefix = if d.is_empty() {
         "metadata/".to_string()
     } else {
         format!("metadata/{d}/")
     };
-    Ok(Some(list_response(s.list(&prefix)?)))
+    Ok(list_response(s.list(&prefix)?))
 }
 
 #[cfg(test)]
