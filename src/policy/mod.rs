@@ -273,7 +273,10 @@ impl Acl {
             } else {
                 format!("{path}/")
             };
+            // A `+` rule written without the trailing slash (`kv/metadata/+/dir`) also
+            // governs listing that directory, as in Vault.
             self.permissions(&with_slash, true)
+                .or_else(|| self.non_exact(with_slash.trim_end_matches('/')))
         } else {
             self.permissions(path, false)
         };
@@ -490,6 +493,10 @@ path "sys/auth/sudo" { capabilities = ["update", "sudo"] }
         assert!(!a.allows(Operation::Delete, "kv/read"));
         assert!(a.allows(Operation::List, "kv/dir"));
         assert!(a.allows(Operation::List, "kv/dir/"));
+        let w = acl(&[r#"path "kv/metadata/+/dir" { capabilities = ["list"] }"#]);
+        assert!(w.allows(Operation::List, "kv/metadata/x/dir"));
+        assert!(!w.allows(Operation::List, "kv/metadata/x"));
+        assert!(!w.allows(Operation::Read, "kv/metadata/x/dir"));
         assert!(!a.allows(Operation::Read, "kv/dir"));
         // sudo-protected
         assert!(!a.allows(Operation::Update, "sys/auth/jwt"));
