@@ -401,6 +401,11 @@ fn bad_input_is_refused_and_changes_nothing() {
     for (args, code, msg) in refused {
         env.run(args).code(*code).stderr_has(msg);
     }
+    // A path segment too long for a file name: a request error, not a storage failure.
+    let long = format!("kv/{}", "a".repeat(300));
+    env.run(&["kv", "put", &long, "x=1"])
+        .code(2)
+        .stderr_has("* a secret path segment of 300 bytes is longer than the 240 bytes");
     // A template with a syntax error is refused at write, naming the path.
     env.cmd(&["policy", "write", "bad", "-"])
         .stdin("path \"kv/data/{{identity.entity.id}/x\" {\n  capabilities = [\"read\"]\n}\n")

@@ -20,8 +20,19 @@ pub(crate) fn check_path(path: &str) -> Result<()> {
             crate::core::fields::go_quote(path)
         )));
     }
+    if let Some(seg) = path.split('/').find(|s| s.len() > MAX_SEGMENT) {
+        return Err(Error::bad_request(format!(
+            "a secret path segment of {} bytes is longer than the {MAX_SEGMENT} bytes the local storage holds: {}...",
+            seg.len(),
+            seg.chars().take(16).collect::<String>()
+        )));
+    }
     Ok(())
 }
+
+/// The longest path segment the file storage can hold (a file name is the segment plus a
+/// prefix and `.json`, within the usual 255-byte limit).
+pub(crate) const MAX_SEGMENT: usize = 240;
 
 /// Vault's multierror text of `unsupported operation`, as a framework path without a handler
 /// for the operation answers.
