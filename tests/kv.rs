@@ -452,3 +452,28 @@ fn disabling_a_mount_removes_its_data() {
         .collect();
     assert!(stray.is_empty(), "{stray:?}");
 }
+
+#[test]
+fn cubbyhole_is_per_token_and_goes_with_the_token() {
+    let env = TestEnv::new();
+    let t = env.run(&["token", "create", "-field=token", "-policy=default"]);
+    t.success();
+    let t = t.stdout.trim().to_string();
+    as_token(&env, &t, &["write", "cubbyhole/note", "text=mine"])
+        .success()
+        .stdout_is("Success! Data written to: cubbyhole/note\n");
+    as_token(&env, &t, &["read", "-field=text", "cubbyhole/note"])
+        .success()
+        .stdout_is("mine");
+    // The operator's cubbyhole is another one.
+    env.run(&["read", "cubbyhole/note"])
+        .code(2)
+        .stderr_is("No value found at cubbyhole/note\n");
+    let cubby = env.storage().join("cubbyhole");
+    assert!(!common::files_below(&cubby).is_empty());
+    env.run(&["token", "revoke", &t]).success();
+    assert!(
+        common::files_below(&cubby).is_empty(),
+        "a revoked token's cubbyhole is removed"
+    );
+}

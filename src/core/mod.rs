@@ -179,6 +179,12 @@ impl Core {
         if path.starts_with("identity/") {
             return crate::identity::handle(self, &req, caller);
         }
+        if path == "cubbyhole" || path.starts_with("cubbyhole/") {
+            let table = mounts::load_secret(self.storage.as_ref())?;
+            if let (Some(m), Some(c)) = (table.iter().find(|m| m.kind == "cubbyhole"), caller) {
+                return crate::secrets::cubbyhole::handle(self, m, &req, c);
+            }
+        }
         Err(Error::not_found(format!(
             "no handler for route \"{path}\". route entry not found."
         )))

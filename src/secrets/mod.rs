@@ -1,6 +1,7 @@
 //! Secret engines mounted in the secret mount table (`sys/mounts`): today the KV engine,
 //! versions 1 and 2.
 
+pub mod cubbyhole;
 pub mod kv;
 
 use crate::core::Backend;
