@@ -33,6 +33,9 @@ pub fn handle(core: &mut Core, req: &Request, caller: Option<&Caller>) -> Result
         };
     }
     if let Some(rest) = path.strip_prefix("sys/mounts/") {
+        if let Some(mount) = rest.strip_suffix("/tune").filter(|m| !m.is_empty()) {
+            return tune_secret(core, req, mount);
+        }
         return match req.operation {
             Operation::Create | Operation::Update => enable_secret(core, req, rest),
             Operation::Delete => disable_secret(core, rest),
@@ -413,4 +416,40 @@ pub fn internal_ui_mount(core: &mut Core, req: &Request) -> Result<Option<Respon
     let mut data = secret_mount_json(&m);
     data["path"] = json!(m.path);
     Ok(Some(Response::json(data)))
+}
+
+/// `sys/mounts/PATH/tune`: a secret mount's lease TTLs and description.
+fn tune_secret(core: &mut Core, req: &Request, rest: &str) -> Result<Option<Response>> {
+    let path = mounts::normalize_path(rest);
+    let mut table = secret_table(core)?;
+    let Some(m) = table.iter_mut().find(|m| m.path == path) else {
+        return Err(Error::bad_request(if req.operation == Operation::Read {
+            format!("cannot fetch sysview for path {}", fields::go_quote(&path))
+        } else {
+            format!(
+                "tune of path {} failed: no mount entry found",
+                fields::go_quote(&path)
+            )
+        }));
+    };
+    if req.operation == Operation::Read {
+        return Ok(Some(Response::json(json!({
+            "default_lease_ttl": m.default_ttl(),
+            "max_lease_ttl": m.max_ttl(),
+            "description": m.description,
+            "force_no_cache": false,
+        }))));
+    }
+    let bad = |d: String| Error::bad_request(d);
+    if let Some(v) = req.data.get("default_lease_ttl") {
+        m.default_lease_ttl = fields::duration_seconds(v, false).map_err(bad)?;
+    }
+    if let Some(v) = req.data.get("max_lease_ttl") {
+        m.max_lease_ttl = fields::duration_seconds(v, false).map_err(bad)?;
+    }
+    if let Some(v) = req.data.get("description") {
+        m.description = fields::string(v).unwrap_or_default();
+    }
+    mounts::save_secret(core.storage.as_ref(), &table)?;
+    Ok(None)
 }
