@@ -10,6 +10,7 @@ pub mod core;
 pub mod dev;
 pub mod identity;
 pub mod policy;
+pub mod secrets;
 pub mod settings;
 pub mod storage;
 pub mod sys;

@@ -127,6 +127,12 @@ pub enum Command {
         #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
         keep: bool,
     },
+    /// Enable, disable and list secret engines
+    #[command(subcommand)]
+    Secrets(SecretsCommand),
+    /// Read and write secrets in a KV secret engine (versions 1 and 2)
+    #[command(subcommand)]
+    Kv(KvCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -384,4 +390,187 @@ mod tests {
         use clap::CommandFactory;
         Cli::command().debug_assert();
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SecretsCommand {
+    /// Enable a secret engine (kv, kv-v2)
+    Enable {
+        #[command(flatten)]
+        out: OutputFlags,
+        /// Mount path (default: the type)
+        #[arg(long)]
+        path: Option<String>,
+        /// Human-readable description of the mount
+        #[arg(long)]
+        description: Option<String>,
+        /// KV version (1 or 2); same as -options=version=N
+        #[arg(long)]
+        version: Option<String>,
+        /// Default lease TTL of the mount
+        #[arg(long)]
+        default_lease_ttl: Option<String>,
+        /// Maximum lease TTL of the mount
+        #[arg(long)]
+        max_lease_ttl: Option<String>,
+        /// Mount option key=value (repeatable)
+        #[arg(long = "options", value_name = "K=V")]
+        options: Vec<String>,
+        /// TYPE
+        #[arg(allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Disable a secret engine and remove its data
+    Disable {
+        #[command(flatten)]
+        out: OutputFlags,
+        /// PATH
+        #[arg(allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// List enabled secret engines
+    List {
+        #[command(flatten)]
+        out: OutputFlags,
+        /// Show more details
+        #[arg(long)]
+        detailed: bool,
+    },
+}
+
+/// Flags every `kv` subcommand takes.
+#[derive(Debug, Args, Clone, Default)]
+pub struct KvFlags {
+    #[command(flatten)]
+    pub out: OutputFlags,
+    /// Mount path of the KV engine; the argument is then the secret path below it
+    #[arg(long)]
+    pub mount: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KvCommand {
+    /// Write a secret (a new version on KV v2)
+    Put {
+        #[command(flatten)]
+        kv: KvFlags,
+        /// Check-and-set: the current version (0 = only if the key does not exist)
+        #[arg(long, allow_hyphen_values = true)]
+        cas: Option<String>,
+        /// PATH then key=value data
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Read a secret
+    Get {
+        #[command(flatten)]
+        kv: KvFlags,
+        /// The version to read (KV v2)
+        #[arg(long, allow_hyphen_values = true)]
+        version: Option<String>,
+        /// PATH
+        #[arg(allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Update some keys of the latest version (KV v2)
+    Patch {
+        #[command(flatten)]
+        kv: KvFlags,
+        /// Check-and-set: the current version
+        #[arg(long, allow_hyphen_values = true)]
+        cas: Option<String>,
+        /// patch (HTTP PATCH only) or rw (read, then write)
+        #[arg(long)]
+        method: Option<String>,
+        /// A key to remove (repeatable)
+        #[arg(long = "remove-data", value_name = "KEY")]
+        remove_data: Vec<String>,
+        /// PATH then key=value data
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Delete a secret (KV v2: soft-delete the latest version or -versions)
+    Delete {
+        #[command(flatten)]
+        kv: KvFlags,
+        /// Versions to delete (comma-separated or repeated)
+        #[arg(long, value_name = "N,...")]
+        versions: Vec<String>,
+        /// PATH
+        #[arg(allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Restore soft-deleted versions (KV v2)
+    Undelete {
+        #[command(flatten)]
+        kv: KvFlags,
+        /// Versions to restore (comma-separated or repeated)
+        #[arg(long, value_name = "N,...")]
+        versions: Vec<String>,
+        /// PATH
+        #[arg(allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Permanently remove versions (KV v2)
+    Destroy {
+        #[command(flatten)]
+        kv: KvFlags,
+        /// Versions to destroy (comma-separated or repeated)
+        #[arg(long, value_name = "N,...")]
+        versions: Vec<String>,
+        /// PATH
+        #[arg(allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// List the keys at a path
+    List {
+        #[command(flatten)]
+        kv: KvFlags,
+        /// PATH
+        #[arg(allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Read and write a key's metadata and settings (KV v2)
+    #[command(subcommand)]
+    Metadata(KvMetadataCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KvMetadataCommand {
+    /// Show a key's metadata and versions
+    Get {
+        #[command(flatten)]
+        kv: KvFlags,
+        /// PATH
+        #[arg(allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Create a key or change its settings
+    Put {
+        #[command(flatten)]
+        kv: KvFlags,
+        /// Versions to keep (0 = the engine's setting)
+        #[arg(long, allow_hyphen_values = true)]
+        max_versions: Option<String>,
+        /// Require check-and-set on every write
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+        cas_required: Option<String>,
+        /// Time after which a new version is deleted (e.g. 3h25m19s)
+        #[arg(long, allow_hyphen_values = true)]
+        delete_version_after: Option<String>,
+        /// Custom metadata key=value (repeatable)
+        #[arg(long = "custom-metadata", value_name = "K=V")]
+        custom_metadata: Vec<String>,
+        /// PATH
+        #[arg(allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Delete a key, all its versions and metadata
+    Delete {
+        #[command(flatten)]
+        kv: KvFlags,
+        /// PATH
+        #[arg(allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
 }

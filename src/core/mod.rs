@@ -40,6 +40,13 @@ pub trait Backend {
     /// Answers a request whose `path` is relative to the mount.
     fn handle(&self, ctx: &BackendContext, req: &Request) -> Result<Option<Response>>;
 
+    /// Vault's existence check for a write: `Some(true)` when the target exists (the write
+    /// is an `update`), `Some(false)` when it does not (a `create`), `None` when the path has
+    /// no existence check (always `update`).
+    fn exists(&self, _ctx: &BackendContext, _req: &Request) -> Result<Option<bool>> {
+        Ok(None)
+    }
+
     /// Paths (relative to the mount) that need no token, as `login`.
     fn is_unauthenticated(&self, _path: &str) -> bool {
         false
@@ -124,6 +131,25 @@ impl Core {
             None => false,
         };
 
+        if path == "sys/internal/ui/mounts" || path.starts_with("sys/internal/ui/mounts/") {
+            return crate::sys::internal_ui_mount(self, &req);
+        }
+
+        // A secret engine mount? (`sys/`, `identity/` and `cubbyhole/` are in the table too,
+        // answered by the core.)
+        let secret = if path.starts_with("auth/") || path == "auth" {
+            None
+        } else {
+            mounts::ensure_secret_table(self.storage.as_ref())?;
+            let table = mounts::load_secret(self.storage.as_ref())?;
+            mounts::match_secret(&table, &path)
+                .filter(|m| !mounts::BUILTIN_SECRET_TYPES.contains(&m.kind.as_str()))
+                .cloned()
+        };
+        if let Some(mount) = secret {
+            return self.handle_secret(req, &mount);
+        }
+
         let caller = if unauthenticated {
             None
         } else {
@@ -162,13 +188,64 @@ impl Core {
         if path.starts_with("identity/") {
             return crate::identity::handle(self, &req, caller);
         }
+        if path == "cubbyhole" || path.starts_with("cubbyhole/") {
+            let table = mounts::load_secret(self.storage.as_ref())?;
+            if let (Some(m), Some(c)) = (table.iter().find(|m| m.kind == "cubbyhole"), caller) {
+                return crate::secrets::cubbyhole::handle(self, m, &req, c);
+            }
+        }
         Err(Error::not_found(format!(
             "no handler for route \"{path}\". route entry not found."
         )))
     }
 
+    /// A request to a secret engine: the existence check decides between `create` and
+    /// `update`, the token is authorized for exactly that, then the backend answers.
+    fn handle_secret(&mut self, req: Request, mount: &MountEntry) -> Result<Option<Response>> {
+        let backend = crate::secrets::backend(mount).ok_or_else(|| {
+            Error::not_found(format!(
+                "no handler for route \"{}\". route entry not found.",
+                req.path
+            ))
+        })?;
+        let mut rel = req.clone();
+        rel.path = relative(&req.path, &mount.path).to_string();
+        let ctx = BackendContext {
+            storage: View::new(self.storage.as_ref(), mount.logical_prefix()),
+            mount,
+            settings: &self.settings,
+            now: now(),
+        };
+        let mut op = req.operation;
+        if matches!(op, Operation::Create | Operation::Update) {
+            op = match backend.exists(&ctx, &rel)? {
+                Some(false) => Operation::Create,
+                _ => Operation::Update,
+            };
+        }
+        self.authorize_exact(&req, op)?;
+        rel.operation = op;
+        let ctx = BackendContext {
+            storage: View::new(self.storage.as_ref(), mount.logical_prefix()),
+            mount,
+            settings: &self.settings,
+            now: now(),
+        };
+        backend.handle(&ctx, &rel)
+    }
+
     /// Validates the request's token and checks its policies allow the operation.
     fn authorize(&mut self, req: &Request) -> Result<Caller> {
+        self.authorize_with(req, req.operation, false)
+    }
+
+    /// As [`Core::authorize`], for an operation decided by an existence check: `update`
+    /// needs the `update` capability and `create` the `create` capability.
+    fn authorize_exact(&mut self, req: &Request, op: Operation) -> Result<Caller> {
+        self.authorize_with(req, op, true)
+    }
+
+    fn authorize_with(&mut self, req: &Request, op: Operation, exact: bool) -> Result<Caller> {
         let token = match req.client_token.as_deref() {
             Some(t) if !t.is_empty() => t.to_string(),
             _ => return Err(Error::new(403, "permission denied")),
@@ -176,7 +253,12 @@ impl Core {
         let entry = crate::token::use_token(self.storage.as_ref(), &token, now())?
             .ok_or_else(|| Error::new(403, "permission denied"))?;
         let acl = crate::policy::acl_for_token(self.storage.as_ref(), &entry)?;
-        if !acl.allows(req.operation, &req.path) {
+        let allowed = if exact {
+            acl.allows_exact(op, &req.path)
+        } else {
+            acl.allows(op, &req.path)
+        };
+        if !allowed {
             return Err(Error::new(
                 403,
                 "1 error occurred:\n\t* permission denied\n\n",

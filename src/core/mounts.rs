@@ -117,3 +117,81 @@ pub fn normalize_path(p: &str) -> String {
     let t = p.trim_matches('/');
     format!("{t}/")
 }
+
+// ---------------------------------------------------------------- secret engine mounts
+
+/// Storage key of the secret engine mount table (Vault's `core/mounts`).
+pub const SECRET_TABLE: &str = "core/mounts";
+
+/// Mount types that are part of the core and can be neither mounted nor unmounted by hand.
+pub const BUILTIN_SECRET_TYPES: [&str; 3] = ["cubbyhole", "identity", "system"];
+
+impl MountEntry {
+    /// A secret engine mount (`kv/`, `cubbyhole/`, ...): accessor `<type>_<8 hex>`.
+    pub fn new_secret(path: &str, kind: &str, description: &str) -> Self {
+        let mut m = MountEntry::new(path, kind, description);
+        m.accessor = format!("{kind}_{:08x}", rand::random::<u32>());
+        m
+    }
+
+    /// Storage prefix of a secret engine's data (Vault's barrier view `logical/<uuid>/`).
+    pub fn logical_prefix(&self) -> String {
+        format!("logical/{}/", self.uuid)
+    }
+
+    /// The KV version of a `kv` mount (`options.version`, "1" when absent).
+    pub fn kv_version(&self) -> u8 {
+        match self.options.get("version").and_then(Value::as_str) {
+            Some("2") => 2,
+            _ => 1,
+        }
+    }
+}
+
+/// The mounts `vault server -dev` has besides `secret/`: `cubbyhole/`, `identity/`, `sys/`.
+fn default_secret_mounts() -> Vec<MountEntry> {
+    let mut cubbyhole = MountEntry::new_secret(
+        "cubbyhole/",
+        "cubbyhole",
+        "per-token private secret storage",
+    );
+    cubbyhole.local = true;
+    let identity = MountEntry::new_secret("identity/", "identity", "identity store");
+    let mut sys = MountEntry::new_secret(
+        "sys/",
+        "system",
+        "system endpoints used for control, policy and debugging",
+    );
+    sys.seal_wrap = true;
+    vec![cubbyhole, identity, sys]
+}
+
+/// Loads the secret engine mount table (sorted by path). A data directory created before
+/// secret engines existed gets the built-in mounts on first use (see [`ensure_secret_table`]).
+pub fn load_secret(storage: &dyn Storage) -> Result<Vec<MountEntry>> {
+    Ok(storage
+        .get_as::<Vec<MountEntry>>(SECRET_TABLE)?
+        .unwrap_or_default())
+}
+
+pub fn save_secret(storage: &dyn Storage, table: &[MountEntry]) -> Result<()> {
+    let mut t = table.to_vec();
+    t.sort_by(|a, b| a.path.cmp(&b.path));
+    storage.put_as(SECRET_TABLE, &t).map_err(Error::from)
+}
+
+/// Creates the secret mount table with the built-in mounts if there is none yet.
+pub fn ensure_secret_table(storage: &dyn Storage) -> Result<()> {
+    if storage.get(SECRET_TABLE)?.is_none() {
+        save_secret(storage, &default_secret_mounts())?;
+    }
+    Ok(())
+}
+
+/// The secret mount whose path is the longest prefix of `path`.
+pub fn match_secret<'a>(table: &'a [MountEntry], path: &str) -> Option<&'a MountEntry> {
+    table
+        .iter()
+        .filter(|m| path.starts_with(&m.path) || format!("{path}/") == m.path)
+        .max_by_key(|m| m.path.len())
+}

@@ -11,6 +11,9 @@ pub struct Response {
     pub lease_id: String,
     pub lease_duration: i64,
     pub renewable: bool,
+    /// Vault's HTTP status when it is not 200/204: a KV v2 read of a deleted version answers
+    /// 404 *with* its metadata, an invalid KV v2 path 404 with only a warning. 0 = success.
+    pub status: u16,
 }
 
 impl Response {

@@ -12,7 +12,7 @@ pub mod store;
 use crate::core::{Operation, Result};
 use crate::storage::Storage;
 use crate::token::TokenEntry;
-use parse::{PathRule, CREATE, DELETE, DENY, LIST, PATCH, READ, SUDO, UPDATE};
+use parse::{PathRule, CREATE, DELETE, DENY, LIST, PATCH, READ, SCAN, SUDO, UPDATE};
 use std::collections::BTreeMap;
 
 /// Paths that need `sudo` on top of the operation's capability (OpenBao's system backend and
@@ -202,6 +202,42 @@ impl Acl {
         parse::capability_names(self.permissions(path, true).unwrap_or(0))
     }
 
+    /// Vault's `hasMountAccess`: whether the ACL grants anything at or below the mount path
+    /// `path` (`kv/`), as the `sys/internal/ui/mounts` preflight of the `kv` commands asks.
+    pub fn has_mount_access(&self, path: &str) -> bool {
+        if self.root {
+            return true;
+        }
+        let granted = |c: u32| c & DENY == 0 && c & !(DENY | SCAN) != 0;
+        if self.permissions(path, true).is_some_and(granted) {
+            return true;
+        }
+        let under = |m: &BTreeMap<String, u32>| {
+            m.iter()
+                .filter(|(k, _)| k.starts_with(path))
+                .any(|(_, c)| granted(*c))
+        };
+        if under(&self.exact) || under(&self.prefix) {
+            return true;
+        }
+        // A `+` rule whose leading segments match the mount path (`bareMount`).
+        let parts: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+        self.wildcard.iter().any(|(rule, c)| {
+            let segs: Vec<&str> = rule.trim_end_matches('*').split('/').collect();
+            segs.len() >= parts.len()
+                && parts
+                    .iter()
+                    .zip(segs.iter())
+                    .enumerate()
+                    .all(|(i, (p, s))| {
+                        *s == "+"
+                            || s == p
+                            || (i + 1 == segs.len() && rule.ends_with('*') && p.starts_with(s))
+                    })
+                && granted(*c)
+        })
+    }
+
     /// Whether the token may use `sudo`-protected paths at `path`.
     pub fn has_sudo(&self, path: &str) -> bool {
         self.root
@@ -217,6 +253,16 @@ impl Acl {
     /// `update` or the `create` capability. `Create` needs `create`. Paths Vault protects
     /// with `sudo` ([`SUDO_PATHS`]) need `sudo` as well.
     pub fn allows(&self, op: Operation, path: &str) -> bool {
+        self.allows_inner(op, path, false)
+    }
+
+    /// As [`Acl::allows`], for an operation an existence check has decided: `Update` needs
+    /// the `update` capability (not `create`).
+    pub fn allows_exact(&self, op: Operation, path: &str) -> bool {
+        self.allows_inner(op, path, true)
+    }
+
+    fn allows_inner(&self, op: Operation, path: &str, exact: bool) -> bool {
         if self.root {
             return true;
         }
@@ -227,7 +273,10 @@ impl Acl {
             } else {
                 format!("{path}/")
             };
+            // A `+` rule written without the trailing slash (`kv/metadata/+/dir`) also
+            // governs listing that directory, as in Vault.
             self.permissions(&with_slash, true)
+                .or_else(|| self.non_exact(with_slash.trim_end_matches('/')))
         } else {
             self.permissions(path, false)
         };
@@ -240,6 +289,7 @@ impl Acl {
         let needed = match op {
             Operation::Read => READ,
             Operation::Create => CREATE,
+            Operation::Update if exact => UPDATE,
             Operation::Update => UPDATE | CREATE,
             Operation::Delete => DELETE,
             Operation::List => LIST,
@@ -265,16 +315,51 @@ pub fn token_policy_names(storage: &dyn Storage, entry: &TokenEntry) -> Result<V
     Ok(names)
 }
 
+/// What policy templates of a token with this entity are filled with: the entity, its
+/// aliases, and its groups (direct and inherited). No entity for an empty or unknown id.
+pub fn template_context(storage: &dyn Storage, entity_id: &str) -> Result<parse::TemplateContext> {
+    use crate::identity::store;
+    let mut ctx = parse::TemplateContext::default();
+    if entity_id.is_empty() {
+        return Ok(ctx);
+    }
+    let Some(e) = store::entity_by_id(storage, entity_id)? else {
+        return Ok(ctx);
+    };
+    ctx.entity = Some(parse::TemplateEntity {
+        id: e.id.clone(),
+        name: e.name.clone(),
+        metadata: e.metadata.clone().unwrap_or_default(),
+        aliases: e
+            .aliases
+            .iter()
+            .map(|a| parse::TemplateAlias {
+                id: a.id.clone(),
+                mount_accessor: a.mount_accessor.clone(),
+                name: a.name.clone(),
+                metadata: a.metadata.clone().unwrap_or_default(),
+            })
+            .collect(),
+    });
+    let direct = store::groups_of_entity(storage, &e.id)?;
+    let inherited = store::ancestors(storage, &direct)?;
+    for g in direct.iter().chain(inherited.iter()) {
+        ctx.groups.push(parse::TemplateGroup {
+            id: g.id.clone(),
+            name: g.name.clone(),
+            metadata: g.metadata.clone().unwrap_or_default(),
+        });
+    }
+    Ok(ctx)
+}
+
 /// The ACL of a token: its policies plus its entity's and groups' identity policies.
 pub fn acl_for_token(storage: &dyn Storage, entry: &TokenEntry) -> Result<Acl> {
     let names = token_policy_names(storage, entry)?;
     if names.iter().any(|p| p == "root") {
         return Ok(Acl::root());
     }
-    let ctx = parse::TemplateContext {
-        entity_id: entry.entity_id.clone(),
-        entity_name: String::new(),
-    };
+    let ctx = template_context(storage, &entry.entity_id)?;
     let mut acl = Acl::default();
     for name in &names {
         if let Some(p) = store::get(storage, name)? {
@@ -408,6 +493,10 @@ path "sys/auth/sudo" { capabilities = ["update", "sudo"] }
         assert!(!a.allows(Operation::Delete, "kv/read"));
         assert!(a.allows(Operation::List, "kv/dir"));
         assert!(a.allows(Operation::List, "kv/dir/"));
+        let w = acl(&[r#"path "kv/metadata/+/dir" { capabilities = ["list"] }"#]);
+        assert!(w.allows(Operation::List, "kv/metadata/x/dir"));
+        assert!(!w.allows(Operation::List, "kv/metadata/x"));
+        assert!(!w.allows(Operation::Read, "kv/metadata/x/dir"));
         assert!(!a.allows(Operation::Read, "kv/dir"));
         // sudo-protected
         assert!(!a.allows(Operation::Update, "sys/auth/jwt"));
@@ -430,6 +519,16 @@ path "sys/auth/sudo" { capabilities = ["update", "sudo"] }
             "path \"secret/data/app/*\" { capabilities = [\"read\", \"list\"] }",
         )
         .unwrap();
+        crate::identity::store::save_entity(
+            &s,
+            &crate::identity::store::Entity {
+                id: "ent-1".into(),
+                name: "entity-one".into(),
+                ..Default::default()
+            },
+            None,
+        )
+        .unwrap();
         let (_, entry) = crate::token::create(
             &s,
             crate::token::NewToken {
@@ -445,6 +544,10 @@ path "sys/auth/sudo" { capabilities = ["update", "sudo"] }
         assert_eq!(acl.capabilities("auth/token/lookup-self"), vec!["read"]);
         assert_eq!(acl.capabilities("identity/entity/id/ent-1"), vec!["read"]);
         assert_eq!(acl.capabilities("identity/entity/id/other"), vec!["deny"]);
+        assert_eq!(
+            acl.capabilities("identity/entity/name/entity-one"),
+            vec!["read"]
+        );
         assert_eq!(acl.capabilities("sys/policy/app"), vec!["deny"]);
         assert!(acl.allows(Operation::Update, "sys/capabilities-self"));
         let (_, root) = crate::token::create_root(&s, 1).unwrap();

@@ -71,11 +71,158 @@ pub struct ParsedPolicy {
     pub templated: bool,
 }
 
-/// What templated paths are filled with when building a token's ACL.
+/// What templated paths are filled with when building a token's ACL: the calling token's
+/// entity (if any) and the groups it belongs to, directly or by inheritance.
 #[derive(Debug, Clone, Default)]
 pub struct TemplateContext {
-    pub entity_id: String,
-    pub entity_name: String,
+    pub entity: Option<TemplateEntity>,
+    pub groups: Vec<TemplateGroup>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TemplateEntity {
+    pub id: String,
+    pub name: String,
+    pub metadata: std::collections::BTreeMap<String, String>,
+    pub aliases: Vec<TemplateAlias>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TemplateAlias {
+    pub id: String,
+    pub mount_accessor: String,
+    pub name: String,
+    pub metadata: std::collections::BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TemplateGroup {
+    pub id: String,
+    pub name: String,
+    pub metadata: std::collections::BTreeMap<String, String>,
+}
+
+impl TemplateContext {
+    /// A context with only an entity id and name (for tests and simple callers).
+    pub fn for_entity(id: &str, name: &str) -> Self {
+        TemplateContext {
+            entity: Some(TemplateEntity {
+                id: id.to_string(),
+                name: name.to_string(),
+                ..Default::default()
+            }),
+            groups: Vec::new(),
+        }
+    }
+}
+
+/// Vault's `identitytpl.ErrUnbalancedTemplatingCharacter`.
+const UNBALANCED: &str = "unbalanced templating characters";
+
+/// Vault's `identitytpl.PopulateString` in ACL mode: whether `s` has templating, and with a
+/// context the filled string. Without a context only the braces are checked (the validity
+/// check of a policy write). An error means the rule is skipped (with a context) or the
+/// policy refused (without).
+pub fn populate(s: &str, ctx: Option<&TemplateContext>) -> Result<(bool, String), String> {
+    let pieces: Vec<&str> = s.split("{{").collect();
+    if pieces[0].contains("}}") {
+        return Err(UNBALANCED.into());
+    }
+    if pieces.len() == 1 {
+        return Ok((false, s.to_string()));
+    }
+    let mut out = String::from(pieces[0]);
+    for piece in &pieces[1..] {
+        let parts: Vec<&str> = piece.split("}}").collect();
+        if parts.len() != 2 {
+            return Err(UNBALANCED.into());
+        }
+        if let Some(ctx) = ctx {
+            out.push_str(&template_value(parts[0].trim(), ctx)?);
+            out.push_str(parts[1]);
+        }
+    }
+    Ok((true, out))
+}
+
+fn non_empty(v: &str) -> Result<String, String> {
+    if v.is_empty() {
+        Err("no value could be found for one of the template directives".into())
+    } else {
+        Ok(v.to_string())
+    }
+}
+
+fn meta_value(m: &std::collections::BTreeMap<String, String>, key: &str) -> Result<String, String> {
+    non_empty(m.get(key).map(String::as_str).unwrap_or(""))
+}
+
+/// One `{{ ... }}` directive (`performTemplating`).
+fn template_value(input: &str, ctx: &TemplateContext) -> Result<String, String> {
+    let not_found = || "no value could be found for one of the template directives".to_string();
+    if let Some(rest) = input.strip_prefix("identity.entity.") {
+        let e = ctx
+            .entity
+            .as_ref()
+            .ok_or_else(|| "no entity associated with the request's token".to_string())?;
+        return match rest {
+            "id" => non_empty(&e.id),
+            "name" => non_empty(&e.name),
+            _ if rest.starts_with("metadata.") => {
+                meta_value(&e.metadata, rest.trim_start_matches("metadata."))
+            }
+            _ if rest.starts_with("aliases.") => {
+                let sel = &rest["aliases.".len()..];
+                let (accessor, field) = sel
+                    .split_once('.')
+                    .ok_or_else(|| "invalid alias selector".to_string())?;
+                let a = e
+                    .aliases
+                    .iter()
+                    .find(|a| a.mount_accessor == accessor)
+                    .ok_or_else(|| "alias not found".to_string())?;
+                match field {
+                    "id" => non_empty(&a.id),
+                    "name" => non_empty(&a.name),
+                    _ if field.starts_with("metadata.") => {
+                        meta_value(&a.metadata, &field["metadata.".len()..])
+                    }
+                    _ => Err(not_found()),
+                }
+            }
+            _ => Err(not_found()),
+        };
+    }
+    if let Some(rest) = input.strip_prefix("identity.groups.") {
+        if ctx.groups.is_empty() {
+            return Err("no groups associated with the request's token".into());
+        }
+        let (kind, sel) = rest
+            .split_once('.')
+            .ok_or_else(|| "invalid groups selector".to_string())?;
+        let by_id = match kind {
+            "ids" => true,
+            "names" => false,
+            _ => return Err("invalid groups selector".into()),
+        };
+        let (key, field) = sel
+            .split_once('.')
+            .ok_or_else(|| "invalid groups accessor".to_string())?;
+        let g = ctx
+            .groups
+            .iter()
+            .find(|g| if by_id { g.id == key } else { g.name == key })
+            .ok_or_else(|| format!("entity is not a member of group {key:?}"))?;
+        return match field {
+            "id" => non_empty(&g.id),
+            "name" => non_empty(&g.name),
+            _ if field.starts_with("metadata.") => {
+                meta_value(&g.metadata, &field["metadata.".len()..])
+            }
+            _ => Err(not_found()),
+        };
+    }
+    Err(not_found())
 }
 
 const PATH_KEYS: [&str; 13] = [
@@ -131,15 +278,21 @@ pub fn parse_with(raw: &str, ctx: Option<&TemplateContext>) -> Result<ParsedPoli
     let mut out = ParsedPolicy::default();
     for item in items {
         let mut key = item.path;
-        let templated = key.contains("{{") && key.contains("}}");
-        if templated {
-            out.templated = true;
-            if let Some(ctx) = ctx {
-                match fill_template(&key, ctx) {
-                    Some(k) => key = k,
-                    None => continue,
-                }
+        match (populate(&key, ctx), ctx) {
+            // Building a token's ACL: a rule whose template does not resolve is skipped.
+            (Err(_), Some(_)) => continue,
+            (Err(e), None) => {
+                return Err(format!(
+                    "failed to parse policy: path {}: failed to validate policy templating: {e}",
+                    quote(&key)
+                ))
             }
+            (Ok((true, filled)), Some(_)) => {
+                out.templated = true;
+                key = filled;
+            }
+            (Ok((true, _)), None) => out.templated = true,
+            (Ok((false, _)), _) => {}
         }
         let path = key.strip_prefix('/').unwrap_or(&key).to_string();
         if path.contains("+*") {
@@ -191,30 +344,6 @@ pub fn parse_with(raw: &str, ctx: Option<&TemplateContext>) -> Result<ParsedPoli
         });
     }
     Ok(out)
-}
-
-/// Fills `{{identity.entity.id}}` and `{{identity.entity.name}}`; `None` when a placeholder
-/// cannot be resolved (unknown, or no entity).
-fn fill_template(path: &str, ctx: &TemplateContext) -> Option<String> {
-    let mut out = String::new();
-    let mut rest = path;
-    while let Some(start) = rest.find("{{") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let end = after.find("}}")?;
-        let value = match after[..end].trim() {
-            "identity.entity.id" => ctx.entity_id.as_str(),
-            "identity.entity.name" => ctx.entity_name.as_str(),
-            _ => return None,
-        };
-        if value.is_empty() {
-            return None;
-        }
-        out.push_str(value);
-        rest = &after[end + 2..];
-    }
-    out.push_str(rest);
-    Some(out)
 }
 
 /// One `path` item before capability checks.
@@ -756,18 +885,77 @@ path "a" { capabilities = ["read", "deny", "update"] }
         let raw = "path \"identity/entity/id/{{identity.entity.id}}\" { capabilities = [\"read\"] }\npath \"a\" { capabilities = [\"read\"] }";
         let p = parse(raw).unwrap();
         assert!(p.templated);
-        let filled = parse_with(
-            raw,
-            Some(&TemplateContext {
-                entity_id: "e1".into(),
-                ..Default::default()
-            }),
-        )
-        .unwrap();
+        let filled = parse_with(raw, Some(&TemplateContext::for_entity("e1", "n1"))).unwrap();
         assert_eq!(filled.paths[0].path, "identity/entity/id/e1");
         let none = parse_with(raw, Some(&TemplateContext::default())).unwrap();
         assert_eq!(none.paths.len(), 1);
         assert_eq!(none.paths[0].path, "a");
+    }
+
+    #[test]
+    fn templates_as_identitytpl() {
+        use std::collections::BTreeMap;
+        let mut ctx = TemplateContext::for_entity("e1", "alice");
+        let e = ctx.entity.as_mut().unwrap();
+        e.metadata = BTreeMap::from([("team".to_string(), "blue".to_string())]);
+        e.aliases.push(TemplateAlias {
+            id: "a1".into(),
+            mount_accessor: "auth_jwt_1234abcd".into(),
+            name: "alice@x".into(),
+            metadata: BTreeMap::from([("email".to_string(), "alice@example.com".to_string())]),
+        });
+        ctx.groups.push(TemplateGroup {
+            id: "g1".into(),
+            name: "devs".into(),
+            ..Default::default()
+        });
+        let f = |s: &str| populate(s, Some(&ctx)).map(|(_, v)| v);
+        assert_eq!(f("kv/{{identity.entity.id}}/x").unwrap(), "kv/e1/x");
+        assert_eq!(f("kv/{{ identity.entity.name }}").unwrap(), "kv/alice");
+        assert_eq!(
+            f("kv/{{identity.entity.metadata.team}}").unwrap(),
+            "kv/blue"
+        );
+        assert_eq!(
+            f("u/{{identity.entity.aliases.auth_jwt_1234abcd.metadata.email}}/*").unwrap(),
+            "u/alice@example.com/*"
+        );
+        assert_eq!(
+            f("u/{{identity.entity.aliases.auth_jwt_1234abcd.name}}").unwrap(),
+            "u/alice@x"
+        );
+        assert_eq!(f("g/{{identity.groups.ids.g1.name}}").unwrap(), "g/devs");
+        assert_eq!(f("g/{{identity.groups.names.devs.id}}").unwrap(), "g/g1");
+        for bad in [
+            "kv/{{identity.entity.metadata.nope}}",
+            "kv/{{identity.entity.aliases.auth_jwt_00000000.name}}",
+            "kv/{{identity.groups.names.ops.id}}",
+            "kv/{{identity.entity.bogus}}",
+            "kv/{{other}}",
+        ] {
+            assert!(f(bad).is_err(), "{bad}");
+        }
+        assert!(populate(
+            "kv/{{identity.entity.id}}",
+            Some(&TemplateContext::default())
+        )
+        .is_err());
+        // Syntax: only the braces are checked when the policy is written.
+        assert_eq!(populate("a/b", None).unwrap(), (false, "a/b".to_string()));
+        assert!(populate("kv/{{identity.entity.nope}}", None).unwrap().0);
+        for bad in [
+            "kv/{{identity.entity.id}/x",
+            "kv/}}{{x}}",
+            "kv/{{a}}}}",
+            "kv/{{{{a}}",
+        ] {
+            assert_eq!(populate(bad, None).unwrap_err(), UNBALANCED, "{bad}");
+        }
+        let e = parse("path \"a/b\" { capabilities = [\"read\"] }\npath \"kv/{{identity.entity.id}/x\" { capabilities = [\"read\"] }").unwrap_err();
+        assert_eq!(
+            e,
+            "failed to parse policy: path \"kv/{{identity.entity.id}/x\": failed to validate policy templating: unbalanced templating characters"
+        );
     }
 
     #[test]

@@ -26,6 +26,23 @@ pub fn handle(core: &mut Core, req: &Request, caller: Option<&Caller>) -> Result
             _ => Err(Error::unsupported_operation()),
         };
     }
+    if path == "sys/mounts" {
+        return match req.operation {
+            Operation::Read => list_secret_mounts(core),
+            _ => Err(Error::unsupported_operation()),
+        };
+    }
+    if let Some(rest) = path.strip_prefix("sys/mounts/") {
+        if let Some(mount) = rest.strip_suffix("/tune").filter(|m| !m.is_empty()) {
+            return tune_secret(core, req, mount);
+        }
+        return match req.operation {
+            Operation::Create | Operation::Update => enable_secret(core, req, rest),
+            Operation::Delete => disable_secret(core, rest),
+            Operation::Read => read_secret_mount(core, rest),
+            _ => Err(Error::unsupported_operation()),
+        };
+    }
     if path.starts_with("sys/polic") || path.starts_with("sys/capabilities") {
         return crate::policy::backend::handle(core, req, caller);
     }
@@ -186,5 +203,253 @@ fn tune(core: &mut Core, req: &Request, rest: &str) -> Result<Option<Response>> 
         m.token_type = fields::string(v).unwrap_or_default();
     }
     mounts::save_auth(core.storage.as_ref(), &table)?;
+    Ok(None)
+}
+
+// ---------------------------------------------------------------- secret engine mounts
+
+/// A secret mount as `sys/mounts` shows it.
+fn secret_mount_json(m: &MountEntry) -> Value {
+    let mut config = json!({
+        "default_lease_ttl": m.default_lease_ttl,
+        "force_no_cache": false,
+        "max_lease_ttl": m.max_lease_ttl,
+    });
+    match m.kind.as_str() {
+        "identity" => config["passthrough_request_headers"] = json!(["Authorization"]),
+        "system" => config["passthrough_request_headers"] = json!(["Accept"]),
+        _ => {}
+    }
+    let mut v = json!({
+        "accessor": m.accessor,
+        "config": config,
+        "description": m.description,
+        "external_entropy_access": false,
+        "local": m.local,
+        "options": if m.options.is_empty() { Value::Null } else { Value::Object(m.options.clone()) },
+        "plugin_version": "",
+        "running_plugin_version": BUILTIN_VERSION,
+        "running_sha256": "",
+        "seal_wrap": m.seal_wrap,
+        "type": m.kind,
+        "uuid": m.uuid,
+    });
+    if !mounts::BUILTIN_SECRET_TYPES.contains(&m.kind.as_str()) {
+        v["deprecation_status"] = json!("supported");
+    }
+    v
+}
+
+fn secret_table(core: &Core) -> Result<Vec<MountEntry>> {
+    mounts::ensure_secret_table(core.storage.as_ref())?;
+    mounts::load_secret(core.storage.as_ref())
+}
+
+fn list_secret_mounts(core: &Core) -> Result<Option<Response>> {
+    let mut data = Map::new();
+    for m in &secret_table(core)? {
+        data.insert(m.path.clone(), secret_mount_json(m));
+    }
+    Ok(Some(Response::data(data)))
+}
+
+fn read_secret_mount(core: &Core, rest: &str) -> Result<Option<Response>> {
+    let path = mounts::normalize_path(rest);
+    match secret_table(core)?.iter().find(|m| m.path == path) {
+        Some(m) => Ok(Some(Response::json(secret_mount_json(m)))),
+        None => Err(Error::bad_request(format!(
+            "No secret engine mount at {path}"
+        ))),
+    }
+}
+
+/// Paths below which nothing can be mounted: the core's own and the auth tree.
+fn reserved_secret_path(path: &str) -> bool {
+    ["sys/", "auth/", "identity/", "cubbyhole/"]
+        .iter()
+        .any(|p| path.starts_with(p))
+}
+
+fn enable_secret(core: &mut Core, req: &Request, rest: &str) -> Result<Option<Response>> {
+    let path = mounts::normalize_path(rest);
+    if path == "/" {
+        return Err(Error::bad_request("path cannot be empty"));
+    }
+    let mut kind = match req.data.get("type") {
+        Some(v) => fields::string(v)
+            .map_err(|d| Error::bad_request(fields::conversion_error("type", &d)))?,
+        None => String::new(),
+    };
+    if kind.is_empty() {
+        return Err(Error::bad_request(
+            "backend type must be specified as a string",
+        ));
+    }
+    let description = match req.data.get("description") {
+        Some(v) => fields::string(v).unwrap_or_default(),
+        None => String::new(),
+    };
+    let mut options = match req.data.get("options") {
+        Some(v) => fields::map(v)
+            .map_err(|d| Error::bad_request(fields::conversion_error("options", &d)))?,
+        None => Map::new(),
+    };
+    match kind.as_str() {
+        "kv-v1" => {
+            kind = "kv".into();
+            options.insert("version".into(), json!("1"));
+        }
+        "kv-v2" => {
+            kind = "kv".into();
+            options.insert("version".into(), json!("2"));
+        }
+        _ => {}
+    }
+    for v in options.values_mut() {
+        if !v.is_string() {
+            *v = json!(fields::string(v).unwrap_or_default());
+        }
+    }
+    if reserved_secret_path(&path) {
+        return Err(Error::bad_request(format!(
+            "cannot mount {}",
+            fields::go_quote(&path)
+        )));
+    }
+    if kind != "kv" {
+        return Err(Error::bad_request(format!(
+            "plugin not found in the catalog: {kind}"
+        )));
+    }
+    if !matches!(
+        options.get("version").and_then(Value::as_str),
+        None | Some("") | Some("1") | Some("2")
+    ) {
+        return Err(Error::bad_request(format!(
+            "nil backend of type {} returned from factory",
+            fields::go_quote(&kind)
+        )));
+    }
+    let mut table = secret_table(core)?;
+    if let Some(existing) = table
+        .iter()
+        .find(|m| path.starts_with(&m.path) || m.path.starts_with(&path))
+    {
+        return Err(Error::bad_request(format!(
+            "path is already in use at {}",
+            existing.path
+        )));
+    }
+    let mut entry = MountEntry::new_secret(&path, &kind, &description);
+    entry.options = options;
+    if let Some(cfg) = req.data.get("config").and_then(Value::as_object) {
+        if let Some(v) = cfg.get("default_lease_ttl") {
+            entry.default_lease_ttl =
+                fields::duration_seconds(v, false).map_err(Error::bad_request)?;
+        }
+        if let Some(v) = cfg.get("max_lease_ttl") {
+            entry.max_lease_ttl = fields::duration_seconds(v, false).map_err(Error::bad_request)?;
+        }
+    }
+    table.push(entry);
+    mounts::save_secret(core.storage.as_ref(), &table)?;
+    Ok(None)
+}
+
+fn disable_secret(core: &mut Core, rest: &str) -> Result<Option<Response>> {
+    let path = mounts::normalize_path(rest);
+    let mut table = secret_table(core)?;
+    let Some(pos) = table.iter().position(|m| m.path == path) else {
+        // Vault answers success when nothing is mounted there.
+        return Ok(None);
+    };
+    if mounts::BUILTIN_SECRET_TYPES.contains(&table[pos].kind.as_str()) {
+        return Err(Error::bad_request(format!(
+            "cannot unmount {}",
+            fields::go_quote(&path)
+        )));
+    }
+    let entry = table.remove(pos);
+    // The mount goes first, then its data: a crash in between leaves unreachable data only.
+    mounts::save_secret(core.storage.as_ref(), &table)?;
+    core.storage.delete_prefix(&entry.logical_prefix())?;
+    Ok(None)
+}
+
+/// `sys/internal/ui/mounts/PATH`, the preflight of the `kv` helper commands: the mount
+/// holding PATH and its options, when the calling token can access something below it.
+/// Unauthenticated in Vault; the token, if any, decides what is visible.
+pub fn internal_ui_mount(core: &mut Core, req: &Request) -> Result<Option<Response>> {
+    let raw = req
+        .path
+        .strip_prefix("sys/internal/ui/mounts")
+        .unwrap_or("")
+        .trim_start_matches('/');
+    if raw.is_empty() {
+        return Err(Error::bad_request("path not set"));
+    }
+    let path = format!("{}/", raw.trim_end_matches('/'));
+    let denied = || {
+        Error::new(
+            403,
+            format!(
+                "preflight capability check returned 403, please ensure client's policies grant access to path {}",
+                fields::go_quote(&path)
+            ),
+        )
+    };
+    let table = secret_table(core)?;
+    let Some(m) = mounts::match_secret(&table, &path).cloned() else {
+        return Err(denied());
+    };
+    let token = req.client_token.clone().unwrap_or_default();
+    let acl = if token.is_empty() {
+        crate::policy::Acl::default()
+    } else {
+        let entry = crate::token::lookup(core.storage.as_ref(), &token, crate::core::now())?
+            .ok_or_else(Error::permission_denied)?;
+        crate::policy::acl_for_token(core.storage.as_ref(), &entry)?
+    };
+    if !acl.has_mount_access(&m.path) {
+        return Err(denied());
+    }
+    let mut data = secret_mount_json(&m);
+    data["path"] = json!(m.path);
+    Ok(Some(Response::json(data)))
+}
+
+/// `sys/mounts/PATH/tune`: a secret mount's lease TTLs and description.
+fn tune_secret(core: &mut Core, req: &Request, rest: &str) -> Result<Option<Response>> {
+    let path = mounts::normalize_path(rest);
+    let mut table = secret_table(core)?;
+    let Some(m) = table.iter_mut().find(|m| m.path == path) else {
+        return Err(Error::bad_request(if req.operation == Operation::Read {
+            format!("cannot fetch sysview for path {}", fields::go_quote(&path))
+        } else {
+            format!(
+                "tune of path {} failed: no mount entry found",
+                fields::go_quote(&path)
+            )
+        }));
+    };
+    if req.operation == Operation::Read {
+        return Ok(Some(Response::json(json!({
+            "default_lease_ttl": m.default_ttl(),
+            "max_lease_ttl": m.max_ttl(),
+            "description": m.description,
+            "force_no_cache": false,
+        }))));
+    }
+    let bad = |d: String| Error::bad_request(d);
+    if let Some(v) = req.data.get("default_lease_ttl") {
+        m.default_lease_ttl = fields::duration_seconds(v, false).map_err(bad)?;
+    }
+    if let Some(v) = req.data.get("max_lease_ttl") {
+        m.max_lease_ttl = fields::duration_seconds(v, false).map_err(bad)?;
+    }
+    if let Some(v) = req.data.get("description") {
+        m.description = fields::string(v).unwrap_or_default();
+    }
+    mounts::save_secret(core.storage.as_ref(), &table)?;
     Ok(None)
 }

@@ -322,6 +322,10 @@ pub fn use_token(storage: &dyn Storage, token: &str, now: i64) -> Result<Option<
 
 /// Removes one token's own records (entry, accessor, parent and mount indexes).
 fn remove_entry(storage: &dyn Storage, entry: &TokenEntry) -> Result<()> {
+    // The token's cubbyhole goes with it (`secrets::cubbyhole` keys it by accessor).
+    if usable_segment(&entry.accessor) {
+        storage.delete_prefix(&format!("cubbyhole/{}/", entry.accessor))?;
+    }
     if !entry.accessor.is_empty() {
         storage.delete(&format!(
             "sys/token/accessor/{}",

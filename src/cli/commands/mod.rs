@@ -14,6 +14,9 @@ pub mod demo;
 pub mod dev;
 mod explain;
 pub mod jwt;
+// Secret engines and the kv helper.
+mod kv;
+mod secrets;
 
 use super::args::{Cli, Command};
 use super::Session;
@@ -67,5 +70,7 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Jwt(cmd) => jwt::run(dir, cmd),
         Command::Dev(cmd) => dev::run(dir, cmd),
         Command::Demo { keep } => demo::run(keep),
+        Command::Secrets(cmd) => secrets::run(&mut Session::open(dir)?, cmd),
+        Command::Kv(cmd) => kv::run(&mut Session::open(dir)?, cmd),
     }
 }

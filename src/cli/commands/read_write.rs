@@ -49,12 +49,16 @@ pub fn read(s: &mut Session, out: &OutputFlags, path: &str, data: &[String]) -> 
             &format!("Error reading {path}"),
             &e,
         )),
-        Ok(None)
-        | Ok(Some(Response {
+        Ok(None) => {
+            eprintln!("No value found at {path}");
+            Ok(output::EXIT_REQUEST)
+        }
+        Ok(Some(Response {
             data: None,
             auth: None,
+            ref warnings,
             ..
-        })) => {
+        })) if warnings.is_empty() => {
             eprintln!("No value found at {path}");
             Ok(output::EXIT_REQUEST)
         }
@@ -82,6 +86,11 @@ pub fn write(
         Err(e) => Ok(output::print_api_error(
             &format!("Error writing data to {path}"),
             &e,
+        )),
+        // A KV v2 path that is not an API path: a 404 carrying a warning.
+        Ok(Some(resp)) if resp.status >= 400 => Ok(super::kv::print_status_error(
+            &format!("Error writing data to {path}"),
+            &resp,
         )),
         Ok(resp) => match resp.filter(|r| !is_empty(r)) {
             None => {
@@ -162,6 +171,10 @@ pub fn delete(s: &mut Session, out: &OutputFlags, path: &str, data: &[String]) -
         Err(e) => Ok(output::print_api_error(
             &format!("Error deleting {path}"),
             &e,
+        )),
+        Ok(Some(resp)) if resp.status >= 400 => Ok(super::kv::print_status_error(
+            &format!("Error deleting {path}"),
+            &resp,
         )),
         Ok(_) => {
             // Vault prints nothing unless the format is table, and never the response.

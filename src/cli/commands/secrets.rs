@@ -1,0 +1,201 @@
+//! `secrets enable|disable|list`, as OpenBao's `command/secrets_*.go`.
+
+use crate::cli::args::SecretsCommand;
+use crate::cli::{output, Session};
+use crate::core::{mounts, Operation};
+use anyhow::Result;
+use serde_json::{json, Map, Value};
+
+/// Vault's positional-argument count check: `Not enough arguments (expected 1, got 0)`.
+pub fn one_arg(args: &[String]) -> std::result::Result<&str, u8> {
+    match args {
+        [a] => Ok(a.as_str()),
+        [] => Err(output::print_local_error(
+            "Not enough arguments (expected 1, got 0)",
+        )),
+        more => Err(output::print_local_error(&format!(
+            "Too many arguments (expected 1, got {})",
+            more.len()
+        ))),
+    }
+}
+
+pub fn run(s: &mut Session, cmd: SecretsCommand) -> Result<u8> {
+    match cmd {
+        SecretsCommand::Enable {
+            out,
+            path,
+            description,
+            version,
+            default_lease_ttl,
+            max_lease_ttl,
+            options,
+            args,
+        } => {
+            s.format(&out)?;
+            let kind = match one_arg(&args) {
+                Ok(k) => k.to_string(),
+                Err(code) => return Ok(code),
+            };
+            let path = mounts::normalize_path(path.as_deref().unwrap_or(&kind));
+            let mut body = Map::new();
+            body.insert("type".into(), json!(kind));
+            if let Some(d) = description {
+                body.insert("description".into(), json!(d));
+            }
+            let mut config = Map::new();
+            if let Some(t) = default_lease_ttl {
+                config.insert("default_lease_ttl".into(), json!(t));
+            }
+            if let Some(t) = max_lease_ttl {
+                config.insert("max_lease_ttl".into(), json!(t));
+            }
+            if !config.is_empty() {
+                body.insert("config".into(), Value::Object(config));
+            }
+            let mut opts = Map::new();
+            for o in &options {
+                let (k, v) = o.split_once('=').unwrap_or((o.as_str(), ""));
+                opts.insert(k.to_string(), json!(v));
+            }
+            if let Some(v) = version {
+                let n: i64 = match v.trim().parse() {
+                    Ok(n) => n,
+                    Err(_) => {
+                        return Ok(output::print_local_error(&format!(
+                            "invalid value {v:?} for flag -version: parse error"
+                        )))
+                    }
+                };
+                if n > 0 {
+                    opts.insert("version".into(), json!(n.to_string()));
+                }
+            }
+            if !opts.is_empty() {
+                body.insert("options".into(), Value::Object(opts));
+            }
+            match s.request(Operation::Update, &format!("sys/mounts/{path}"), body) {
+                Err(e) => Ok(output::print_api_error("Error enabling", &e)),
+                Ok(_) => {
+                    println!("Success! Enabled the {kind} secrets engine at: {path}");
+                    Ok(0)
+                }
+            }
+        }
+        SecretsCommand::Disable { out, args } => {
+            s.format(&out)?;
+            let path = match one_arg(&args) {
+                Ok(p) => mounts::normalize_path(p),
+                Err(code) => return Ok(code),
+            };
+            match s.request(Operation::Delete, &format!("sys/mounts/{path}"), Map::new()) {
+                Err(e) => Ok(output::print_api_error(
+                    &format!("Error disabling secrets engine at {path}"),
+                    &e,
+                )),
+                Ok(_) => {
+                    println!("Success! Disabled the secrets engine (if it existed) at: {path}");
+                    Ok(0)
+                }
+            }
+        }
+        SecretsCommand::List { out, detailed } => {
+            let format = s.format(&out)?;
+            let resp = match s.request(Operation::Read, "sys/mounts", Map::new()) {
+                Err(e) => return Ok(output::print_api_error("Error listing secrets engines", &e)),
+                Ok(r) => r.unwrap_or_default(),
+            };
+            let data = resp.data.unwrap_or_default();
+            if format != output::Format::Table {
+                let sorted = output::sorted(&Value::Object(data));
+                print!("{}", output::render_value(&sorted, format));
+                return Ok(0);
+            }
+            print!("{}", list_table(&data, detailed));
+            Ok(0)
+        }
+    }
+}
+
+/// `secrets list` as a table, as OpenBao's `simpleMounts` / `detailedMounts`.
+pub fn list_table(data: &Map<String, Value>, detailed: bool) -> String {
+    let header: &[&str] = if detailed {
+        &[
+            "Path",
+            "Plugin",
+            "Accessor",
+            "Default TTL",
+            "Max TTL",
+            "Force No Cache",
+            "Replication",
+            "Seal Wrap",
+            "External Entropy Access",
+            "Options",
+            "Description",
+            "UUID",
+            "Version",
+            "Running Version",
+            "Running SHA256",
+            "Deprecation Status",
+        ]
+    } else {
+        &["Path", "Type", "Accessor", "Description"]
+    };
+    let mut paths: Vec<&String> = data.keys().collect();
+    paths.sort();
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for path in paths {
+        let Some(m) = data.get(path.as_str()) else {
+            continue;
+        };
+        let s = |k: &str| m.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+        if !detailed {
+            rows.push(vec![
+                path.clone(),
+                s("type"),
+                s("accessor"),
+                s("description"),
+            ]);
+            continue;
+        }
+        let kind = s("type");
+        let config = |k: &str| m.get("config").and_then(|c| c.get(k)).cloned();
+        let ttl = |k: &str| {
+            if kind == "system" || kind == "cubbyhole" {
+                return "n/a".to_string();
+            }
+            match config(k).and_then(|v| v.as_i64()) {
+                Some(t) if t != 0 => t.to_string(),
+                _ => "system".to_string(),
+            }
+        };
+        let flag = |v: Option<&Value>| v.and_then(Value::as_bool).unwrap_or(false).to_string();
+        let options = match m.get("options") {
+            Some(v @ Value::Object(_)) => output::go_value(v),
+            _ => "map[]".to_string(),
+        };
+        rows.push(vec![
+            path.clone(),
+            kind.clone(),
+            s("accessor"),
+            ttl("default_lease_ttl"),
+            ttl("max_lease_ttl"),
+            flag(m.get("config").and_then(|c| c.get("force_no_cache"))),
+            if m.get("local").and_then(Value::as_bool).unwrap_or(false) {
+                "local".into()
+            } else {
+                "replicated".into()
+            },
+            flag(m.get("seal_wrap")),
+            flag(m.get("external_entropy_access")),
+            options,
+            s("description"),
+            s("uuid"),
+            s("plugin_version"),
+            s("running_plugin_version"),
+            s("running_sha256"),
+            s("deprecation_status"),
+        ]);
+    }
+    output::table_with_header(header, &rows)
+}
