@@ -3,36 +3,12 @@
 
 mod common;
 
-use common::{files_below, TestEnv};
+use common::{assert_all_json_parses, assert_unlocked, TestEnv};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 use vaultjwt::storage::{FileStorage, Storage};
-
-/// Every `*.json` file below `root` parses.
-fn assert_all_json_parses(root: &Path) -> usize {
-    let mut n = 0;
-    for f in files_below(root) {
-        if f.extension().is_some_and(|e| e == "json") {
-            let bytes = std::fs::read(&f).unwrap();
-            if let Err(e) = serde_json::from_slice::<serde_json::Value>(&bytes) {
-                panic!("{} does not parse: {e}", f.display());
-            }
-            n += 1;
-        }
-    }
-    n
-}
-
-/// Nobody holds the storage lock.
-fn assert_unlocked(root: &Path) {
-    let f = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(root.join(".lock"))
-        .unwrap();
-    f.try_lock().expect("the storage lock is still held");
-}
 
 #[test]
 fn sixteen_concurrent_enables_all_land() {
@@ -60,89 +36,155 @@ fn sixteen_concurrent_enables_all_land() {
     assert_unlocked(&env.storage());
 }
 
-/// Run by [`sigkill_during_writes_leaves_parseable_state`] in a child process: writes
-/// through `FileStorage` until killed.
+/// Size of the padding in each value of the crash writer, so a write takes long enough to be
+/// interrupted in the middle.
+const PAD: usize = 16 * 1024;
+
+/// The key the crash writer's step `n` writes.
+fn writer_key(n: u64) -> String {
+    format!("dir{}/sub{}/k{}", n % 3, n % 5, n % 7)
+}
+
+/// The value the crash writer's step `n` writes: `n`, and a padding made of `n` too, so a
+/// file holding a mix of two versions cannot pass for one of them.
+fn writer_value(n: u64) -> serde_json::Value {
+    let unit = format!("{n}.");
+    serde_json::json!({"n": n, "pad": unit.repeat(PAD / unit.len())})
+}
+
+/// The crash writer's state (key → step that wrote it) after steps `1..=n`: step `m` puts
+/// `writer_key(m)`, deletes `writer_key(m + 1)` when `m % 4 == 0`, then puts `counter = m`.
+/// A writer restarts at the stored counter, so after steps `1..=n` completed the state is
+/// exactly this, whatever was killed on the way.
+fn writer_state(n: u64) -> BTreeMap<String, u64> {
+    let mut s = BTreeMap::new();
+    for m in 1..=n {
+        s.insert(writer_key(m), m);
+        if m % 4 == 0 {
+            s.remove(&writer_key(m + 1));
+        }
+    }
+    s
+}
+
+/// Run by [`sigkill_during_writes_leaves_old_or_new_versions`] in a child process: writes
+/// through `FileStorage` until killed, and says `READY` once its first write is done (so
+/// the parent never kills it before it got going, however loaded the machine).
 #[test]
-#[ignore = "helper process for sigkill_during_writes_leaves_parseable_state"]
+#[ignore = "helper process for sigkill_during_writes_leaves_old_or_new_versions"]
 fn crash_writer_child() {
     let Some(root) = std::env::var_os("VAULTJWT_TEST_WRITER_ROOT") else {
         return;
     };
     let s = FileStorage::open(Path::new(&root), true).unwrap();
-    let big = "x".repeat(64 * 1024);
     let mut n: u64 = s
         .get("counter")
         .unwrap()
         .and_then(|v| v.as_u64())
         .unwrap_or(0);
+    let mut ready = false;
     loop {
         n += 1;
-        let key = format!("dir{}/sub{}/k{}", n % 3, n % 5, n % 7);
-        s.put(&key, &serde_json::json!({"n": n, "pad": big}))
-            .unwrap();
+        s.put(&writer_key(n), &writer_value(n)).unwrap();
+        if !ready {
+            common::signal_ready();
+            ready = true;
+        }
         if n.is_multiple_of(4) {
-            s.delete(&format!(
-                "dir{}/sub{}/k{}",
-                (n + 1) % 3,
-                (n + 1) % 5,
-                (n + 1) % 7
-            ))
-            .unwrap();
+            s.delete(&writer_key(n + 1)).unwrap();
         }
         s.put("counter", &serde_json::json!(n)).unwrap();
     }
 }
 
-#[test]
-fn sigkill_during_writes_leaves_parseable_state() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("storage");
-    let me = std::env::current_exe().unwrap();
-    let started = std::time::Instant::now();
-    let mut kills = 0;
-    while kills < 120 {
-        let mut child = Command::new(&me)
-            .args([
-                "--exact",
-                "crash_writer_child",
-                "--ignored",
-                "--test-threads=1",
-            ])
-            .env("VAULTJWT_TEST_WRITER_ROOT", &root)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_millis(2 + rand::random::<u64>() % 20));
-        child.kill().unwrap(); // SIGKILL
-        let status = child.wait().unwrap();
-        assert!(!status.success(), "the writer stopped on its own: {status}");
-        kills += 1;
-    }
+/// After a kill: nobody holds the lock, readers see only state files, each parses, and each
+/// key holds the version of the last completed step or of the interrupted one, never
+/// anything else. Returns the stored counter.
+fn check_writer_state(root: &Path, previous_counter: u64) -> u64 {
+    assert_unlocked(root);
+    let stray = common::stray_files(root);
     assert!(
-        started.elapsed() < Duration::from_secs(30),
-        "took {:?}",
-        started.elapsed()
+        stray.is_empty(),
+        "files visible beside the state: {stray:?}"
     );
-    // Writes happened, every state file parses, nobody holds the lock.
-    let n = assert_all_json_parses(&root);
-    assert!(n >= 2, "only {n} state files: the writer never wrote");
-    assert_unlocked(&root);
-    // Opening cleans the temp files of killed writers and everything reads back.
-    let s = FileStorage::open(&root, true).unwrap();
-    assert_eq!(s.stale_temp_files(), 0);
-    let counter = s.get("counter").unwrap().and_then(|v| v.as_u64());
-    assert!(counter.unwrap_or(0) > 0, "counter {counter:?}");
-    for d in s.list("").unwrap() {
-        if let Some(d) = d.strip_suffix('/') {
-            for sub in s.list(&format!("{d}/")).unwrap() {
-                for k in s.list(&format!("{d}/{sub}")).unwrap() {
-                    let v = s.get(&format!("{d}/{sub}{k}")).unwrap();
-                    assert!(v.is_some_and(|v| v["n"].is_u64()));
-                }
+    assert_all_json_parses(root);
+    // A reader (shared lock: it cleans nothing) sees no temp file in any listing.
+    let s = FileStorage::open(root, false).unwrap();
+    let mut pending = vec![String::new()];
+    while let Some(prefix) = pending.pop() {
+        for k in s.list(&prefix).unwrap() {
+            assert!(!k.starts_with('.'), "listing {prefix:?} shows {k:?}");
+            if k.ends_with('/') {
+                pending.push(format!("{prefix}{k}"));
+            } else {
+                assert!(s.get(&format!("{prefix}{k}")).unwrap().is_some());
             }
         }
     }
+    let counter = s
+        .get("counter")
+        .unwrap()
+        .map(|v| v.as_u64().expect("counter is a number"))
+        .unwrap_or(0);
+    assert!(
+        counter >= previous_counter,
+        "counter went back from {previous_counter} to {counter}"
+    );
+    let (old, new) = (writer_state(counter), writer_state(counter + 1));
+    for (a, b, c) in (0..3).flat_map(|a| (0..5).flat_map(move |b| (0..7).map(move |c| (a, b, c)))) {
+        let key = format!("dir{a}/sub{b}/k{c}");
+        let got = s.get(&key).unwrap().map(|v| {
+            let n = v["n"].as_u64().expect("n");
+            assert_eq!(v, writer_value(n), "{key} holds a mixed value");
+            n
+        });
+        let (o, w) = (old.get(&key).copied(), new.get(&key).copied());
+        assert!(
+            got == o || got == w,
+            "{key} holds step {got:?}; after step {counter} it must be {o:?} (old) or {w:?} (new)"
+        );
+    }
+    counter
+}
+
+#[test]
+fn sigkill_during_writes_leaves_old_or_new_versions() {
+    use std::os::unix::process::ExitStatusExt;
+    // On a disk (not tmpfs): each write's fsyncs keep it open long enough to be cut.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("storage");
+    let started = std::time::Instant::now();
+    let (mut kills, mut mid_write, mut counter) = (0, 0, 0);
+    while kills < 120 {
+        let mut child = common::spawn_helper_test(
+            "crash_writer_child",
+            &[("VAULTJWT_TEST_WRITER_ROOT", root.as_os_str())],
+        );
+        let _stdout = common::wait_ready(&mut child);
+        std::thread::sleep(Duration::from_micros(rand::random::<u64>() % 6000));
+        child.kill().unwrap(); // SIGKILL
+        let status = child.wait().unwrap();
+        if status.signal() != Some(9) {
+            let mut err = String::new();
+            let _ = std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err);
+            panic!("the writer stopped on its own ({status}):\n{err}");
+        }
+        kills += 1;
+        if common::temp_files(&root) > 0 {
+            mid_write += 1;
+        }
+        counter = check_writer_state(&root, counter);
+    }
+    eprintln!(
+        "{kills} kills ({mid_write} left a temp file), {counter} steps, in {:?}",
+        started.elapsed()
+    );
+    // Opening for writing cleans the temp files of killed writers; the state is complete.
+    let s = FileStorage::open(&root, true).unwrap();
+    assert_eq!(s.stale_temp_files(), 0);
+    assert!(counter > 0);
+    drop(s);
+    check_writer_state(&root, counter);
 }
 
 #[test]

@@ -224,3 +224,149 @@ impl Out {
             .unwrap_or_else(|e| self.fail(&format!("stdout is not JSON: {e}")))
     }
 }
+
+/// A temp directory on a tmpfs (`/dev/shm`) when the machine has a usable one, else an
+/// ordinary one. For tests that run thousands of writes through the lock: on tmpfs an
+/// fsync costs nothing, so the run time measures locking and the code, not the disk.
+/// Locking, renames and `O_EXCL` behave the same on both.
+pub fn fast_tempdir() -> tempfile::TempDir {
+    let shm = Path::new("/dev/shm");
+    if shm.is_dir() {
+        if let Ok(d) = tempfile::tempdir_in(shm) {
+            return d;
+        }
+    }
+    tempfile::tempdir().expect("tempdir")
+}
+
+impl TestEnv {
+    /// Like [`TestEnv::new`], in [`fast_tempdir`].
+    pub fn on_tmpfs() -> TestEnv {
+        let home = fast_tempdir();
+        let data = home.path().join("data");
+        TestEnv { home, data }
+    }
+
+    /// The root token the first command stored in the token helper.
+    pub fn root_token(&self) -> String {
+        std::fs::read_to_string(self.data.join("token"))
+            .expect("token helper")
+            .trim()
+            .to_string()
+    }
+}
+
+/// Every `*.json` file below `root` parses as JSON; returns how many there are.
+pub fn assert_all_json_parses(root: &Path) -> usize {
+    let mut n = 0;
+    for f in files_below(root) {
+        if f.extension().is_some_and(|e| e == "json") {
+            let bytes = std::fs::read(&f).unwrap();
+            if let Err(e) = serde_json::from_slice::<serde_json::Value>(&bytes) {
+                panic!("{} does not parse: {e}", f.display());
+            }
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Nobody holds the storage lock: taking it without blocking succeeds (and it is released
+/// again at once).
+pub fn assert_unlocked(root: &Path) {
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(root.join(".lock"))
+        .unwrap();
+    if let Err(e) = f.try_lock() {
+        panic!("the storage lock {} is still held: {e}", root.display());
+    }
+}
+
+/// Files below the storage root that readers could see but are not state files: anything
+/// outside `.tmp/` other than `.lock` and `_*.json`.
+pub fn stray_files(root: &Path) -> Vec<PathBuf> {
+    files_below(root)
+        .into_iter()
+        .filter(|f| {
+            let rel = f.strip_prefix(root).unwrap();
+            if rel == Path::new(".lock") || rel.starts_with(".tmp") {
+                return false;
+            }
+            let name = f.file_name().unwrap().to_string_lossy();
+            !(name.starts_with('_') && name.ends_with(".json"))
+        })
+        .collect()
+}
+
+/// Number of in-flight temp files (those of killed writers) in the storage's `.tmp/`.
+pub fn temp_files(root: &Path) -> usize {
+    std::fs::read_dir(root.join(".tmp"))
+        .map(|d| d.count())
+        .unwrap_or(0)
+}
+
+/// Starts this test binary again to run the ignored helper test `name` alone, its stdout
+/// and stdin piped (for a readiness handshake) and its stderr piped, with the given
+/// environment and none of the caller's `VAULT*`/`BAO_*` variables.
+pub fn spawn_helper_test(name: &str, envs: &[(&str, &std::ffi::OsStr)]) -> std::process::Child {
+    use std::process::{Command, Stdio};
+    let mut c = Command::new(std::env::current_exe().unwrap());
+    c.args([
+        "--exact",
+        name,
+        "--ignored",
+        "--nocapture",
+        "--test-threads=1",
+        "-q",
+    ]);
+    for (k, _) in std::env::vars_os() {
+        let k = k.to_string_lossy().into_owned();
+        if k.starts_with("VAULT") || k.starts_with("BAO_") {
+            c.env_remove(&k);
+        }
+    }
+    for (k, v) in envs {
+        c.env(k, v);
+    }
+    c.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn helper test")
+}
+
+/// Reads the child's stdout until it prints the line `READY` (a readiness handshake: the
+/// child prints it with [`signal_ready`] once it has got going). Panics with the child's
+/// stderr when it exits first.
+pub fn wait_ready(
+    child: &mut std::process::Child,
+) -> std::io::BufReader<std::process::ChildStdout> {
+    use std::io::{BufRead, Read};
+    let mut r = std::io::BufReader::new(child.stdout.take().expect("piped stdout"));
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if r.read_line(&mut line).unwrap_or(0) == 0 {
+            let _ = child.wait();
+            let mut err = String::new();
+            if let Some(mut e) = child.stderr.take() {
+                let _ = e.read_to_string(&mut err);
+            }
+            panic!("the helper process exited before it was ready:\n{err}");
+        }
+        if line.trim_end() == "READY" {
+            return r;
+        }
+    }
+}
+
+/// The child half of [`wait_ready`]: prints `READY` straight to fd 1 (past libtest's
+/// output capture) and flushes.
+pub fn signal_ready() {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(b"READY\n").unwrap();
+    out.flush().unwrap();
+}
