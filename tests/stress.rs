@@ -1,0 +1,565 @@
+//! Concurrency stress: 16 processes at once, each doing 100 mixed operations (JWT login as
+//! several users, token create, token revoke, role write, policy write) against one data
+//! directory. Afterwards nothing is lost, nothing is duplicated and the counts add up.
+//!
+//! The 16 processes are this test binary started again ([`stress_worker_child`]), each
+//! looping through the library the way one CLI call per operation would: open the data
+//! directory (taking its lock), send one request to the core, close it. That keeps 1,600
+//! operations to seconds; the real binary is exercised by the crash tests in
+//! `tests/storage.rs` and by the CLI checks at the end of this one. The data directory is on
+//! a tmpfs when the machine has one (see `common::fast_tempdir`).
+
+mod common;
+
+use common::{assert_all_json_parses, assert_unlocked, spawn_helper_test, TestEnv};
+use rand::{Rng, SeedableRng};
+use serde_json::{json, Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+use std::path::Path;
+use vaultjwt::core::{Error, Operation, Request, Response};
+
+const PROCS: usize = 16;
+const OPS: usize = 100;
+/// Distinct JWT subjects: few enough that every one logs in from several processes at once.
+const USERS: usize = 12;
+const AUDIENCE: &str = "stress";
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(format!(
+        "{}/tests/fixtures/keys/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+/// One JWT per user, signed with the fixture key the mount trusts, valid for an hour.
+fn mint_jwts() -> Vec<String> {
+    use vaultjwt::dev::{keys::PrivateKey, sign};
+    let key = PrivateKey::from_pem(&fixture("rsa2048.key")).unwrap();
+    let now = vaultjwt::dev::time::now();
+    (0..USERS)
+        .map(|u| {
+            let mut claims = Map::new();
+            claims.insert("sub".into(), json!(format!("user-{u}")));
+            claims.insert("aud".into(), json!(AUDIENCE));
+            claims.insert("iat".into(), json!(now - 5));
+            claims.insert("exp".into(), json!(now + 3600));
+            sign::sign(&key, "RS256", None, &Map::new(), &claims).unwrap()
+        })
+        .collect()
+}
+
+/// One request through a freshly opened data directory, as one CLI call does.
+fn request(
+    dir: &Path,
+    op: Operation,
+    path: &str,
+    token: Option<&str>,
+    data: Value,
+) -> Result<Option<Response>, Error> {
+    let mut s = vaultjwt::cli::Session::open(Some(dir))
+        .unwrap_or_else(|e| panic!("cannot open {}: {e:#}", dir.display()));
+    let Value::Object(data) = data else {
+        panic!("data must be an object")
+    };
+    s.core.handle(
+        Request::new(op, path)
+            .with_data(data)
+            .with_token(token.map(str::to_string)),
+    )
+}
+
+fn ok(what: &str, r: Result<Option<Response>, Error>) -> Response {
+    match r {
+        Ok(Some(r)) => r,
+        Ok(None) => Response::default(),
+        Err(e) => panic!("{what}: {e}"),
+    }
+}
+
+fn role_body(ttl: u64) -> Value {
+    json!({
+        "role_type": "jwt",
+        "user_claim": "sub",
+        "bound_audiences": AUDIENCE,
+        "token_ttl": ttl,
+    })
+}
+
+fn policy_body(worker: usize, op: usize) -> String {
+    format!("path \"secret/w{worker}/{op}\" {{\n  capabilities = [\"read\"]\n}}\n")
+}
+
+/// One of the 16 stress processes. Says `READY`, waits for a line on stdin (so all 16 start
+/// at once), runs its operations and writes one JSON line per operation to its results file.
+#[test]
+#[ignore = "helper process for sixteen_processes_times_a_hundred_operations_lose_nothing"]
+fn stress_worker_child() {
+    let Some(dir) = std::env::var_os("VAULTJWT_STRESS_DIR") else {
+        return;
+    };
+    let dir = Path::new(&dir);
+    let var = |k: &str| std::env::var(k).unwrap();
+    let worker: usize = var("VAULTJWT_STRESS_WORKER").parse().unwrap();
+    let seed: u64 = var("VAULTJWT_STRESS_SEED").parse().unwrap();
+    let root = var("VAULTJWT_STRESS_ROOT");
+    let jwts: Vec<String> = var("VAULTJWT_STRESS_JWTS")
+        .split(',')
+        .map(str::to_string)
+        .collect();
+    let mut results = std::fs::File::create(var("VAULTJWT_STRESS_RESULTS")).unwrap();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed ^ (worker as u64) << 32);
+
+    common::signal_ready();
+    let mut go = String::new();
+    std::io::stdin().read_line(&mut go).unwrap();
+
+    let mut live: Vec<String> = Vec::new();
+    for op in 0..OPS {
+        // The first operations are logins, so entities are created concurrently.
+        let pick = if op < 3 { 0 } else { rng.gen_range(0..100) };
+        let record = match pick {
+            0..30 => {
+                let user = rng.gen_range(0..USERS);
+                let r = request(
+                    dir,
+                    Operation::Update,
+                    "auth/jwt/login",
+                    None,
+                    json!({"role": "r", "jwt": jwts[user]}),
+                );
+                let auth = ok("login", r).auth.expect("login auth");
+                live.push(auth.client_token.clone());
+                json!({"op": "login", "user": user, "token": auth.client_token,
+                       "accessor": auth.accessor, "entity_id": auth.entity_id})
+            }
+            30..45 if !live.is_empty() => {
+                let t = live.swap_remove(rng.gen_range(0..live.len()));
+                let r = request(
+                    dir,
+                    Operation::Update,
+                    "auth/token/revoke",
+                    Some(&root),
+                    json!({ "token": t }),
+                );
+                ok("revoke", r);
+                json!({"op": "revoke", "token": t})
+            }
+            30..75 => {
+                let r = request(
+                    dir,
+                    Operation::Update,
+                    "auth/token/create",
+                    Some(&root),
+                    json!({"display_name": format!("w{worker}-{op}"), "policies": ["default"]}),
+                );
+                let auth = ok("token create", r).auth.expect("token auth");
+                live.push(auth.client_token.clone());
+                json!({"op": "create", "token": auth.client_token})
+            }
+            75..88 => {
+                let name = format!("w{worker}-role{}", rng.gen_range(0..3));
+                let ttl = 1000 + op as u64;
+                let r = request(
+                    dir,
+                    Operation::Update,
+                    &format!("auth/jwt/role/{name}"),
+                    Some(&root),
+                    role_body(ttl),
+                );
+                ok("role write", r);
+                json!({"op": "role", "name": name, "ttl": ttl})
+            }
+            _ => {
+                let name = format!("w{worker}-policy{}", rng.gen_range(0..3));
+                let body = policy_body(worker, op);
+                let r = request(
+                    dir,
+                    Operation::Update,
+                    &format!("sys/policy/{name}"),
+                    Some(&root),
+                    json!({ "policy": body }),
+                );
+                ok("policy write", r);
+                json!({"op": "policy", "name": name, "body": body})
+            }
+        };
+        writeln!(results, "{record}").unwrap();
+    }
+}
+
+/// Lists `dir` below the storage root (file names only, `_NAME.json` → `NAME`).
+fn stored(storage: &Path, dir: &str) -> BTreeSet<String> {
+    match std::fs::read_dir(storage.join(dir)) {
+        Ok(rd) => rd
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter_map(|n| Some(n.strip_prefix('_')?.strip_suffix(".json")?.to_string()))
+            .collect(),
+        Err(_) => BTreeSet::new(),
+    }
+}
+
+fn list_keys(dir: &Path, root: &str, path: &str) -> Vec<String> {
+    let r = ok(
+        path,
+        request(dir, Operation::List, path, Some(root), json!({})),
+    );
+    let data = r.data.unwrap_or_default();
+    let mut keys: Vec<String> = data
+        .get("keys")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().map(|k| k.as_str().unwrap().to_string()).collect())
+        .unwrap_or_default();
+    keys.sort();
+    keys
+}
+
+#[test]
+fn sixteen_processes_times_a_hundred_operations_lose_nothing() {
+    let env = TestEnv::on_tmpfs();
+    env.run(&["auth", "enable", "jwt"]).success();
+    env.run(&[
+        "write",
+        "auth/jwt/config",
+        &format!("jwt_validation_pubkeys={}", fixture("rsa2048.pub")),
+    ])
+    .success();
+    env.run(&[
+        "write",
+        "auth/jwt/role/r",
+        "role_type=jwt",
+        "user_claim=sub",
+        &format!("bound_audiences={AUDIENCE}"),
+    ])
+    .success();
+    let root = env.root_token();
+    let jwts = mint_jwts();
+    let seed: u64 = std::env::var("VAULTJWT_STRESS_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(rand::random);
+    eprintln!("stress seed {seed} (VAULTJWT_STRESS_SEED={seed} replays the same operations)");
+    let started = std::time::Instant::now();
+
+    // Start the 16, wait until each is ready, then release them all at once.
+    let results_dir = env.home.path().join("results");
+    std::fs::create_dir(&results_dir).unwrap();
+    let seed_s = seed.to_string();
+    let joined = jwts.join(",");
+    let mut children: Vec<_> = (0..PROCS)
+        .map(|w| {
+            let w_s = w.to_string();
+            let results = results_dir.join(format!("w{w}.jsonl"));
+            spawn_helper_test(
+                "stress_worker_child",
+                &[
+                    ("VAULTJWT_STRESS_DIR", env.data.as_os_str()),
+                    ("VAULTJWT_STRESS_WORKER", w_s.as_ref()),
+                    ("VAULTJWT_STRESS_SEED", seed_s.as_ref()),
+                    ("VAULTJWT_STRESS_ROOT", root.as_ref()),
+                    ("VAULTJWT_STRESS_JWTS", joined.as_ref()),
+                    ("VAULTJWT_STRESS_RESULTS", results.as_os_str()),
+                ],
+            )
+        })
+        .collect();
+    let _stdouts: Vec<_> = children.iter_mut().map(common::wait_ready).collect();
+    for c in &mut children {
+        c.stdin.take().unwrap().write_all(b"go\n").unwrap();
+    }
+    for (w, c) in children.into_iter().enumerate() {
+        let o = c.wait_with_output().unwrap();
+        assert!(
+            o.status.success(),
+            "worker {w} failed ({}):\n{}",
+            o.status,
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    let ran = started.elapsed();
+
+    // What each worker did, in its order.
+    let mut logins: Vec<(usize, String, String)> = Vec::new(); // (user, token, entity)
+    let mut created: Vec<String> = Vec::new();
+    let mut revoked: BTreeSet<String> = BTreeSet::new();
+    let mut roles: BTreeMap<String, u64> = BTreeMap::new();
+    let mut policies: BTreeMap<String, String> = BTreeMap::new();
+    let mut ops = 0;
+    for w in 0..PROCS {
+        let text = std::fs::read_to_string(results_dir.join(format!("w{w}.jsonl"))).unwrap();
+        for line in text.lines() {
+            ops += 1;
+            let r: Value = serde_json::from_str(line).unwrap();
+            let s = |k: &str| r[k].as_str().unwrap().to_string();
+            match r["op"].as_str().unwrap() {
+                "login" => logins.push((
+                    r["user"].as_u64().unwrap() as usize,
+                    s("token"),
+                    s("entity_id"),
+                )),
+                "create" => created.push(s("token")),
+                "revoke" => assert!(revoked.insert(s("token")), "revoked twice"),
+                "role" => {
+                    roles.insert(s("name"), r["ttl"].as_u64().unwrap());
+                }
+                "policy" => {
+                    policies.insert(s("name"), s("body"));
+                }
+                other => panic!("unknown op {other}"),
+            }
+        }
+    }
+    assert_eq!(ops, PROCS * OPS);
+    let issued: BTreeSet<String> = logins
+        .iter()
+        .map(|l| l.1.clone())
+        .chain(created.iter().cloned())
+        .collect();
+    assert_eq!(
+        issued.len(),
+        logins.len() + created.len(),
+        "a token was issued twice"
+    );
+    assert!(revoked.is_subset(&issued));
+
+    // The directory: every state file parses, no temp file, nobody holds the lock.
+    let storage = env.storage();
+    assert!(assert_all_json_parses(&storage) > 0);
+    assert_unlocked(&storage);
+    assert_eq!(common::temp_files(&storage), 0);
+    let stray = common::stray_files(&storage);
+    assert!(stray.is_empty(), "{stray:?}");
+
+    // Every live token looks up (a login token with the entity it was issued for); every
+    // revoked one is gone with OpenBao's error.
+    let dir = env.data.as_path();
+    for t in issued.difference(&revoked) {
+        let r = ok(
+            "lookup",
+            request(
+                dir,
+                Operation::Update,
+                "auth/token/lookup",
+                Some(&root),
+                json!({"token": t}),
+            ),
+        );
+        let d = r.data.unwrap();
+        assert_eq!(d["id"], json!(t));
+    }
+    for t in &revoked {
+        let e = request(
+            dir,
+            Operation::Update,
+            "auth/token/lookup",
+            Some(&root),
+            json!({"token": t}),
+        )
+        .expect_err("a revoked token still looks up");
+        assert_eq!(
+            (e.status, e.errors.clone()),
+            (403, vec!["bad token".to_string()])
+        );
+    }
+    // A few of each through the real binary, with its exact output.
+    for t in issued.difference(&revoked).take(4) {
+        let v = env
+            .run(&["token", "lookup", "-format=json", t])
+            .success()
+            .json();
+        assert_eq!(v["data"]["id"], json!(t));
+    }
+    for t in revoked.iter().take(4) {
+        env.run(&["token", "lookup", t]).code(2).stdout_is("").stderr_is(
+            "Error looking up token: Error making API request.\n\nCode: 403. Errors:\n\n* bad token\n",
+        );
+    }
+
+    // One entity per user, the same for every login of that user, whichever process.
+    let mut entity_of: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
+    for (user, token, entity) in &logins {
+        entity_of.entry(*user).or_default().insert(entity.clone());
+        if !revoked.contains(token) {
+            let d = ok(
+                "lookup",
+                request(
+                    dir,
+                    Operation::Update,
+                    "auth/token/lookup",
+                    Some(&root),
+                    json!({"token": token}),
+                ),
+            )
+            .data
+            .unwrap();
+            assert_eq!(d["entity_id"], json!(entity));
+        }
+    }
+    for (user, ids) in &entity_of {
+        assert_eq!(ids.len(), 1, "user-{user} got entities {ids:?}");
+    }
+    let entities: BTreeSet<String> = entity_of.values().flatten().cloned().collect();
+    let users = entity_of.len();
+    let listed: BTreeSet<String> = list_keys(dir, &root, "identity/entity/id")
+        .into_iter()
+        .collect();
+    assert_eq!(listed, entities, "entities listed vs. issued");
+    let aliases = ok(
+        "aliases",
+        request(
+            dir,
+            Operation::List,
+            "identity/entity-alias/id",
+            Some(&root),
+            json!({}),
+        ),
+    )
+    .data
+    .unwrap();
+    let info = aliases["key_info"].as_object().unwrap();
+    let mut alias_names: Vec<&str> = info.values().map(|a| a["name"].as_str().unwrap()).collect();
+    alias_names.sort();
+    let mut want: Vec<String> = entity_of.keys().map(|u| format!("user-{u}")).collect();
+    want.sort();
+    assert_eq!(alias_names, want, "one alias per user, no duplicate");
+    for a in info.values() {
+        assert!(entities.contains(a["canonical_id"].as_str().unwrap()));
+    }
+
+    // Roles and policies: each holds its last content, and nothing else is there.
+    for (name, ttl) in &roles {
+        let d = ok(
+            "role read",
+            request(
+                dir,
+                Operation::Read,
+                &format!("auth/jwt/role/{name}"),
+                Some(&root),
+                json!({}),
+            ),
+        )
+        .data
+        .unwrap();
+        assert_eq!(d["token_ttl"], json!(ttl), "role {name}");
+    }
+    let mut want_roles: Vec<String> = roles.keys().cloned().collect();
+    want_roles.push("r".into());
+    want_roles.sort();
+    assert_eq!(list_keys(dir, &root, "auth/jwt/role"), want_roles);
+    for (name, body) in &policies {
+        let d = ok(
+            "policy read",
+            request(
+                dir,
+                Operation::Read,
+                &format!("sys/policy/{name}"),
+                Some(&root),
+                json!({}),
+            ),
+        )
+        .data
+        .unwrap();
+        assert_eq!(d["rules"], json!(body), "policy {name}");
+    }
+    let mut want_policies: Vec<String> = policies.keys().cloned().collect();
+    want_policies.extend(["default".to_string(), "root".to_string()]);
+    want_policies.sort();
+    assert_eq!(list_keys(dir, &root, "sys/policy"), want_policies);
+
+    // The counts, from the storage files (there is no endpoint listing tokens).
+    let live = issued.len() - revoked.len();
+    let token_files = stored(&storage, "sys/token/id");
+    assert_eq!(
+        token_files.len(),
+        live + 1,
+        "token entries = issued - revoked + root"
+    );
+    assert_eq!(
+        stored(&storage, "sys/token/accessor").len(),
+        live + 1,
+        "accessor index"
+    );
+    let live_logins = logins.iter().filter(|l| !revoked.contains(&l.1)).count();
+    let live_created = created.iter().filter(|t| !revoked.contains(*t)).count();
+    let root_hash = {
+        let parents: Vec<_> = std::fs::read_dir(storage.join("sys/token/parent"))
+            .map(|rd| rd.map(|e| e.unwrap().file_name()).collect())
+            .unwrap_or_default();
+        assert!(
+            parents.len() <= 1,
+            "only the root token has children: {parents:?}"
+        );
+        parents.first().map(|p| p.to_string_lossy().into_owned())
+    };
+    let children = root_hash.map_or(0, |h| {
+        stored(&storage, &format!("sys/token/parent/{h}")).len()
+    });
+    assert_eq!(
+        children, live_created,
+        "children of root = created - revoked"
+    );
+    // Every token but root is indexed under the mount that issued it.
+    let table = env.run(&["auth", "list", "-format=json"]).success().json();
+    let accessor = |m: &str| table[m]["accessor"].as_str().unwrap().to_string();
+    let (jwt, tok) = (accessor("jwt/"), accessor("token/"));
+    let mounts: BTreeSet<String> = std::fs::read_dir(storage.join("sys/token/mount"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        mounts.is_subset(&[jwt.clone(), tok.clone()].into()),
+        "{mounts:?}"
+    );
+    let indexed = |acc: &str| stored(&storage, &format!("sys/token/mount/{acc}")).len();
+    assert_eq!(
+        indexed(&jwt),
+        live_logins,
+        "tokens of the jwt mount = logins - revoked"
+    );
+    assert_eq!(
+        indexed(&tok),
+        live_created,
+        "tokens of token/ = created - revoked"
+    );
+    assert_eq!(
+        stored(&storage, "identity/entity/id").len(),
+        users,
+        "entity files"
+    );
+    assert_eq!(
+        stored(&storage, "identity/entity/name").len(),
+        users,
+        "entity name index"
+    );
+    assert_eq!(
+        stored(&storage, "identity/alias/id").len(),
+        users,
+        "alias id index"
+    );
+    let factors: usize = std::fs::read_dir(storage.join("identity/alias/factors"))
+        .unwrap()
+        .map(|e| {
+            stored(
+                &storage,
+                &format!(
+                    "identity/alias/factors/{}",
+                    e.unwrap().file_name().to_string_lossy()
+                ),
+            )
+            .len()
+        })
+        .sum();
+    assert_eq!(factors, users, "alias factor index");
+
+    eprintln!(
+        "{PROCS}x{OPS} operations in {ran:?} ({} logins as {users} users, {} tokens created, \
+         {} revoked, {} roles, {} policies); checks done at {:?}",
+        logins.len(),
+        created.len(),
+        revoked.len(),
+        roles.len(),
+        policies.len(),
+        started.elapsed()
+    );
+}
