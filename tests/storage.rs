@@ -300,3 +300,359 @@ fn storage_put_get_list_through_the_library() {
     assert!(s.put("../escape", &serde_json::json!(1)).is_err());
     assert!(!dir.path().join("escape").exists());
 }
+
+/// What the CLI crash test believes is stored: roles (`token_ttl`), policies (rules) and
+/// extra auth mounts (description), each `None` when absent; live and revoked tokens; the
+/// entity every user's logins got.
+#[derive(Default)]
+struct Model {
+    roles: BTreeMap<String, Option<u64>>,
+    policies: BTreeMap<String, Option<String>>,
+    mounts: BTreeMap<String, Option<String>>,
+    live: Vec<String>,
+    revoked: Vec<String>,
+    entity_of: BTreeMap<String, String>,
+}
+
+/// `token_ttl` of a role, `None` when there is no such role.
+fn observed_role(env: &TestEnv, name: &str) -> Option<u64> {
+    let path = format!("auth/jwt/role/{name}");
+    let out = env.run(&["read", "-format=json", &path]);
+    if out.code == Some(2) {
+        out.stderr_is(&format!("No value found at {path}\n"));
+        return None;
+    }
+    Some(out.success().json()["data"]["token_ttl"].as_u64().unwrap())
+}
+
+fn observed_policy(env: &TestEnv, name: &str) -> Option<String> {
+    let path = format!("sys/policy/{name}");
+    let out = env.run(&["read", "-format=json", &path]);
+    if out.code == Some(2) {
+        out.stderr_is(&format!("No value found at {path}\n"));
+        return None;
+    }
+    Some(
+        out.success().json()["data"]["rules"]
+            .as_str()
+            .unwrap()
+            .to_string(),
+    )
+}
+
+fn observed_mount(env: &TestEnv, name: &str) -> Option<String> {
+    let v = env.run(&["auth", "list", "-format=json"]).success().json();
+    let m = &v[format!("{name}/")];
+    m.is_object()
+        .then(|| m["description"].as_str().unwrap().to_string())
+}
+
+/// Whether `token` looks up (exit 0) or is gone (OpenBao's exact error); anything else fails.
+fn token_is_live(env: &TestEnv, token: &str) -> bool {
+    let out = env.run(&["token", "lookup", "-format=json", token]);
+    if out.code == Some(0) {
+        assert_eq!(out.json()["data"]["id"], token);
+        return true;
+    }
+    out.code(2).stderr_is(
+        "Error looking up token: Error making API request.\n\nCode: 403. Errors:\n\n* bad token\n",
+    );
+    false
+}
+
+/// Kills `child` at a random moment: either after a random delay from its start, or as soon
+/// as it has a temp file of its own in `.tmp/` (mid-write: between creating the temp file
+/// and renaming it), after skipping a random number of its writes. One command in five is
+/// left to finish, so the state grows (tokens to revoke, users with entities). Returns
+/// whether it was killed by the signal (it may have finished first) and its output.
+fn kill_at_random_moment(
+    mut child: std::process::Child,
+    tmp: &Path,
+    rng: &mut impl rand::Rng,
+) -> (bool, std::process::Output) {
+    use std::os::unix::process::ExitStatusExt;
+    let mode = rng.gen_range(0..5);
+    if mode == 4 {
+        // Left to finish.
+    } else if mode < 2 {
+        std::thread::sleep(Duration::from_micros(rng.gen_range(0..15_000)));
+        let _ = child.kill();
+    } else {
+        let prefix = format!("{}-", child.id());
+        let skip = rng.gen_range(0..4);
+        let mut seen = std::collections::BTreeSet::new();
+        while child.try_wait().unwrap().is_none() {
+            if let Ok(rd) = std::fs::read_dir(tmp) {
+                for e in rd.flatten() {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    if name.starts_with(&prefix) {
+                        seen.insert(name);
+                    }
+                }
+            }
+            if seen.len() > skip {
+                let _ = child.kill();
+                break;
+            }
+            std::thread::yield_now();
+        }
+    }
+    let out = child.wait_with_output().unwrap();
+    (out.status.signal() == Some(9), out)
+}
+
+#[test]
+fn two_hundred_sigkills_during_cli_writes_leave_old_or_new_state() {
+    use rand::{Rng, SeedableRng};
+    let env = TestEnv::new();
+    common::setup_jwt_mount(&env, "crash");
+    let storage = env.storage();
+    let tmp = storage.join(".tmp");
+    let users: Vec<String> = (0..6).map(|u| format!("user-{u}")).collect();
+    let jwts: BTreeMap<&str, String> = users
+        .iter()
+        .map(|u| (u.as_str(), common::mint_jwt(u, "crash")))
+        .collect();
+    let seed: u64 = std::env::var("VAULTJWT_CRASH_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(rand::random);
+    eprintln!("crash seed {seed} (VAULTJWT_CRASH_SEED={seed} replays the same choices)");
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let mut m = Model::default();
+    for k in 0..3 {
+        m.roles.insert(format!("c{k}"), None);
+        m.policies.insert(format!("p{k}"), None);
+        m.mounts.insert(format!("m{k}"), None);
+    }
+    let started = std::time::Instant::now();
+    let (mut kills, mut mid_write, mut commands, mut companions) = (0, 0, 0, 0);
+    let mut seq: u64 = 0;
+    while kills < 200 {
+        seq += 1;
+        assert!(seq < 2000, "only {kills} of {seq} commands could be killed");
+        let k = rng.gen_range(0..3);
+        let kind = rng.gen_range(0..6);
+        let (args, what): (Vec<String>, String) = match kind {
+            0 => {
+                let u = &users[rng.gen_range(0..users.len())];
+                let jwt = format!("jwt={}", jwts[u.as_str()]);
+                let a = ["write", "-format=json", "auth/jwt/login", "role=r", &jwt];
+                (a.map(String::from).to_vec(), u.clone())
+            }
+            1 => {
+                let a = ["token", "create", "-format=json", "-policy=default"];
+                (a.map(String::from).to_vec(), String::new())
+            }
+            2 if !m.live.is_empty() => {
+                let t = m.live[rng.gen_range(0..m.live.len())].clone();
+                (vec!["token".into(), "revoke".into(), t.clone()], t)
+            }
+            2 | 3 => {
+                let name = format!("c{k}");
+                let a = vec![
+                    "write".into(),
+                    format!("auth/jwt/role/{name}"),
+                    "role_type=jwt".into(),
+                    "user_claim=sub".into(),
+                    "bound_audiences=crash".into(),
+                    format!("token_ttl={}", 1000 + seq),
+                ];
+                (a, name)
+            }
+            4 => {
+                let name = format!("p{k}");
+                let a = vec![
+                    "write".into(),
+                    format!("sys/policy/{name}"),
+                    format!("policy=path \"secret/{seq}\" {{ capabilities = [\"read\"] }}"),
+                ];
+                (a, name)
+            }
+            _ => {
+                let name = format!("m{k}");
+                let a = if m.mounts[&name].is_some() {
+                    vec!["auth".into(), "disable".into(), name.clone()]
+                } else {
+                    vec![
+                        "auth".into(),
+                        "enable".into(),
+                        format!("-path={name}"),
+                        format!("-description=d{seq}"),
+                        "jwt".into(),
+                    ]
+                };
+                (a, name)
+            }
+        };
+        let kind = if kind == 2 && args[0] != "token" {
+            3
+        } else {
+            kind
+        };
+        let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+        let spawn = |argv: &[&str]| {
+            let mut c = env.cmd(argv).cmd;
+            c.stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped());
+            c.spawn().unwrap()
+        };
+        // Now and then a second writer waits for the lock while the first is killed: it
+        // must get the lock and succeed.
+        let companion = seq.is_multiple_of(8).then(|| {
+            let body = format!("policy=path \"companion/{seq}\" {{ capabilities = [\"list\"] }}");
+            spawn(&["write", &format!("sys/policy/q{seq}"), &body])
+        });
+        let child = spawn(&argv);
+        commands += 1;
+        let (killed, out) = kill_at_random_moment(child, &tmp, &mut rng);
+        if let Some(c) = companion {
+            let o = c.wait_with_output().unwrap();
+            assert!(
+                o.status.success(),
+                "the companion writer failed: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+            companions += 1;
+            m.policies.insert(
+                format!("q{seq}"),
+                Some(format!(
+                    "path \"companion/{seq}\" {{ capabilities = [\"list\"] }}"
+                )),
+            );
+        }
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        if !killed {
+            assert!(
+                out.status.success(),
+                "{argv:?} failed ({}):\n{stdout}\n{}",
+                out.status,
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        // Right after the kill: the lock is free, readers see only whole state files.
+        assert_unlocked(&storage);
+        let stray = common::stray_files(&storage);
+        assert!(stray.is_empty(), "visible beside the state: {stray:?}");
+        assert_all_json_parses(&storage);
+        if killed {
+            kills += 1;
+            if common::temp_files(&storage) > 0 {
+                mid_write += 1;
+            }
+        }
+        // The next command opens the directory and succeeds; what was being written is
+        // the old version or the new one.
+        match kind {
+            0 if killed => assert!(token_is_live(&env, &env.root_token())),
+            0 => {
+                let auth =
+                    serde_json::from_str::<serde_json::Value>(&stdout).unwrap()["auth"].clone();
+                let t = auth["client_token"].as_str().unwrap().to_string();
+                let e = auth["entity_id"].as_str().unwrap().to_string();
+                let known = m.entity_of.entry(what.clone()).or_insert(e.clone());
+                assert_eq!(*known, e, "{what} logged in as another entity");
+                m.live.push(t);
+            }
+            1 if killed => assert!(token_is_live(&env, &env.root_token())),
+            1 => {
+                let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+                m.live
+                    .push(v["auth"]["client_token"].as_str().unwrap().to_string());
+            }
+            2 => {
+                if !killed || !token_is_live(&env, &what) {
+                    m.live.retain(|t| *t != what);
+                    m.revoked.push(what.clone());
+                }
+            }
+            3 => {
+                let new = Some(1000 + seq);
+                let got = observed_role(&env, &what);
+                assert!(got == m.roles[&what] || got == new, "role {what}: {got:?}");
+                assert!(killed || got == new);
+                m.roles.insert(what.clone(), got);
+            }
+            4 => {
+                let new = Some(format!(
+                    "path \"secret/{seq}\" {{ capabilities = [\"read\"] }}"
+                ));
+                let got = observed_policy(&env, &what);
+                assert!(
+                    got == m.policies[&what] || got == new,
+                    "policy {what}: {got:?}"
+                );
+                assert!(killed || got == new);
+                m.policies.insert(what.clone(), got);
+            }
+            _ => {
+                let old = m.mounts[&what].clone();
+                let new = if old.is_some() {
+                    None
+                } else {
+                    Some(format!("d{seq}"))
+                };
+                let got = observed_mount(&env, &what);
+                assert!(got == old || got == new, "mount {what}: {got:?}");
+                assert!(killed || got == new);
+                m.mounts.insert(what.clone(), got);
+            }
+        }
+        // That command (or the one that succeeded) removed every temp file.
+        assert_eq!(
+            common::temp_files(&storage),
+            0,
+            "temp files left after a clean command"
+        );
+    }
+    let ran = started.elapsed();
+
+    // Everything the model holds is there, and nothing came back.
+    for t in &m.live {
+        assert!(token_is_live(&env, t), "token {t} was lost");
+    }
+    for t in &m.revoked {
+        assert!(!token_is_live(&env, t), "revoked token {t} is back");
+    }
+    for (name, want) in &m.roles {
+        assert_eq!(&observed_role(&env, name), want, "role {name}");
+    }
+    for (name, want) in &m.policies {
+        assert_eq!(&observed_policy(&env, name), want, "policy {name}");
+    }
+    for (name, want) in &m.mounts {
+        assert_eq!(&observed_mount(&env, name), want, "mount {name}");
+    }
+    // One entity per user whatever was killed: no alias name twice.
+    let out = env.run(&["list", "-format=json", "identity/entity-alias/id"]);
+    let ids: Vec<String> = if out.code == Some(2) {
+        Vec::new() // an empty list
+    } else {
+        serde_json::from_value(out.success().json()).unwrap()
+    };
+    let mut names: Vec<String> = ids
+        .iter()
+        .map(|id| {
+            let path = format!("identity/entity-alias/id/{id}");
+            let v = env.run(&["read", "-format=json", &path]).success().json();
+            v["data"]["name"].as_str().unwrap().to_string()
+        })
+        .collect();
+    let v = &names;
+    for u in m.entity_of.keys() {
+        assert!(names.contains(u), "no alias for {u}: {v:?}");
+    }
+    let n = names.len();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), n, "an alias name appears twice");
+    eprintln!(
+        "{kills} kills of {commands} CLI writes ({mid_write} left a temp file, {companions} \
+         companion writers got the lock), {} users logged in, {} tokens live, {} revoked; \
+         {ran:?}",
+        m.entity_of.len(),
+        m.live.len(),
+        m.revoked.len()
+    );
+}

@@ -13,7 +13,7 @@ mod common;
 
 use common::{assert_all_json_parses, assert_unlocked, spawn_helper_test, TestEnv};
 use rand::{Rng, SeedableRng};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::Path;
@@ -25,28 +25,10 @@ const OPS: usize = 100;
 const USERS: usize = 12;
 const AUDIENCE: &str = "stress";
 
-fn fixture(name: &str) -> String {
-    std::fs::read_to_string(format!(
-        "{}/tests/fixtures/keys/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-}
-
-/// One JWT per user, signed with the fixture key the mount trusts, valid for an hour.
+/// One JWT per user.
 fn mint_jwts() -> Vec<String> {
-    use vaultjwt::dev::{keys::PrivateKey, sign};
-    let key = PrivateKey::from_pem(&fixture("rsa2048.key")).unwrap();
-    let now = vaultjwt::dev::time::now();
     (0..USERS)
-        .map(|u| {
-            let mut claims = Map::new();
-            claims.insert("sub".into(), json!(format!("user-{u}")));
-            claims.insert("aud".into(), json!(AUDIENCE));
-            claims.insert("iat".into(), json!(now - 5));
-            claims.insert("exp".into(), json!(now + 3600));
-            sign::sign(&key, "RS256", None, &Map::new(), &claims).unwrap()
-        })
+        .map(|u| common::mint_jwt(&format!("user-{u}"), AUDIENCE))
         .collect()
 }
 
@@ -218,21 +200,7 @@ fn list_keys(dir: &Path, root: &str, path: &str) -> Vec<String> {
 #[test]
 fn sixteen_processes_times_a_hundred_operations_lose_nothing() {
     let env = TestEnv::on_tmpfs();
-    env.run(&["auth", "enable", "jwt"]).success();
-    env.run(&[
-        "write",
-        "auth/jwt/config",
-        &format!("jwt_validation_pubkeys={}", fixture("rsa2048.pub")),
-    ])
-    .success();
-    env.run(&[
-        "write",
-        "auth/jwt/role/r",
-        "role_type=jwt",
-        "user_claim=sub",
-        &format!("bound_audiences={AUDIENCE}"),
-    ])
-    .success();
+    common::setup_jwt_mount(&env, AUDIENCE);
     let root = env.root_token();
     let jwts = mint_jwts();
     let seed: u64 = std::env::var("VAULTJWT_STRESS_SEED")

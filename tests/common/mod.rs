@@ -370,3 +370,46 @@ pub fn signal_ready() {
     out.write_all(b"READY\n").unwrap();
     out.flush().unwrap();
 }
+
+/// The text of `tests/fixtures/keys/NAME`.
+pub fn fixture_key(name: &str) -> String {
+    std::fs::read_to_string(format!(
+        "{}/tests/fixtures/keys/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+/// A JWT for `sub` and `aud`, RS256-signed with the `rsa2048.key` fixture (trust it with
+/// `jwt_validation_pubkeys=` the `rsa2048.pub` fixture), valid for an hour.
+pub fn mint_jwt(sub: &str, aud: &str) -> String {
+    use vaultjwt::dev::{keys::PrivateKey, sign};
+    let key = PrivateKey::from_pem(&fixture_key("rsa2048.key")).unwrap();
+    let now = vaultjwt::dev::time::now();
+    let mut claims = serde_json::Map::new();
+    claims.insert("sub".into(), sub.into());
+    claims.insert("aud".into(), aud.into());
+    claims.insert("iat".into(), (now - 5).into());
+    claims.insert("exp".into(), (now + 3600).into());
+    sign::sign(&key, "RS256", None, &serde_json::Map::new(), &claims).unwrap()
+}
+
+/// Enables `jwt/` trusting the `rsa2048.pub` fixture, with role `r` (`user_claim=sub`,
+/// `bound_audiences=AUD`).
+pub fn setup_jwt_mount(env: &TestEnv, aud: &str) {
+    env.run(&["auth", "enable", "jwt"]).success();
+    env.run(&[
+        "write",
+        "auth/jwt/config",
+        &format!("jwt_validation_pubkeys={}", fixture_key("rsa2048.pub")),
+    ])
+    .success();
+    env.run(&[
+        "write",
+        "auth/jwt/role/r",
+        "role_type=jwt",
+        "user_claim=sub",
+        &format!("bound_audiences={aud}"),
+    ])
+    .success();
+}
