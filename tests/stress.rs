@@ -192,11 +192,37 @@ fn subdirs(dir: &Path) -> BTreeSet<String> {
     }
 }
 
-fn list_keys(dir: &Path, root: &str, path: &str) -> Vec<String> {
-    let r = ok(
-        path,
-        request(dir, Operation::List, path, Some(root), json!({})),
-    );
+/// The data directory opened once for the checks after the run. It holds the lock: drop it
+/// before running the binary.
+struct Checker {
+    session: vaultjwt::cli::Session,
+    root: String,
+}
+
+impl Checker {
+    fn open(dir: &Path, root: &str) -> Checker {
+        let session = vaultjwt::cli::Session::open(Some(dir)).unwrap();
+        Checker {
+            session,
+            root: root.to_string(),
+        }
+    }
+
+    /// One request with the root token.
+    fn req(&mut self, op: Operation, path: &str, data: Value) -> Result<Option<Response>, Error> {
+        let Value::Object(data) = data else {
+            panic!("data must be an object")
+        };
+        self.session.core.handle(
+            Request::new(op, path)
+                .with_data(data)
+                .with_token(Some(self.root.clone())),
+        )
+    }
+}
+
+fn list_keys(check: &mut Checker, path: &str) -> Vec<String> {
+    let r = ok(path, check.req(Operation::List, path, json!({})));
     let data = r.data.unwrap_or_default();
     let mut keys: Vec<String> = data
         .get("keys")
@@ -311,49 +337,24 @@ fn sixteen_processes_times_a_hundred_operations_lose_nothing() {
 
     // Every live token looks up (a login token with the entity it was issued for); every
     // revoked one is gone with OpenBao's error.
-    let dir = env.data.as_path();
+    let mut check = Checker::open(&env.data, &root);
     for t in issued.difference(&revoked) {
         let r = ok(
             "lookup",
-            request(
-                dir,
-                Operation::Update,
-                "auth/token/lookup",
-                Some(&root),
-                json!({"token": t}),
-            ),
+            check.req(Operation::Update, "auth/token/lookup", json!({"token": t})),
         );
         let d = r.data.unwrap();
         assert_eq!(d["id"], json!(t));
     }
     for t in &revoked {
-        let e = request(
-            dir,
-            Operation::Update,
-            "auth/token/lookup",
-            Some(&root),
-            json!({"token": t}),
-        )
-        .expect_err("a revoked token still looks up");
+        let e = check
+            .req(Operation::Update, "auth/token/lookup", json!({"token": t}))
+            .expect_err("a revoked token still looks up");
         assert_eq!(
             (e.status, e.errors.clone()),
             (403, vec!["bad token".to_string()])
         );
     }
-    // A few of each through the real binary, with its exact output.
-    for t in issued.difference(&revoked).take(4) {
-        let v = env
-            .run(&["token", "lookup", "-format=json", t])
-            .success()
-            .json();
-        assert_eq!(v["data"]["id"], json!(t));
-    }
-    for t in revoked.iter().take(4) {
-        env.run(&["token", "lookup", t]).code(2).stdout_is("").stderr_is(
-            "Error looking up token: Error making API request.\n\nCode: 403. Errors:\n\n* bad token\n",
-        );
-    }
-
     // One entity per user, the same for every login of that user, whichever process.
     let mut entity_of: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
     for (user, token, entity) in &logins {
@@ -361,11 +362,9 @@ fn sixteen_processes_times_a_hundred_operations_lose_nothing() {
         if !revoked.contains(token) {
             let d = ok(
                 "lookup",
-                request(
-                    dir,
+                check.req(
                     Operation::Update,
                     "auth/token/lookup",
-                    Some(&root),
                     json!({"token": token}),
                 ),
             )
@@ -379,19 +378,13 @@ fn sixteen_processes_times_a_hundred_operations_lose_nothing() {
     }
     let entities: BTreeSet<String> = entity_of.values().flatten().cloned().collect();
     let users = entity_of.len();
-    let listed: BTreeSet<String> = list_keys(dir, &root, "identity/entity/id")
+    let listed: BTreeSet<String> = list_keys(&mut check, "identity/entity/id")
         .into_iter()
         .collect();
     assert_eq!(listed, entities, "entities listed vs. issued");
     let aliases = ok(
         "aliases",
-        request(
-            dir,
-            Operation::List,
-            "identity/entity-alias/id",
-            Some(&root),
-            json!({}),
-        ),
+        check.req(Operation::List, "identity/entity-alias/id", json!({})),
     )
     .data
     .unwrap();
@@ -409,13 +402,7 @@ fn sixteen_processes_times_a_hundred_operations_lose_nothing() {
     for (name, ttl) in &roles {
         let d = ok(
             "role read",
-            request(
-                dir,
-                Operation::Read,
-                &format!("auth/jwt/role/{name}"),
-                Some(&root),
-                json!({}),
-            ),
+            check.req(Operation::Read, &format!("auth/jwt/role/{name}"), json!({})),
         )
         .data
         .unwrap();
@@ -424,17 +411,11 @@ fn sixteen_processes_times_a_hundred_operations_lose_nothing() {
     let mut want_roles: Vec<String> = roles.keys().cloned().collect();
     want_roles.push("r".into());
     want_roles.sort();
-    assert_eq!(list_keys(dir, &root, "auth/jwt/role"), want_roles);
+    assert_eq!(list_keys(&mut check, "auth/jwt/role"), want_roles);
     for (name, body) in &policies {
         let d = ok(
             "policy read",
-            request(
-                dir,
-                Operation::Read,
-                &format!("sys/policy/{name}"),
-                Some(&root),
-                json!({}),
-            ),
+            check.req(Operation::Read, &format!("sys/policy/{name}"), json!({})),
         )
         .data
         .unwrap();
@@ -443,7 +424,7 @@ fn sixteen_processes_times_a_hundred_operations_lose_nothing() {
     let mut want_policies: Vec<String> = policies.keys().cloned().collect();
     want_policies.extend(["default".to_string(), "root".to_string()]);
     want_policies.sort();
-    assert_eq!(list_keys(dir, &root, "sys/policy"), want_policies);
+    assert_eq!(list_keys(&mut check, "sys/policy"), want_policies);
 
     // The counts, from the storage files (there is no endpoint listing tokens).
     let live = issued.len() - revoked.len();
@@ -474,7 +455,12 @@ fn sixteen_processes_times_a_hundred_operations_lose_nothing() {
         "children of root = created - revoked"
     );
     // Every token but root is indexed under the mount that issued it.
-    let table = env.run(&["auth", "list", "-format=json"]).success().json();
+    let table = ok(
+        "sys/auth",
+        check.req(Operation::Read, "sys/auth", json!({})),
+    )
+    .data
+    .unwrap();
     let accessor = |m: &str| table[m]["accessor"].as_str().unwrap().to_string();
     let (jwt, tok) = (accessor("jwt/"), accessor("token/"));
     let mounts = subdirs(&storage.join("sys/token/mount"));
@@ -513,6 +499,22 @@ fn sixteen_processes_times_a_hundred_operations_lose_nothing() {
         .map(|a| stored(&storage, &format!("identity/alias/factors/{a}")).len())
         .sum();
     assert_eq!(factors, users, "alias factor index");
+
+    // A few of each through the real binary (once the lock is released), with its exact
+    // output.
+    drop(check);
+    for t in issued.difference(&revoked).take(4) {
+        let v = env
+            .run(&["token", "lookup", "-format=json", t])
+            .success()
+            .json();
+        assert_eq!(v["data"]["id"], json!(t));
+    }
+    for t in revoked.iter().take(4) {
+        env.run(&["token", "lookup", t]).code(2).stdout_is("").stderr_is(
+            "Error looking up token: Error making API request.\n\nCode: 403. Errors:\n\n* bad token\n",
+        );
+    }
 
     eprintln!(
         "{PROCS}x{OPS} operations in {ran:?} ({} logins as {users} users, {} tokens created, \

@@ -256,10 +256,29 @@ impl TestEnv {
     }
 }
 
+/// Every regular file below `root`, without reading them (cheaper than [`files_below`]).
+pub fn paths_below(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            match e.file_type() {
+                Ok(t) if t.is_dir() => stack.push(e.path()),
+                Ok(t) if t.is_file() => out.push(e.path()),
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
 /// Every `*.json` file below `root` parses as JSON; returns how many there are.
 pub fn assert_all_json_parses(root: &Path) -> usize {
     let mut n = 0;
-    for f in files_below(root) {
+    for f in paths_below(root) {
         if f.extension().is_some_and(|e| e == "json") {
             let bytes = std::fs::read(&f).unwrap();
             if let Err(e) = serde_json::from_slice::<serde_json::Value>(&bytes) {
@@ -287,7 +306,7 @@ pub fn assert_unlocked(root: &Path) {
 /// Files below the storage root that readers could see but are not state files: anything
 /// outside `.tmp/` other than `.lock` and `_*.json`.
 pub fn stray_files(root: &Path) -> Vec<PathBuf> {
-    files_below(root)
+    paths_below(root)
         .into_iter()
         .filter(|f| {
             let rel = f.strip_prefix(root).unwrap();
