@@ -3,11 +3,12 @@
 //! directory. Afterwards nothing is lost, nothing is duplicated and the counts add up.
 //!
 //! The 16 processes are this test binary started again ([`stress_worker_child`]), each
-//! looping through the library the way one CLI call per operation would: open the data
-//! directory (taking its lock), send one request to the core, close it. That keeps 1,600
-//! operations to seconds; the real binary is exercised by the crash tests in
-//! `tests/storage.rs` and by the CLI checks at the end of this one. The data directory is on
-//! a tmpfs when the machine has one (see `common::fast_tempdir`).
+//! doing its operations the way one CLI call per operation would: open the data directory
+//! (taking its lock), send one request to the core, close it; and one operation in eight by
+//! running the real `vaultjwt` binary instead. That keeps 1,600 operations to seconds on a
+//! debug build. The data directory is on a tmpfs when the machine has one (see
+//! `common::fast_tempdir`): fsyncs would otherwise serialise the run at the disk's pace.
+//! Crashes are in `tests/storage.rs`.
 
 mod common;
 
@@ -50,6 +51,76 @@ fn request(
             .with_data(data)
             .with_token(token.map(str::to_string)),
     )
+}
+
+/// The same write through the real binary: `vaultjwt write -format=json PATH k=v...` (a list
+/// is given comma-separated). Returns the `auth` block of its answer (or `null`).
+fn write_with_binary(dir: &Path, path: &str, token: Option<&str>, data: &Value) -> Value {
+    let mut c = std::process::Command::new(common::bin());
+    for (k, _) in std::env::vars_os() {
+        let k = k.to_string_lossy().into_owned();
+        if k.starts_with("VAULT") || k.starts_with("BAO_") {
+            c.env_remove(&k);
+        }
+    }
+    c.env("VAULTJWT_HOME", dir)
+        .env("HOME", dir.parent().unwrap())
+        .env("NO_COLOR", "1")
+        .args(["write", "-format=json", path]);
+    if let Some(t) = token {
+        c.env("VAULTJWT_TOKEN", t);
+    }
+    for (k, v) in data.as_object().unwrap() {
+        let v = match v {
+            Value::String(s) => s.clone(),
+            Value::Array(a) => a
+                .iter()
+                .map(|x| x.as_str().unwrap())
+                .collect::<Vec<_>>()
+                .join(","),
+            other => other.to_string(),
+        };
+        c.arg(format!("{k}={v}"));
+    }
+    let o = c.output().unwrap();
+    let (out, err) = (
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr),
+    );
+    assert!(
+        o.status.success(),
+        "vaultjwt write {path}: {}\n{out}{err}",
+        o.status
+    );
+    if out.trim_start().starts_with('{') {
+        serde_json::from_str::<Value>(&out).unwrap()["auth"].clone()
+    } else {
+        Value::Null
+    }
+}
+
+/// A write (Vault's `update`) by one worker: through the library, or through the real
+/// binary. Returns the issued token, its accessor and entity, if any.
+fn write(
+    dir: &Path,
+    via_binary: bool,
+    binary_calls: &mut usize,
+    path: &str,
+    token: Option<&str>,
+    data: Value,
+) -> Option<(String, String, String)> {
+    if via_binary {
+        *binary_calls += 1;
+        let auth = write_with_binary(dir, path, token, &data);
+        let s = |k: &str| auth[k].as_str().unwrap().to_string();
+        return auth
+            .is_object()
+            .then(|| (s("client_token"), s("accessor"), s("entity_id")));
+    }
+    let r = request(dir, Operation::Update, path, token, data);
+    ok(path, r)
+        .auth
+        .map(|a| (a.client_token, a.accessor, a.entity_id))
 }
 
 fn ok(what: &str, r: Result<Option<Response>, Error>) -> Response {
@@ -98,77 +169,67 @@ fn stress_worker_child() {
     std::io::stdin().read_line(&mut go).unwrap();
 
     let mut live: Vec<String> = Vec::new();
+    let mut binary_calls = 0;
     for op in 0..OPS {
+        // One operation in eight goes through the real binary.
+        let via_binary = rng.gen_range(0..8) == 0;
+        let mut write = |path: &str, token: Option<&str>, data: Value| {
+            write(dir, via_binary, &mut binary_calls, path, token, data)
+        };
         // The first operations are logins, so entities are created concurrently.
         let pick = if op < 3 { 0 } else { rng.gen_range(0..100) };
         let record = match pick {
             0..30 => {
                 let user = rng.gen_range(0..USERS);
-                let r = request(
-                    dir,
-                    Operation::Update,
-                    "auth/jwt/login",
-                    None,
-                    json!({"role": "r", "jwt": jwts[user]}),
-                );
-                let auth = ok("login", r).auth.expect("login auth");
-                live.push(auth.client_token.clone());
-                json!({"op": "login", "user": user, "token": auth.client_token,
-                       "accessor": auth.accessor, "entity_id": auth.entity_id})
+                let data = json!({"role": "r", "jwt": jwts[user]});
+                let (token, accessor, entity) =
+                    write("auth/jwt/login", None, data).expect("login auth");
+                live.push(token.clone());
+                json!({"op": "login", "user": user, "token": token,
+                       "accessor": accessor, "entity_id": entity})
             }
             30..45 if !live.is_empty() => {
                 let t = live.swap_remove(rng.gen_range(0..live.len()));
-                let r = request(
-                    dir,
-                    Operation::Update,
-                    "auth/token/revoke",
-                    Some(&root),
-                    json!({ "token": t }),
-                );
-                ok("revoke", r);
+                write("auth/token/revoke", Some(&root), json!({ "token": t }));
                 json!({"op": "revoke", "token": t})
             }
             30..75 => {
-                let r = request(
-                    dir,
-                    Operation::Update,
-                    "auth/token/create",
-                    Some(&root),
-                    json!({"display_name": format!("w{worker}-{op}"), "policies": ["default"]}),
-                );
-                let auth = ok("token create", r).auth.expect("token auth");
-                live.push(auth.client_token.clone());
-                json!({"op": "create", "token": auth.client_token})
+                let data =
+                    json!({"display_name": format!("w{worker}-{op}"), "policies": ["default"]});
+                let (token, _, _) =
+                    write("auth/token/create", Some(&root), data).expect("token auth");
+                live.push(token.clone());
+                json!({"op": "create", "token": token})
             }
             75..88 => {
                 let name = format!("w{worker}-role{}", rng.gen_range(0..3));
                 let ttl = 1000 + op as u64;
-                let r = request(
-                    dir,
-                    Operation::Update,
+                write(
                     &format!("auth/jwt/role/{name}"),
                     Some(&root),
                     role_body(ttl),
                 );
-                ok("role write", r);
                 json!({"op": "role", "name": name, "ttl": ttl})
             }
             _ => {
                 let name = format!("w{worker}-policy{}", rng.gen_range(0..3));
                 let body = policy_body(worker, op);
-                let r = request(
-                    dir,
-                    Operation::Update,
+                write(
                     &format!("sys/policy/{name}"),
                     Some(&root),
                     json!({ "policy": body }),
                 );
-                ok("policy write", r);
                 json!({"op": "policy", "name": name, "body": body})
             }
         };
         writeln!(results, "{record}").unwrap();
     }
+    writeln!(
+        results,
+        "{}",
+        json!({"op": "end", "binary_calls": binary_calls})
+    )
+    .unwrap();
 }
 
 /// Lists `dir` below the storage root (file names only, `_NAME.json` → `NAME`).
@@ -289,7 +350,7 @@ fn sixteen_processes_times_a_hundred_operations_lose_nothing() {
     let mut revoked: BTreeSet<String> = BTreeSet::new();
     let mut roles: BTreeMap<String, u64> = BTreeMap::new();
     let mut policies: BTreeMap<String, String> = BTreeMap::new();
-    let mut ops = 0;
+    let (mut ops, mut binary_calls) = (0, 0);
     for w in 0..PROCS {
         let text = std::fs::read_to_string(results_dir.join(format!("w{w}.jsonl"))).unwrap();
         for line in text.lines() {
@@ -309,6 +370,10 @@ fn sixteen_processes_times_a_hundred_operations_lose_nothing() {
                 }
                 "policy" => {
                     policies.insert(s("name"), s("body"));
+                }
+                "end" => {
+                    ops -= 1;
+                    binary_calls += r["binary_calls"].as_u64().unwrap() as usize;
                 }
                 other => panic!("unknown op {other}"),
             }
@@ -517,8 +582,8 @@ fn sixteen_processes_times_a_hundred_operations_lose_nothing() {
     }
 
     eprintln!(
-        "{PROCS}x{OPS} operations in {ran:?} ({} logins as {users} users, {} tokens created, \
-         {} revoked, {} roles, {} policies); checks done at {:?}",
+        "{PROCS}x{OPS} operations ({binary_calls} through the binary) in {ran:?} ({} logins as \
+         {users} users, {} tokens created, {} revoked, {} roles, {} policies); checks done at {:?}",
         logins.len(),
         created.len(),
         revoked.len(),
