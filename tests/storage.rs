@@ -305,8 +305,9 @@ fn storage_put_get_list_through_the_library() {
 }
 
 /// What the CLI crash test believes is stored: roles (`token_ttl`), policies (rules) and
-/// extra auth mounts (description), each `None` when absent; live and revoked tokens; the
-/// entity every user's logins got.
+/// extra auth mounts (description), each `None` when absent; live and revoked tokens, which
+/// live ones may create children and whose children they are; the entity every user's
+/// logins got.
 #[derive(Default)]
 struct Model {
     roles: BTreeMap<String, Option<u64>>,
@@ -314,7 +315,35 @@ struct Model {
     mounts: BTreeMap<String, Option<String>>,
     live: Vec<String>,
     revoked: Vec<String>,
+    creators: Vec<String>,
+    parent_of: BTreeMap<String, String>,
     entity_of: BTreeMap<String, String>,
+}
+
+impl Model {
+    fn revoked(&mut self, t: &str) {
+        self.live.retain(|x| x != t);
+        self.creators.retain(|x| x != t);
+        self.revoked.push(t.to_string());
+    }
+
+    /// The live tokens below `t` (children, grandchildren, ...).
+    fn descendants(&self, t: &str) -> Vec<String> {
+        self.live
+            .iter()
+            .filter(|x| {
+                let mut p = self.parent_of.get(*x);
+                while let Some(q) = p {
+                    if q == t {
+                        return true;
+                    }
+                    p = self.parent_of.get(q);
+                }
+                false
+            })
+            .cloned()
+            .collect()
+    }
 }
 
 /// `token_ttl` of a role, `None` when there is no such role.
@@ -365,19 +394,19 @@ fn token_is_live(env: &TestEnv, token: &str) -> bool {
 
 /// Kills `child` at a random moment: either after a random delay from its start, or as soon
 /// as it has a temp file of its own in `.tmp/` (mid-write: between creating the temp file
-/// and renaming it), after skipping a random number of its writes. One command in six is
-/// left to finish, so the state grows (tokens to revoke, users with entities). Returns
-/// whether it was killed by the signal (it may have finished first) and its output.
+/// and renaming it), after skipping a random number of its writes. A share `finish` of the
+/// commands is left to finish, so the state grows (tokens to revoke, users with entities).
+/// Returns whether it was killed by the signal (it may have finished first) and its output.
 fn kill_at_random_moment(
     mut child: std::process::Child,
     tmp: &Path,
+    finish: f64,
     rng: &mut impl rand::Rng,
 ) -> (bool, std::process::Output) {
     use std::os::unix::process::ExitStatusExt;
-    let mode = rng.gen_range(0..6);
-    if mode == 5 {
+    if rng.gen_bool(finish) {
         // Left to finish.
-    } else if mode < 3 {
+    } else if rng.gen_bool(0.5) {
         std::thread::sleep(Duration::from_micros(rng.gen_range(0..15_000)));
         let _ = child.kill();
     } else {
@@ -409,6 +438,9 @@ fn sigkills_during_cli_writes_leave_old_or_new_state() {
     use rand::{Rng, SeedableRng};
     let env = TestEnv::new();
     common::setup_jwt_mount(&env, "crash");
+    let creator = "path \"auth/token/create\" { capabilities = [\"update\"] }";
+    env.run(&["write", "sys/policy/creator", &format!("policy={creator}")])
+        .success();
     let storage = env.storage();
     let tmp = storage.join(".tmp");
     let users: Vec<String> = (0..6).map(|u| format!("user-{u}")).collect();
@@ -444,8 +476,14 @@ fn sigkills_during_cli_writes_leave_old_or_new_state() {
                 (a.map(String::from).to_vec(), u.clone())
             }
             1 => {
-                let a = ["token", "create", "-format=json", "-policy=default"];
-                (a.map(String::from).to_vec(), String::new())
+                // A child of root, or of a token created earlier.
+                let parent = if !m.creators.is_empty() && rng.gen_bool(0.5) {
+                    m.creators[rng.gen_range(0..m.creators.len())].clone()
+                } else {
+                    String::new()
+                };
+                let a = ["token", "create", "-format=json", "-policy=creator"];
+                (a.map(String::from).to_vec(), parent)
             }
             2 if !m.live.is_empty() => {
                 let t = m.live[rng.gen_range(0..m.live.len())].clone();
@@ -494,8 +532,11 @@ fn sigkills_during_cli_writes_leave_old_or_new_state() {
             kind
         };
         let argv: Vec<&str> = args.iter().map(String::as_str).collect();
-        let spawn = |argv: &[&str]| {
+        let spawn = |argv: &[&str], token: &str| {
             let mut c = env.cmd(argv).cmd;
+            if !token.is_empty() {
+                c.env("VAULTJWT_TOKEN", token);
+            }
             c.stdin(Stdio::null())
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped());
@@ -505,11 +546,13 @@ fn sigkills_during_cli_writes_leave_old_or_new_state() {
         // must get the lock and succeed.
         let companion = seq.is_multiple_of(8).then(|| {
             let body = format!("policy=path \"companion/{seq}\" {{ capabilities = [\"list\"] }}");
-            spawn(&["write", &format!("sys/policy/q{seq}"), &body])
+            spawn(&["write", &format!("sys/policy/q{seq}"), &body], "")
         });
-        let child = spawn(&argv);
+        let child = spawn(&argv, if kind == 1 { &what } else { "" });
         commands += 1;
-        let (killed, out) = kill_at_random_moment(child, &tmp, &mut rng);
+        // Logins and token creates finish more often: they are what later commands use.
+        let finish = if kind < 2 { 0.4 } else { 0.12 };
+        let (killed, out) = kill_at_random_moment(child, &tmp, finish, &mut rng);
         if let Some(c) = companion {
             let o = c.wait_with_output().unwrap();
             assert!(
@@ -561,15 +604,33 @@ fn sigkills_during_cli_writes_leave_old_or_new_state() {
             1 if killed => assert!(token_is_live(&env, &env.root_token())),
             1 => {
                 let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-                m.live
-                    .push(v["auth"]["client_token"].as_str().unwrap().to_string());
+                let t = v["auth"]["client_token"].as_str().unwrap().to_string();
+                if !what.is_empty() {
+                    m.parent_of.insert(t.clone(), what.clone());
+                }
+                m.live.push(t.clone());
+                m.creators.push(t);
             }
             2 => {
-                // Killed half-way, the token may still look up: then it stays live (and a
-                // later revoke finishes the job).
-                if !killed || !token_is_live(&env, &what) {
-                    m.live.retain(|t| *t != what);
-                    m.revoked.push(what.clone());
+                let below = m.descendants(&what);
+                if !killed {
+                    for t in below.iter().chain([&what]) {
+                        m.revoked(t);
+                    }
+                } else {
+                    // Killed half-way, the token may still look up: then it stays live (and a
+                    // later revoke finishes the job). Once it is gone, so are its children.
+                    let gone = !token_is_live(&env, &what);
+                    for t in &below {
+                        let child_gone = !token_is_live(&env, t);
+                        assert!(!gone || child_gone, "{t} outlived its revoked parent");
+                        if child_gone {
+                            m.revoked(t);
+                        }
+                    }
+                    if gone {
+                        m.revoked(&what);
+                    }
                 }
             }
             3 => {
@@ -663,9 +724,9 @@ fn sigkills_during_cli_writes_leave_old_or_new_state() {
     assert_eq!(names.len(), n, "an alias name appears twice");
     eprintln!(
         "{kills} kills of {commands} CLI writes ({mid_write} left a temp file, {companions} \
-         companion writers got the lock), {} users logged in, {} tokens live, {} revoked; \
-         {ran:?}",
+         companion writers got the lock), {} users logged in, {} tokens created by tokens, {} live, {} revoked; {ran:?}",
         m.entity_of.len(),
+        m.parent_of.len(),
         m.live.len(),
         m.revoked.len()
     );
