@@ -731,3 +731,79 @@ fn sigkills_during_cli_writes_leave_old_or_new_state() {
         m.revoked.len()
     );
 }
+
+/// Run by [`sigkill_during_the_first_command_leaves_a_usable_root_token`]: kills `child` once
+/// `want` temp files of its own have appeared (in `storage/.tmp/` or the token helper's
+/// `.token-PID` in the data directory), or lets it finish.
+fn kill_after_temp_files(
+    mut child: std::process::Child,
+    data: &Path,
+    want: usize,
+) -> (bool, std::process::Output) {
+    use std::os::unix::process::ExitStatusExt;
+    let pid = child.id();
+    let mut seen = std::collections::BTreeSet::new();
+    while child.try_wait().unwrap().is_none() {
+        for dir in [data.join("storage/.tmp"), data.to_path_buf()] {
+            if let Ok(rd) = std::fs::read_dir(&dir) {
+                for e in rd.flatten() {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    if name.starts_with(&format!("{pid}-")) || name == format!(".token-{pid}") {
+                        seen.insert(name);
+                    }
+                }
+            }
+        }
+        if seen.len() >= want {
+            let _ = child.kill();
+            break;
+        }
+        std::thread::yield_now();
+    }
+    let out = child.wait_with_output().unwrap();
+    (out.status.signal() == Some(9), out)
+}
+
+/// The first command initialises the directory: mounts `token/`, creates the root token and
+/// stores it in the token helper. Killed at any of its writes, the next command still
+/// finds a root token that works.
+#[test]
+fn sigkill_during_the_first_command_leaves_a_usable_root_token() {
+    let mut kills = 0;
+    // The initialisation does 6 storage writes and then the token helper; each is a kill
+    // point, several times over.
+    for round in 0..24 {
+        let env = TestEnv::new();
+        let mut c = env.cmd(&["token", "lookup", "-format=json"]).cmd;
+        c.stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let (killed, out) = kill_after_temp_files(c.spawn().unwrap(), &env.data, 1 + round % 8);
+        if killed {
+            kills += 1;
+        } else {
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        assert_unlocked(&env.storage());
+        let v = env
+            .run(&["token", "lookup", "-format=json"])
+            .success()
+            .json();
+        assert_eq!(v["data"]["policies"], serde_json::json!(["root"]));
+        assert_eq!(v["data"]["id"].as_str().unwrap(), env.root_token());
+        env.run(&["auth", "enable", "jwt"]).success();
+        // The killed command's temp files are gone, the token helper's too.
+        assert_eq!(common::temp_files(&env.storage()), 0);
+        let left: Vec<_> = std::fs::read_dir(&env.data)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .filter(|n| n.to_string_lossy().starts_with(".token-"))
+            .collect();
+        assert!(left.is_empty(), "token helper temp files left: {left:?}");
+    }
+    eprintln!("{kills} kills during initialisation");
+}

@@ -159,13 +159,30 @@ impl Session {
             crate::settings::Compat::Default => "Vault",
         });
         let storage = FileStorage::open(&dir.join("storage"), true).map_err(|e| anyhow!("{e}"))?;
-        let mut core = Core::new(Box::new(storage), settings);
-        if let Some(root) = core
-            .initialize()
-            .map_err(|e| anyhow!("cannot initialise {}: {}", dir.display(), e.message()))?
-        {
-            write_token_helper(&dir, &root)?;
+        // Every token helper write happens under the storage lock, so a `.token-PID` temp
+        // file seen now was left by a killed writer.
+        if let Ok(rd) = std::fs::read_dir(&dir) {
+            for e in rd.flatten() {
+                if e.file_name().to_string_lossy().starts_with(".token-") {
+                    let _ = std::fs::remove_file(e.path());
+                }
+            }
         }
+        let mut core = Core::new(Box::new(storage), settings);
+        // The root token is in the token helper before the store is marked initialised, so
+        // a kill in between cannot leave a directory whose root token nobody has.
+        let mut helper_error = None;
+        let init = core.initialize_with(|root| {
+            write_token_helper(&dir, root).map_err(|e| {
+                let msg = format!("{e:#}");
+                helper_error = Some(e);
+                Error::internal(msg)
+            })
+        });
+        if let Some(e) = helper_error {
+            return Err(e);
+        }
+        init.map_err(|e| anyhow!("cannot initialise {}: {}", dir.display(), e.message()))?;
         let token = match std::env::var("VAULTJWT_TOKEN") {
             Ok(t) if !t.is_empty() => Some(t),
             _ => read_token_helper(&dir)?,

@@ -15,7 +15,7 @@ pub use request::{Operation, Request};
 pub use response::{Alias, Auth, Response};
 
 use crate::settings::Settings;
-use crate::storage::{Storage, View};
+use crate::storage::{Storage, StorageExt, View};
 use crate::token::TokenEntry;
 
 /// Seconds since the Unix epoch.
@@ -98,12 +98,26 @@ impl Core {
     /// Initialises an empty store as `vault server -dev` does: mounts `token/` and creates a
     /// root token. Returns the root token when it was created, `None` if already initialised.
     pub fn initialize(&mut self) -> Result<Option<String>> {
+        self.initialize_with(|_| Ok(()))
+    }
+
+    /// [`Core::initialize`], handing the new root token to `keep` before the store is marked
+    /// initialised: a process killed before `keep` is done leaves a store that the next
+    /// open initialises again (discarding the tokens of the interrupted attempt), never an
+    /// initialised store whose root token nobody has.
+    pub fn initialize_with(
+        &mut self,
+        keep: impl FnOnce(&str) -> Result<()>,
+    ) -> Result<Option<String>> {
         if self.storage.get(INIT_KEY)?.is_some() {
             return Ok(None);
         }
+        // Left by an interrupted initialisation, if anything.
+        self.storage.delete_prefix("sys/token/")?;
         let token_mount = MountEntry::new("token/", "token", "token based credentials");
         mounts::save_auth(self.storage.as_ref(), &[token_mount])?;
         let (root, _) = crate::token::create_root(self.storage.as_ref(), now())?;
+        keep(&root)?;
         self.storage.put(
             INIT_KEY,
             &serde_json::json!({"initialized_at": now(), "version": 1}),
