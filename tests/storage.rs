@@ -807,3 +807,107 @@ fn sigkill_during_the_first_command_leaves_a_usable_root_token() {
     }
     eprintln!("{kills} kills during initialisation");
 }
+
+/// `auth disable` revokes the tokens the mount issued. Killed at any moment, it leaves either
+/// the mount (and whatever tokens were not revoked yet: the next disable finishes) or no
+/// mount and none of its tokens: never a token that outlives its disabled mount.
+#[test]
+fn sigkill_during_auth_disable_never_leaves_its_tokens_valid() {
+    use rand::Rng;
+    use std::os::unix::process::ExitStatusExt;
+    let env = TestEnv::new();
+    env.run(&["auth", "list"]).success();
+    let jwt = format!("jwt={}", common::mint_jwt("someone", "crash"));
+    let storage = env.storage();
+    let token_files = || {
+        std::fs::read_dir(storage.join("sys/token/id"))
+            .map(|rd| rd.count())
+            .unwrap_or(0)
+    };
+    let mut rng = rand::thread_rng();
+    let (mut kills, mut between, mut before_table) = (0, 0, 0);
+    for round in 0..18 {
+        let mount = format!("x{round}");
+        env.run(&["auth", "enable", &format!("-path={mount}"), "jwt"])
+            .success();
+        let pubkey = format!(
+            "jwt_validation_pubkeys={}",
+            common::fixture_key("rsa2048.pub")
+        );
+        env.run(&["write", &format!("auth/{mount}/config"), &pubkey])
+            .success();
+        let role = format!("auth/{mount}/role/r");
+        let role_args = ["role_type=jwt", "user_claim=sub", "bound_audiences=crash"];
+        env.run(&[&["write", role.as_str()][..], &role_args].concat())
+            .success();
+        let login = format!("auth/{mount}/login");
+        let tokens: Vec<String> = (0..3)
+            .map(|_| {
+                let out = env.run(&["write", "-field=token", &login, "role=r", &jwt]);
+                out.success().stdout.trim().to_string()
+            })
+            .collect();
+        let before = token_files();
+        let mut c = env.cmd(&["auth", "disable", &mount]).cmd;
+        c.stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = c.spawn().unwrap();
+        let prefix = format!("{}-", child.id());
+        // Kill it once a first token is revoked, or once it writes the mount table, or
+        // after a random delay.
+        let delay = Duration::from_micros(rng.gen_range(0..15_000));
+        let started = std::time::Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            let fire = match round % 3 {
+                0 => token_files() < before,
+                1 => std::fs::read_dir(storage.join(".tmp")).is_ok_and(|rd| {
+                    rd.flatten()
+                        .any(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+                }),
+                _ => started.elapsed() >= delay,
+            };
+            if fire {
+                let _ = child.kill();
+                break;
+            }
+            std::thread::yield_now();
+        }
+        let out = child.wait_with_output().unwrap();
+        if out.status.signal() == Some(9) {
+            kills += 1;
+        } else {
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        assert_unlocked(&storage);
+        let table = env.run(&["auth", "list", "-format=json"]).success().json();
+        let mounted = table[format!("{mount}/")].is_object();
+        let live = tokens
+            .iter()
+            .filter(|t| env.run(&["token", "lookup", t]).code == Some(0))
+            .count();
+        if !mounted {
+            assert_eq!(
+                live, 0,
+                "{mount}/ is disabled but {live} of its tokens still work"
+            );
+        } else if live == 0 {
+            before_table += 1;
+        } else if live < tokens.len() {
+            between += 1;
+        }
+        // The next disable finishes the job.
+        env.run(&["auth", "disable", &mount]).success();
+        for t in &tokens {
+            env.run(&["token", "lookup", t]).code(2);
+        }
+    }
+    eprintln!(
+        "{kills} kills during auth disable ({between} between two revocations, \
+         {before_table} after the revocations and before the table was written)"
+    );
+}

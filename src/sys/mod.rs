@@ -164,11 +164,13 @@ fn disable_auth(core: &mut Core, rest: &str) -> Result<Option<Response>> {
         return Ok(None);
     };
     let entry = table.remove(pos);
-    // Drop the mount first, then its data: a crash in between leaves unreachable data, never
-    // a mount pointing at half-deleted state.
+    // Revoke its tokens first (as Vault does), while the mount is still there: a crash in
+    // between leaves the mount, and the next disable finishes; never a token that outlives
+    // its mount. Then drop the mount, then its data: a crash in between leaves unreachable
+    // data, never a mount pointing at half-deleted state.
+    crate::token::revoke_by_mount(core.storage.as_ref(), &entry.accessor)?;
     mounts::save_auth(core.storage.as_ref(), &table)?;
     core.storage.delete_prefix(&entry.storage_prefix())?;
-    crate::token::revoke_by_mount(core.storage.as_ref(), &entry.accessor)?;
     Ok(None)
 }
 

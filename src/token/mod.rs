@@ -321,11 +321,16 @@ pub fn use_token(storage: &dyn Storage, token: &str, now: i64) -> Result<Option<
 }
 
 /// Removes one token's own records (entry, accessor, parent and mount indexes).
+///
+/// The entry goes before its indexes: a crash in between leaves dangling index entries,
+/// which every reader skips, never a live token that its parent's or its mount's index no
+/// longer lists (and that revoking the parent or disabling the mount would then miss).
 fn remove_entry(storage: &dyn Storage, entry: &TokenEntry) -> Result<()> {
     // The token's cubbyhole goes with it (`secrets::cubbyhole` keys it by accessor).
     if usable_segment(&entry.accessor) {
         storage.delete_prefix(&format!("cubbyhole/{}/", entry.accessor))?;
     }
+    storage.delete(&id_key(&entry.hash))?;
     if !entry.accessor.is_empty() {
         storage.delete(&format!(
             "sys/token/accessor/{}",
@@ -338,7 +343,6 @@ fn remove_entry(storage: &dyn Storage, entry: &TokenEntry) -> Result<()> {
     if usable_segment(&entry.mount_accessor) {
         storage.delete(&mount_key(&entry.mount_accessor, &entry.hash))?;
     }
-    storage.delete(&id_key(&entry.hash))?;
     Ok(())
 }
 
