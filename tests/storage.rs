@@ -1,5 +1,23 @@
 //! Storage robustness: concurrent processes, SIGKILL at random moments, unwritable and
 //! corrupt data directories.
+//!
+//! The crash tests (about 300 SIGKILLs per run, no timed assertions):
+//! - [`sigkill_during_writes_leaves_old_or_new_versions`]: 100 kills of a `FileStorage`
+//!   writer whose values carry their step number; after each, every key holds the old or
+//!   the new version, exactly.
+//! - [`sigkills_during_cli_writes_leave_old_or_new_state`]: 150 kills of real CLI writes
+//!   (login, token create/revoke, role and policy writes, auth enable/disable), some while a
+//!   second writer waits for the lock; after each, the next command succeeds and shows the
+//!   old or the new state.
+//! - [`sigkill_during_the_first_command_leaves_a_usable_root_token`] and
+//!   [`sigkill_during_auth_disable_never_leaves_its_tokens_valid`]: kills aimed at the
+//!   writes of initialisation and of `auth disable`.
+//!
+//! After every kill: nobody holds the lock (taken without blocking), readers see no temp
+//! file, every state file parses, and the next open removes the killed writer's temp files.
+//! Children are never assumed to be quick: the writer says `READY` after its first write
+//! before a kill is timed, and the CLI kills are either timed from the start (any moment is
+//! a valid one) or triggered by the child's own temp files appearing.
 
 mod common;
 
