@@ -1,11 +1,11 @@
 //! Storage robustness: concurrent processes, SIGKILL at random moments, unwritable and
 //! corrupt data directories.
 //!
-//! The crash tests (about 300 SIGKILLs per run, no timed assertions):
+//! The crash tests (about 250 SIGKILLs per run, no timed assertions):
 //! - [`sigkill_during_writes_leaves_old_or_new_versions`]: 100 kills of a `FileStorage`
 //!   writer whose values carry their step number; after each, every key holds the old or
 //!   the new version, exactly.
-//! - [`sigkills_during_cli_writes_leave_old_or_new_state`]: 150 kills of real CLI writes
+//! - [`sigkills_during_cli_writes_leave_old_or_new_state`]: 120 kills of real CLI writes
 //!   (login, token create/revoke, role and policy writes, auth enable/disable), some while a
 //!   second writer waits for the lock; after each, the next command succeeds and shows the
 //!   old or the new state.
@@ -481,7 +481,7 @@ fn sigkills_during_cli_writes_leave_old_or_new_state() {
     let started = std::time::Instant::now();
     let (mut kills, mut mid_write, mut commands, mut companions) = (0, 0, 0, 0);
     let mut seq: u64 = 0;
-    while kills < 150 {
+    while kills < 120 {
         seq += 1;
         assert!(seq < 2000, "only {kills} of {seq} commands could be killed");
         let k = rng.gen_range(0..3);
