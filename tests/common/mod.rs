@@ -303,18 +303,20 @@ pub fn assert_unlocked(root: &Path) {
     }
 }
 
-/// Files below the storage root that readers could see but are not state files: anything
-/// outside `.tmp/` other than `.lock` and `_*.json`.
+/// Files below the storage root that readers could see but are not state files. Readers
+/// (`FileStorage::list`) skip every name starting with `.` (the lock, temp files, any other
+/// bookkeeping); anything else must be a `_NAME.json` state file.
 pub fn stray_files(root: &Path) -> Vec<PathBuf> {
     paths_below(root)
         .into_iter()
         .filter(|f| {
             let rel = f.strip_prefix(root).unwrap();
-            if rel == Path::new(".lock") || rel.starts_with(".tmp") {
-                return false;
-            }
+            let hidden = rel
+                .components()
+                .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
             let name = f.file_name().unwrap().to_string_lossy();
-            !(name.starts_with('_') && name.ends_with(".json"))
+            let state = name.starts_with('_') && name.ends_with(".json");
+            !(hidden || state)
         })
         .collect()
 }
