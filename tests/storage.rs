@@ -411,13 +411,14 @@ fn token_is_live(env: &TestEnv, token: &str) -> bool {
 }
 
 /// Kills `child` at a random moment: either after a random delay from its start, or as soon
-/// as it has a temp file of its own in `.tmp/` (mid-write: between creating the temp file
-/// and renaming it), after skipping a random number of its writes. A share `finish` of the
+/// as it is seen writing (a temp file of its own in `.tmp/`, between its creation and its
+/// rename; or the journal changing, on a storage that keeps one), after skipping a random
+/// number of its writes. A share `finish` of the
 /// commands is left to finish, so the state grows (tokens to revoke, users with entities).
 /// Returns whether it was killed by the signal (it may have finished first) and its output.
 fn kill_at_random_moment(
     mut child: std::process::Child,
-    tmp: &Path,
+    storage: &Path,
     finish: f64,
     rng: &mut impl rand::Rng,
 ) -> (bool, std::process::Output) {
@@ -428,19 +429,10 @@ fn kill_at_random_moment(
         std::thread::sleep(Duration::from_micros(rng.gen_range(0..15_000)));
         let _ = child.kill();
     } else {
-        let prefix = format!("{}-", child.id());
+        let mut watch = common::WriteWatch::new(storage, child.id(), &[]);
         let skip = rng.gen_range(0..4);
-        let mut seen = std::collections::BTreeSet::new();
         while child.try_wait().unwrap().is_none() {
-            if let Ok(rd) = std::fs::read_dir(tmp) {
-                for e in rd.flatten() {
-                    let name = e.file_name().to_string_lossy().into_owned();
-                    if name.starts_with(&prefix) {
-                        seen.insert(name);
-                    }
-                }
-            }
-            if seen.len() > skip {
+            if watch.poll() > skip {
                 let _ = child.kill();
                 break;
             }
@@ -460,7 +452,6 @@ fn sigkills_during_cli_writes_leave_old_or_new_state() {
     env.run(&["write", "sys/policy/creator", &format!("policy={creator}")])
         .success();
     let storage = env.storage();
-    let tmp = storage.join(".tmp");
     let users: Vec<String> = (0..6).map(|u| format!("user-{u}")).collect();
     let jwts: BTreeMap<&str, String> = users
         .iter()
@@ -570,7 +561,7 @@ fn sigkills_during_cli_writes_leave_old_or_new_state() {
         commands += 1;
         // Logins and token creates finish more often: they are what later commands use.
         let finish = if kind < 2 { 0.4 } else { 0.12 };
-        let (killed, out) = kill_at_random_moment(child, &tmp, finish, &mut rng);
+        let (killed, out) = kill_at_random_moment(child, &storage, finish, &mut rng);
         if let Some(c) = companion {
             let o = c.wait_with_output().unwrap();
             assert!(
@@ -751,28 +742,18 @@ fn sigkills_during_cli_writes_leave_old_or_new_state() {
 }
 
 /// Run by [`sigkill_during_the_first_command_leaves_a_usable_root_token`]: kills `child` once
-/// `want` temp files of its own have appeared (in `storage/.tmp/` or the token helper's
-/// `.token-PID` in the data directory), or lets it finish.
-fn kill_after_temp_files(
+/// `want` of its writes have been seen (see [`common::WriteWatch`]; the token helper's
+/// `.token-PID` in the data directory counts too), or lets it finish.
+fn kill_after_writes(
     mut child: std::process::Child,
     data: &Path,
     want: usize,
 ) -> (bool, std::process::Output) {
     use std::os::unix::process::ExitStatusExt;
-    let pid = child.id();
-    let mut seen = std::collections::BTreeSet::new();
+    let helper_tmp = data.join(format!(".token-{}", child.id()));
+    let mut watch = common::WriteWatch::new(&data.join("storage"), child.id(), &[helper_tmp]);
     while child.try_wait().unwrap().is_none() {
-        for dir in [data.join("storage/.tmp"), data.to_path_buf()] {
-            if let Ok(rd) = std::fs::read_dir(&dir) {
-                for e in rd.flatten() {
-                    let name = e.file_name().to_string_lossy().into_owned();
-                    if name.starts_with(&format!("{pid}-")) || name == format!(".token-{pid}") {
-                        seen.insert(name);
-                    }
-                }
-            }
-        }
-        if seen.len() >= want {
+        if watch.poll() >= want {
             let _ = child.kill();
             break;
         }
@@ -788,15 +769,16 @@ fn kill_after_temp_files(
 #[test]
 fn sigkill_during_the_first_command_leaves_a_usable_root_token() {
     let mut kills = 0;
-    // The initialisation does 6 storage writes and then the token helper; each is a kill
-    // point, several times over.
+    // The initialisation writes the mount table, the token salt, the root token and its
+    // accessor index, the token helper, then the marker: each is a kill point (several
+    // times over; rounds that want more writes than there are let the command finish).
     for round in 0..24 {
         let env = TestEnv::new();
         let mut c = env.cmd(&["token", "lookup", "-format=json"]).cmd;
         c.stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        let (killed, out) = kill_after_temp_files(c.spawn().unwrap(), &env.data, 1 + round % 8);
+        let (killed, out) = kill_after_writes(c.spawn().unwrap(), &env.data, 1 + round % 8);
         if killed {
             kills += 1;
         } else {
@@ -871,18 +853,15 @@ fn sigkill_during_auth_disable_never_leaves_its_tokens_valid() {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         let mut child = c.spawn().unwrap();
-        let prefix = format!("{}-", child.id());
-        // Kill it once a first token is revoked, or once it writes the mount table, or
-        // after a random delay.
+        let mut watch = common::WriteWatch::new(&storage, child.id(), &[]);
+        // Kill it once a first token is revoked, or at its first sign of a write, or after
+        // a random delay.
         let delay = Duration::from_micros(rng.gen_range(0..15_000));
         let started = std::time::Instant::now();
         while child.try_wait().unwrap().is_none() {
             let fire = match round % 3 {
                 0 => token_files() < before,
-                1 => std::fs::read_dir(storage.join(".tmp")).is_ok_and(|rd| {
-                    rd.flatten()
-                        .any(|e| e.file_name().to_string_lossy().starts_with(&prefix))
-                }),
+                1 => watch.poll() > 0,
                 _ => started.elapsed() >= delay,
             };
             if fire {

@@ -434,3 +434,60 @@ pub fn setup_jwt_mount(env: &TestEnv, aud: &str) {
     ])
     .success();
 }
+
+/// Watches a process's writes to the storage at `root`, to time a kill in the middle of them
+/// without assuming how fast the process is: each of its temp files appearing in `.tmp/`
+/// (named `PID-...`), and each change of the journal (`.journal`, on a storage that keeps
+/// one) or of a file in `extra` (e.g. the token helper's `.token-PID`), is one event.
+pub struct WriteWatch {
+    root: PathBuf,
+    prefix: String,
+    extra: Vec<PathBuf>,
+    seen: std::collections::BTreeSet<String>,
+    journal: Option<(u64, std::time::SystemTime)>,
+    events: usize,
+}
+
+impl WriteWatch {
+    pub fn new(root: &Path, pid: u32, extra: &[PathBuf]) -> WriteWatch {
+        let mut w = WriteWatch {
+            root: root.to_path_buf(),
+            prefix: format!("{pid}-"),
+            extra: extra.to_vec(),
+            seen: Default::default(),
+            journal: None,
+            events: 0,
+        };
+        w.journal = w.journal_state();
+        w
+    }
+
+    fn journal_state(&self) -> Option<(u64, std::time::SystemTime)> {
+        let m = std::fs::metadata(self.root.join(".journal")).ok()?;
+        Some((m.len(), m.modified().ok()?))
+    }
+
+    /// Looks again; returns the number of events seen so far.
+    pub fn poll(&mut self) -> usize {
+        if let Ok(rd) = std::fs::read_dir(self.root.join(".tmp")) {
+            for e in rd.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if name.starts_with(&self.prefix) && self.seen.insert(name) {
+                    self.events += 1;
+                }
+            }
+        }
+        for f in &self.extra {
+            let key = f.display().to_string();
+            if f.exists() && self.seen.insert(key) {
+                self.events += 1;
+            }
+        }
+        let j = self.journal_state();
+        if j != self.journal {
+            self.journal = j;
+            self.events += 1;
+        }
+        self.events
+    }
+}
