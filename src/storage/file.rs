@@ -72,6 +72,8 @@ pub struct FileStorage {
     cache: RefCell<HashMap<String, Option<Value>>>,
     /// The open journal, once there is one.
     journal: RefCell<Option<Journal>>,
+    /// `.tmp/` is known to exist.
+    tmp_ready: std::cell::Cell<bool>,
 }
 
 struct Journal {
@@ -195,6 +197,7 @@ impl FileStorage {
             exclusive,
             cache: RefCell::new(HashMap::new()),
             journal: RefCell::new(None),
+            tmp_ready: std::cell::Cell::new(false),
         };
         if exclusive {
             s.clean_tmp()?;
@@ -430,7 +433,10 @@ impl FileStorage {
     /// A fresh temp file name in `.tmp/` (the folder is created if needed).
     fn temp_path(&self) -> std::io::Result<PathBuf> {
         let tmp_dir = self.root.join(TMP_DIR);
-        create_dir_0700(&tmp_dir)?;
+        if !self.tmp_ready.get() {
+            create_dir_0700(&tmp_dir)?;
+            self.tmp_ready.set(true);
+        }
         Ok(tmp_dir.join(format!("{}-{}", std::process::id(), rand::random::<u64>())))
     }
 
@@ -439,9 +445,6 @@ impl FileStorage {
         let path = self.file_path(&op.key);
         match &op.doc {
             Some(bytes) => {
-                if let Some(dir) = path.parent() {
-                    create_dir_0700(dir)?;
-                }
                 let tmp = self.temp_path()?;
                 let write = || -> std::io::Result<()> {
                     let mut f = OpenOptions::new()
@@ -452,7 +455,16 @@ impl FileStorage {
                     f.write_all(bytes)?;
                     drop(f);
                     step();
-                    fs::rename(&tmp, &path)?;
+                    // The target's folder is created when the rename says it is missing.
+                    match fs::rename(&tmp, &path) {
+                        Err(e) if e.kind() == ErrorKind::NotFound => {
+                            if let Some(dir) = path.parent() {
+                                create_dir_0700(dir)?;
+                            }
+                            fs::rename(&tmp, &path)?;
+                        }
+                        other => other?,
+                    }
                     step();
                     Ok(())
                 };
@@ -512,7 +524,10 @@ impl FileStorage {
     fn clean_tmp(&self) -> Result<()> {
         let dir = self.root.join(TMP_DIR);
         let entries = match fs::read_dir(&dir) {
-            Ok(e) => e,
+            Ok(e) => {
+                self.tmp_ready.set(true);
+                e
+            }
             Err(e) if e.kind() == ErrorKind::NotFound => return Ok(()),
             Err(e) => {
                 return Err(err(format!(
