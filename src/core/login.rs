@@ -31,7 +31,7 @@ pub fn complete(
     resp: Response,
 ) -> Result<Response> {
     let tx = Batch::new(core.storage.as_ref());
-    let out = complete_in(&tx, &core.settings, mount, req, resp);
+    let out = complete_in(&tx, mount, req, resp);
     let committed = tx.commit();
     let resp = out?;
     committed?;
@@ -40,7 +40,6 @@ pub fn complete(
 
 fn complete_in(
     storage: &dyn Storage,
-    _settings: &crate::settings::Settings,
     mount: &MountEntry,
     req: &Request,
     resp: Response,
