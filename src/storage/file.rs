@@ -37,9 +37,11 @@
 //! the journal's records and every directory from their parents up to the root, then
 //! truncates the journal to its header and fsyncs it. Until then the records stay, however
 //! long: they are what makes the un-fsynced files recoverable. Checkpoints are rare (one per
-//! 256 KiB of records: about 250 logins of a known user, 100 of new ones), and by then the kernel has usually written those files back already, so
-//! their fsyncs are cheap. On disk, between a power loss and the next open, a state file
-//! named by the journal may be torn; the next open replays it before anything reads it.
+//! 256 KiB of records: about 250 logins of a known user, 100 of new ones), and by then the
+//! kernel has usually written those files back already, so their fsyncs are cheap. On disk,
+//! between a power loss and the next open, a state file named by the journal may be torn;
+//! the next open replays it before anything reads it. (The journal itself is created once,
+//! with its header; the first append also fsyncs the root directory.)
 //!
 //! Temp files of killed writers in `.tmp/` are removed at open. A state file that does not
 //! parse is reported with its path and is never overwritten: a batch that would replace it is
