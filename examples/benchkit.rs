@@ -12,8 +12,8 @@
 //! ```
 //!
 //! Seeding goes through `Core::handle` exactly as the CLI does, but on a storage that writes
-//! the same files as `FileStorage` without the two fsyncs per write, so 100,000 logins take
-//! about a minute instead of an hour. The result is an ordinary data directory.
+//! the same state files as `FileStorage` without its journal and fsync per write, so 100,000
+//! logins take about a minute instead of many. The result is an ordinary data directory.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;

@@ -37,14 +37,15 @@ def load_harness(path):
 
 
 def snapshot(home):
-    """Digest of every stored file but the key caches (`.../cache/...`) and the token helper."""
+    """Digest of every stored file but the key caches (`.../cache/...`), the token helper and the
+    storage's bookkeeping (`.lock`, `.journal`, `.tmp/`: a cache write is journaled too)."""
     out = {}
     root = os.path.join(home, "storage")
     for d, _, files in os.walk(root):
         for f in files:
             p = os.path.join(d, f)
             rel = os.path.relpath(p, root)
-            if "/cache/" in "/" + rel or f.endswith(".lock"):
+            if "/cache/" in "/" + rel or f.endswith(".lock") or rel.startswith("."):
                 continue
             with open(p, "rb") as fh:
                 out[rel] = hashlib.sha256(fh.read()).hexdigest()

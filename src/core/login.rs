@@ -1,23 +1,45 @@
 //! What the core does with the `Auth` an auth method returns (spec §7): find or create the
 //! entity and its alias, join external groups, compute TTLs and policies, and issue the token.
 //!
-//! Order of writes (crash consistency): the entity record (with its alias) is written first,
-//! then its index keys, then group memberships, and the token last. A crash at any point
-//! leaves no token pointing to a missing entity; at worst a created entity without a token
-//! (reused by the next login, since the alias index is written right after the record) or a
-//! dangling index entry, which lookups ignore (see `identity::store`).
+//! Crash consistency: all of a login's writes go to the storage as one batch (see
+//! [`complete`]), which the file storage applies atomically through its journal. The order
+//! inside the batch still matters for storages that apply a batch key by key (the default
+//! [`Storage::apply`]): the entity record (with its alias) is written first, then its index
+//! keys, then group memberships, and the token last, so a cut at any point leaves no token
+//! pointing to a missing entity; at worst a created entity without a token (reused by the
+//! next login) or a dangling index entry, which lookups ignore (see `identity::store`).
 
 use super::{fields, Alias, Auth, Core, Error, MountEntry, Request, Response, Result};
 use crate::identity::store::{self, Entity, EntityAlias};
-use crate::storage::Storage;
+use crate::storage::{Batch, Storage};
 use std::collections::BTreeMap;
 
 /// Policies that may never be given to a token by an auth method (OpenBao's list).
 const NON_ASSIGNABLE: &[&str] = &["response-wrapping"];
 
 /// Turns a backend's login response into an issued token.
+///
+/// Every write of the login (entity, alias, indexes, group memberships, token and its
+/// indexes) is buffered and reaches the storage as one [`Storage::apply`]: on the file storage
+/// one journal record, so a crash leaves the login whole or not there at all. The buffered
+/// writes are applied whether or not the login then succeeds, exactly as if they had been
+/// written one by one (an entity created before a refused policy check stays, as in Vault).
 pub fn complete(
     core: &mut Core,
+    mount: &MountEntry,
+    req: &Request,
+    resp: Response,
+) -> Result<Response> {
+    let tx = Batch::new(core.storage.as_ref());
+    let out = complete_in(&tx, mount, req, resp);
+    let committed = tx.commit();
+    let resp = out?;
+    committed?;
+    Ok(resp)
+}
+
+fn complete_in(
+    storage: &dyn Storage,
     mount: &MountEntry,
     req: &Request,
     resp: Response,
@@ -26,7 +48,6 @@ pub fn complete(
     let Some(mut auth) = resp.auth.take() else {
         return Err(Error::internal("login response carries no auth"));
     };
-    let storage = core.storage.as_ref();
     let now = super::now();
 
     // §7.1–7.3: entity, alias and external groups.

@@ -1,4 +1,4 @@
-use super::{check_key, Result, Storage};
+use super::{check_key, Op, Result, Storage};
 use serde_json::Value;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -46,6 +46,20 @@ impl Storage for MemoryStorage {
         out.sort();
         out.dedup();
         Ok(out)
+    }
+    /// All or nothing: every key is checked before anything changes.
+    fn apply(&self, ops: &[Op]) -> Result<()> {
+        for op in ops {
+            check_key(op.key())?;
+        }
+        let mut map = self.map.borrow_mut();
+        for op in ops {
+            match op {
+                Op::Put(k, v) => map.insert(k.clone(), v.clone()),
+                Op::Delete(k) => map.remove(k),
+            };
+        }
+        Ok(())
     }
 }
 

@@ -1,9 +1,12 @@
 //! Storage: a small key/value trait holding one JSON document per key, like Vault's physical
 //! layer. Keys are `/`-separated paths (`core/auth`, `auth/<uuid>/role/dev`).
 
+mod batch;
 mod file;
+mod journal;
 mod memory;
 
+pub use batch::Batch;
 pub use file::FileStorage;
 pub use memory::MemoryStorage;
 
@@ -35,6 +38,33 @@ pub trait Storage {
     /// Vault's list semantics: the immediate children of `prefix` (which ends with `/` or is
     /// empty), sorted; sub-folders end with `/`.
     fn list(&self, prefix: &str) -> Result<Vec<String>>;
+    /// Applies `ops` in order as one unit. The default applies them one by one (a failure or
+    /// crash part-way leaves the earlier ones applied); [`FileStorage`] and [`MemoryStorage`]
+    /// apply them all or none, also across a crash.
+    fn apply(&self, ops: &[Op]) -> Result<()> {
+        for op in ops {
+            match op {
+                Op::Put(k, v) => self.put(k, v)?,
+                Op::Delete(k) => self.delete(k)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One write of a batch given to [`Storage::apply`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Op {
+    Put(String, Value),
+    Delete(String),
+}
+
+impl Op {
+    pub fn key(&self) -> &str {
+        match self {
+            Op::Put(k, _) | Op::Delete(k) => k,
+        }
+    }
 }
 
 /// Typed helpers over any [`Storage`].
@@ -95,6 +125,16 @@ impl Storage for View<'_> {
     }
     fn list(&self, prefix: &str) -> Result<Vec<String>> {
         self.inner.list(&format!("{}{prefix}", self.prefix))
+    }
+    fn apply(&self, ops: &[Op]) -> Result<()> {
+        let ops: Vec<Op> = ops
+            .iter()
+            .map(|op| match op {
+                Op::Put(k, v) => Op::Put(format!("{}{k}", self.prefix), v.clone()),
+                Op::Delete(k) => Op::Delete(format!("{}{k}", self.prefix)),
+            })
+            .collect();
+        self.inner.apply(&ops)
     }
 }
 

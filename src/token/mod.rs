@@ -161,8 +161,16 @@ fn usable_segment(s: &str) -> bool {
     !s.is_empty() && s != "." && s != ".." && !s.contains('/') && !s.contains('\0')
 }
 
-/// Creates and stores a token; returns its plaintext and entry.
+/// Creates and stores a token; returns its plaintext and entry. The entry and its indexes
+/// reach the storage as one batch (one atomic, durable write on the file storage).
 pub fn create(storage: &dyn Storage, new: NewToken, now: i64) -> Result<(String, TokenEntry)> {
+    let tx = crate::storage::Batch::new(storage);
+    let out = create_in(&tx, new, now)?;
+    tx.commit()?;
+    Ok(out)
+}
+
+fn create_in(storage: &dyn Storage, new: NewToken, now: i64) -> Result<(String, TokenEntry)> {
     let batch = new.token_type == "batch";
     let prefix = if batch { "b." } else { "s." };
     let token = format!("{prefix}{}", random_string(24));
