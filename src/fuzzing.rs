@@ -47,7 +47,6 @@ const P256_KEY: &str = include_str!("../tests/fixtures/keys/ecP-256.key");
 const P256_PUB: &str = include_str!("../tests/fixtures/keys/ecP-256.pub");
 const P384_KEY: &str = include_str!("../tests/fixtures/keys/ecP-384.key");
 const P384_PUB: &str = include_str!("../tests/fixtures/keys/ecP-384.pub");
-const P521_PUB: &str = include_str!("../tests/fixtures/keys/ecP-521.pub");
 const ED25519_KEY: &str = include_str!("../tests/fixtures/keys/ed25519.key");
 const ED25519_PUB: &str = include_str!("../tests/fixtures/keys/ed25519.pub");
 
@@ -70,7 +69,7 @@ fn private(pem: &str) -> PrivateKey {
 fn token_fixture() -> &'static TokenFixture {
     static FIXTURE: OnceLock<TokenFixture> = OnceLock::new();
     FIXTURE.get_or_init(|| {
-        let pubkeys = [RSA2048_CRT, P256_PUB, P384_PUB, P521_PUB, ED25519_PUB];
+        let pubkeys = [RSA2048_CRT, P256_PUB, P384_PUB, ED25519_PUB];
         let rsa = private(RSA2048_KEY);
         let p256 = private(P256_KEY);
         let p384 = private(P384_KEY);
@@ -141,8 +140,8 @@ fn with_ctx<T>(compat: Compat, f: impl FnOnce(&BackendContext, &MemoryStorage) -
     f(&ctx, &storage)
 }
 
-/// Verifies `token` against the static fixture keys (RSA 2048 certificate, P-256, P-384,
-/// P-521, Ed25519 PEMs).
+/// Verifies `token` against the static fixture keys (RSA 2048 certificate, P-256, P-384 and
+/// Ed25519 PEMs; no P-521, whose arithmetic is the slowest under the fuzzer).
 pub fn verify_static(token: &str) -> Result<Verified, VerifyError> {
     with_ctx(Compat::Default, |ctx, _| {
         keys::verify(ctx, &token_fixture().static_config, token)
@@ -193,7 +192,7 @@ pub fn sign_fixture(alg: &str, header: &[u8], payload: &[u8]) -> String {
 /// a JWKS), `jwt explain`'s inspection, key material parsing, and signed variations.
 pub fn token(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
-    check_token(&text);
+    let _ = check_token(&text);
     // The same bytes as key material (a JWKS body or a PEM, as a config write or a JWKS
     // server could hand them over).
     let _ = pem::parse_jwks(data);
@@ -204,15 +203,17 @@ pub fn token(data: &[u8]) {
     }
 }
 
-/// Verifies `token` every way and checks what must hold whatever the token.
-fn check_token(token: &str) {
+/// Verifies `token` every way and checks what must hold whatever the token. Returns whether
+/// the static keys and the JWKS verified it.
+fn check_token(token: &str) -> [bool; 2] {
     let fx = token_fixture();
     let parsed = jws::parse(token);
     let results = [
         (&fx.static_config, verify_static(token)),
         (&fx.jwks_config, verify_jwks(token)),
     ];
-    for (config, result) in results {
+    let mut verified_by = [false; 2];
+    for (i, (config, result)) in results.into_iter().enumerate() {
         // `jwt explain` (continuing after failures) stops at the same first error as login.
         let inspection = with_ctx(Compat::Default, |ctx, _| {
             keys::inspect(ctx, config, token, true)
@@ -223,6 +224,7 @@ fn check_token(token: &str) {
             "explain and login disagree on {token:?}"
         );
         let Ok(verified) = result else { continue };
+        verified_by[i] = true;
         let jws = parsed.as_ref().expect("a verified token parses");
         assert!(
             SUPPORTED_ALGS.contains(&jws.alg.as_str()),
@@ -238,38 +240,29 @@ fn check_token(token: &str) {
         assert_eq!(verified.claims, expected, "claims are not the payload");
         assert_eq!(verified.header, jws.header);
         assert!(jws::crit_understood(&jws.header));
-        // Any flipped bit of the signature or of the signing input fails every key.
-        for (i, byte) in [
-            0,
-            jws.signature.len() / 2,
-            jws.signature.len().saturating_sub(1),
-        ]
-        .into_iter()
-        .filter(|i| *i < jws.signature.len())
-        .zip([0x01u8, 0x80, 0x10])
-        {
+        // A flipped bit of the signature or of the signing input fails every key of the alg.
+        for k in fx.public_keys.iter().filter(|k| k.fits(&jws.alg)) {
             let mut sig = jws.signature.clone();
-            sig[i] ^= byte;
-            for k in &fx.public_keys {
-                assert!(
-                    !k.verify(&jws.alg, &jws.signing_input, &sig),
-                    "tampered sig"
-                );
+            if let Some(b) = sig.get_mut(jws.signature.len() / 2) {
+                *b ^= 0x10;
             }
-        }
-        let mut input = jws.signing_input.clone();
-        if let Some(last) = input.last_mut() {
-            *last ^= 0x01;
-            for k in &fx.public_keys {
-                assert!(
-                    !k.verify(&jws.alg, &input, &jws.signature),
-                    "tampered input"
-                );
+            assert!(
+                !k.verify(&jws.alg, &jws.signing_input, &sig),
+                "tampered sig"
+            );
+            let mut input = jws.signing_input.clone();
+            if let Some(last) = input.last_mut() {
+                *last ^= 0x01;
             }
+            assert!(
+                !k.verify(&jws.alg, &input, &jws.signature),
+                "tampered input"
+            );
         }
         // The claims go on to the login checks.
         evaluate_all("fuzz", &fixed_role(), &verified.claims);
     }
+    verified_by
 }
 
 /// `HEADER \0 PAYLOAD`, signed with a fixture key: a plain header over an object payload must
@@ -285,7 +278,7 @@ fn structured(header: &[u8], payload: &[u8]) {
         .and_then(Value::as_str)
         .unwrap_or("EdDSA");
     let token = sign_fixture(alg, header, payload);
-    check_token(&token);
+    let [by_static, by_jwks] = check_token(&token);
 
     let Some((signer_alg, _, jwks_kid)) = fx.signers.iter().find(|(a, _, _)| *a == alg) else {
         return;
@@ -302,20 +295,19 @@ fn structured(header: &[u8], payload: &[u8]) {
     if !(plain_header && object_payload) {
         return;
     }
-    if let Err(e) = verify_static(&token) {
-        panic!("a well-formed {alg} token fails static verification: {e}");
-    }
+    assert!(
+        by_static,
+        "a well-formed {alg} token fails static verification"
+    );
     let kid = header_json
         .as_ref()
         .and_then(|h| h.get("kid"))
         .and_then(Value::as_str);
-    let jwks_result = verify_jwks(&token);
     // go-oidc: with a kid only the key of that kid; without, every key.
     let should_verify = kid.is_none() || kid == *jwks_kid;
     assert_eq!(
-        jwks_result.is_ok(),
-        should_verify,
-        "JWKS verification of a well-formed {alg} token (kid {kid:?}): {jwks_result:?}"
+        by_jwks, should_verify,
+        "JWKS verification of a well-formed {alg} token (kid {kid:?})"
     );
 }
 
