@@ -261,6 +261,31 @@ fn quote(s: &str) -> String {
     crate::core::fields::go_quote(s)
 }
 
+/// `s` as an HCL string literal that parses back to `s`: HCL's escapes only (no Go `\x`),
+/// and the template sequences `${` and `%{` doubled, as the parser unescapes them.
+fn hcl_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '$' | '%' if chars.peek() == Some(&'{') => {
+                out.push(c);
+                out.push(c);
+            }
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// Parses a policy without templating (as a write or `policy fmt` does). Errors are Vault's
 /// texts, starting with `failed to parse policy: `.
 pub fn parse(raw: &str) -> Result<ParsedPolicy, String> {
@@ -732,7 +757,9 @@ fn format_body(body: &Body, depth: usize, out: &mut String, top: bool) {
                 let mut head = format!("{indent}{}", b.ident.as_str());
                 for l in &b.labels {
                     match l {
-                        BlockLabel::String(s) => head.push_str(&format!(" {}", quote(s.value()))),
+                        BlockLabel::String(s) => {
+                            head.push_str(&format!(" {}", hcl_quote(s.value())))
+                        }
                         BlockLabel::Ident(id) => head.push_str(&format!(" {}", id.as_str())),
                     }
                 }
@@ -757,7 +784,7 @@ fn format_body(body: &Body, depth: usize, out: &mut String, top: bool) {
 
 fn format_expr(e: &Expression, depth: usize) -> String {
     match e {
-        Expression::String(s) => quote(s.value()),
+        Expression::String(s) => hcl_quote(s.value()),
         Expression::Array(a) => {
             let parts: Vec<String> = a.iter().map(|x| format_expr(x, depth)).collect();
             format!("[{}]", parts.join(", "))
@@ -768,7 +795,7 @@ fn format_expr(e: &Expression, depth: usize) -> String {
             for (k, v) in o.iter() {
                 let key = match k {
                     ObjectKey::Ident(i) => i.as_str().to_string(),
-                    ObjectKey::Expression(Expression::String(x)) => quote(x.value()),
+                    ObjectKey::Expression(Expression::String(x)) => hcl_quote(x.value()),
                     ObjectKey::Expression(other) => other.to_string().trim().to_string(),
                 };
                 s.push_str(&format!(
@@ -1055,5 +1082,23 @@ mod robustness {
             }
         }
         assert_eq!(acl.capabilities("a"), vec!["read"]);
+    }
+
+    /// Found by the `policy` fuzz target: `$${` (HCL's escape of `${`) in a path was written
+    /// back by `policy fmt` as `${`, which no longer parses; Go-only escapes too.
+    #[test]
+    fn format_keeps_escapes_so_the_output_parses_the_same() {
+        let raw = "path \"secr$${data/{{identity.entity.id}}/%%{x}\" {\n  capabilities = [\"read\"]\n}\npath \"a\\u0001\\tb\\\"c\" { policy = \"write\" }\n";
+        let parsed = parse(raw).unwrap();
+        assert_eq!(
+            parsed.paths[0].path,
+            "secr${data/{{identity.entity.id}}/%{x}"
+        );
+        assert_eq!(parsed.paths[1].path, "a\u{1}\tb\"c");
+        let formatted = format(raw).unwrap();
+        assert!(formatted.starts_with("path \"secr$${data/"), "{formatted}");
+        assert!(formatted.contains("\"a\\u0001\\tb\\\"c\""), "{formatted}");
+        assert_eq!(parse(&formatted).unwrap(), parsed);
+        assert_eq!(format(&formatted).unwrap(), formatted);
     }
 }
