@@ -48,6 +48,9 @@ fn every_committed_input_runs_without_panic() {
         assert!(!files.is_empty(), "no committed inputs for {target}");
         for (path, data) in files {
             count += 1;
+            if std::env::var_os("FUZZ_CORPUS_TRACE").is_some() {
+                eprintln!("{}", path.display());
+            }
             if let Err(e) = catch_unwind(AssertUnwindSafe(|| run(&data))) {
                 let msg = e
                     .downcast_ref::<String>()

@@ -433,7 +433,49 @@ fn assign_line(raw: &str, s: &Structure) -> usize {
     }
 }
 
+/// Deepest bracket nesting the HCL parser is given: it recurses once per level, and a few
+/// hundred levels overflow a thread's stack (found by the `policy` fuzz target).
+pub const MAX_NESTING: usize = 32;
+
+/// Refuses HCL nested deeper than [`MAX_NESTING`] brackets (`[`, `{`, `(`, outside quoted
+/// strings), naming the line and column where the limit is passed.
+fn check_nesting(raw: &str) -> Result<(), String> {
+    let (mut depth, mut line, mut col) = (0usize, 1usize, 0usize);
+    let (mut in_string, mut escaped) = (false, false);
+    for c in raw.chars() {
+        col += 1;
+        if c == '\n' {
+            line += 1;
+            col = 0;
+        }
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' | '\n' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '[' | '{' | '(' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(format!(
+                        "At {line}:{col}: nesting too deep (more than {MAX_NESTING} levels of brackets)"
+                    ));
+                }
+            }
+            ']' | '}' | ')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 fn hcl_items(raw: &str) -> Result<Vec<Item>, String> {
+    check_nesting(raw).map_err(|e| format!("failed to parse policy: {e}"))?;
     let body = hcl::edit::parser::parse_body(raw)
         .map_err(|e| format!("failed to parse policy: {}", syntax_error(raw, &e)))?;
     // Top-level keys first, as Vault's CheckHCLKeys.
@@ -693,6 +735,7 @@ pub fn format(raw: &str) -> Result<String, String> {
             "At {line}:{column}: expected: IDENT | STRING got: LBRACE"
         ));
     }
+    check_nesting(raw)?;
     let body = hcl::edit::parser::parse_body(raw).map_err(|e| syntax_error(raw, &e))?;
     let mut out = String::new();
     format_body(&body, 0, &mut out, true);
@@ -1100,5 +1143,30 @@ mod robustness {
         assert!(formatted.contains("\"a\\u0001\\tb\\\"c\""), "{formatted}");
         assert_eq!(parse(&formatted).unwrap(), parsed);
         assert_eq!(format(&formatted).unwrap(), formatted);
+    }
+
+    /// Found by the `policy` fuzz target: a few hundred nested brackets overflowed the stack
+    /// of the HCL parser (an abort, not an error).
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let deep = format!(
+            "path \"a\" {{\n  capabilities = {}\"read\"{}\n}}\n",
+            "[".repeat(5000),
+            "]".repeat(5000)
+        );
+        let e = parse(&deep).unwrap_err();
+        assert_eq!(
+            e,
+            "failed to parse policy: At 2:49: nesting too deep (more than 32 levels of brackets)"
+        );
+        assert!(format(&deep).unwrap_err().contains("nesting too deep"));
+        let mixed = format!("path \"a\" {{ x = {} }}", "[{(".repeat(2000));
+        assert!(parse(&mixed).unwrap_err().contains("nesting too deep"));
+        // brackets inside strings and templates do not count
+        let ok = format!(
+            "path \"{}{{{{identity.entity.id}}}}\" {{ capabilities = [\"read\"] }}",
+            "[".repeat(100)
+        );
+        assert!(parse(&ok).is_ok());
     }
 }
