@@ -8,6 +8,8 @@ pub mod auth;
 pub mod cli;
 pub mod core;
 pub mod dev;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod identity;
 pub mod policy;
 pub mod secrets;

@@ -7,6 +7,15 @@ use std::io::Read;
 
 /// Parses the data arguments of `write`/`read`/`delete` into a request body.
 pub fn parse(args: &[String], stdin: &mut dyn Read) -> Result<Map<String, Value>> {
+    parse_with(args, stdin, &mut |file| std::fs::read_to_string(file))
+}
+
+/// [`parse`] with the `@file` reads done by `read_file` (the fuzzer reads no real files).
+pub fn parse_with(
+    args: &[String],
+    stdin: &mut dyn Read,
+    read_file: &mut dyn FnMut(&str) -> std::io::Result<String>,
+) -> Result<Map<String, Value>> {
     let mut out = Map::new();
     let mut stdin_used = false;
     for arg in args {
@@ -23,7 +32,7 @@ pub fn parse(args: &[String], stdin: &mut dyn Read) -> Result<Map<String, Value>
             continue;
         }
         if let Some(file) = arg.strip_prefix('@').filter(|_| !arg.contains('=')) {
-            let text = std::fs::read_to_string(file).map_err(|e| {
+            let text = read_file(file).map_err(|e| {
                 anyhow!("Failed to parse K=V data: open {file}: {}", go_io_error(&e))
             })?;
             merge_object(&mut out, &text, file)?;
@@ -46,7 +55,7 @@ pub fn parse(args: &[String], stdin: &mut dyn Read) -> Result<Map<String, Value>
                 .context("Failed to read stdin")?;
             text
         } else if let Some(file) = raw.strip_prefix('@') {
-            std::fs::read_to_string(file).map_err(|e| {
+            read_file(file).map_err(|e| {
                 anyhow!(
                     "Failed to parse K=V data: error reading file: open {file}: {}",
                     go_io_error(&e)

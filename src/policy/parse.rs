@@ -261,6 +261,31 @@ fn quote(s: &str) -> String {
     crate::core::fields::go_quote(s)
 }
 
+/// `s` as an HCL string literal that parses back to `s`: HCL's escapes only (no Go `\x`),
+/// and the template sequences `${` and `%{` doubled, as the parser unescapes them.
+fn hcl_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '$' | '%' if chars.peek() == Some(&'{') => {
+                out.push(c);
+                out.push(c);
+            }
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// Parses a policy without templating (as a write or `policy fmt` does). Errors are Vault's
 /// texts, starting with `failed to parse policy: `.
 pub fn parse(raw: &str) -> Result<ParsedPolicy, String> {
@@ -408,7 +433,49 @@ fn assign_line(raw: &str, s: &Structure) -> usize {
     }
 }
 
+/// Deepest bracket nesting the HCL parser is given: it recurses once per level, and a few
+/// hundred levels overflow a thread's stack (found by the `policy` fuzz target).
+pub const MAX_NESTING: usize = 32;
+
+/// Refuses HCL nested deeper than [`MAX_NESTING`] brackets (`[`, `{`, `(`, outside quoted
+/// strings), naming the line and column where the limit is passed.
+fn check_nesting(raw: &str) -> Result<(), String> {
+    let (mut depth, mut line, mut col) = (0usize, 1usize, 0usize);
+    let (mut in_string, mut escaped) = (false, false);
+    for c in raw.chars() {
+        col += 1;
+        if c == '\n' {
+            line += 1;
+            col = 0;
+        }
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' | '\n' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '[' | '{' | '(' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(format!(
+                        "At {line}:{col}: nesting too deep (more than {MAX_NESTING} levels of brackets)"
+                    ));
+                }
+            }
+            ']' | '}' | ')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 fn hcl_items(raw: &str) -> Result<Vec<Item>, String> {
+    check_nesting(raw).map_err(|e| format!("failed to parse policy: {e}"))?;
     let body = hcl::edit::parser::parse_body(raw)
         .map_err(|e| format!("failed to parse policy: {}", syntax_error(raw, &e)))?;
     // Top-level keys first, as Vault's CheckHCLKeys.
@@ -668,6 +735,7 @@ pub fn format(raw: &str) -> Result<String, String> {
             "At {line}:{column}: expected: IDENT | STRING got: LBRACE"
         ));
     }
+    check_nesting(raw)?;
     let body = hcl::edit::parser::parse_body(raw).map_err(|e| syntax_error(raw, &e))?;
     let mut out = String::new();
     format_body(&body, 0, &mut out, true);
@@ -732,7 +800,9 @@ fn format_body(body: &Body, depth: usize, out: &mut String, top: bool) {
                 let mut head = format!("{indent}{}", b.ident.as_str());
                 for l in &b.labels {
                     match l {
-                        BlockLabel::String(s) => head.push_str(&format!(" {}", quote(s.value()))),
+                        BlockLabel::String(s) => {
+                            head.push_str(&format!(" {}", hcl_quote(s.value())))
+                        }
                         BlockLabel::Ident(id) => head.push_str(&format!(" {}", id.as_str())),
                     }
                 }
@@ -757,7 +827,7 @@ fn format_body(body: &Body, depth: usize, out: &mut String, top: bool) {
 
 fn format_expr(e: &Expression, depth: usize) -> String {
     match e {
-        Expression::String(s) => quote(s.value()),
+        Expression::String(s) => hcl_quote(s.value()),
         Expression::Array(a) => {
             let parts: Vec<String> = a.iter().map(|x| format_expr(x, depth)).collect();
             format!("[{}]", parts.join(", "))
@@ -768,7 +838,7 @@ fn format_expr(e: &Expression, depth: usize) -> String {
             for (k, v) in o.iter() {
                 let key = match k {
                     ObjectKey::Ident(i) => i.as_str().to_string(),
-                    ObjectKey::Expression(Expression::String(x)) => quote(x.value()),
+                    ObjectKey::Expression(Expression::String(x)) => hcl_quote(x.value()),
                     ObjectKey::Expression(other) => other.to_string().trim().to_string(),
                 };
                 s.push_str(&format!(
@@ -1055,5 +1125,48 @@ mod robustness {
             }
         }
         assert_eq!(acl.capabilities("a"), vec!["read"]);
+    }
+
+    /// Found by the `policy` fuzz target: `$${` (HCL's escape of `${`) in a path was written
+    /// back by `policy fmt` as `${`, which no longer parses; Go-only escapes too.
+    #[test]
+    fn format_keeps_escapes_so_the_output_parses_the_same() {
+        let raw = "path \"secr$${data/{{identity.entity.id}}/%%{x}\" {\n  capabilities = [\"read\"]\n}\npath \"a\\u0001\\tb\\\"c\" { policy = \"write\" }\n";
+        let parsed = parse(raw).unwrap();
+        assert_eq!(
+            parsed.paths[0].path,
+            "secr${data/{{identity.entity.id}}/%{x}"
+        );
+        assert_eq!(parsed.paths[1].path, "a\u{1}\tb\"c");
+        let formatted = format(raw).unwrap();
+        assert!(formatted.starts_with("path \"secr$${data/"), "{formatted}");
+        assert!(formatted.contains("\"a\\u0001\\tb\\\"c\""), "{formatted}");
+        assert_eq!(parse(&formatted).unwrap(), parsed);
+        assert_eq!(format(&formatted).unwrap(), formatted);
+    }
+
+    /// Found by the `policy` fuzz target: a few hundred nested brackets overflowed the stack
+    /// of the HCL parser (an abort, not an error).
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let deep = format!(
+            "path \"a\" {{\n  capabilities = {}\"read\"{}\n}}\n",
+            "[".repeat(5000),
+            "]".repeat(5000)
+        );
+        let e = parse(&deep).unwrap_err();
+        assert_eq!(
+            e,
+            "failed to parse policy: At 2:49: nesting too deep (more than 32 levels of brackets)"
+        );
+        assert!(format(&deep).unwrap_err().contains("nesting too deep"));
+        let mixed = format!("path \"a\" {{ x = {} }}", "[{(".repeat(2000));
+        assert!(parse(&mixed).unwrap_err().contains("nesting too deep"));
+        // brackets inside strings and templates do not count
+        let ok = format!(
+            "path \"{}{{{{identity.entity.id}}}}\" {{ capabilities = [\"read\"] }}",
+            "[".repeat(100)
+        );
+        assert!(parse(&ok).is_ok());
     }
 }
