@@ -190,6 +190,21 @@ impl Session {
         self.core.handle(req)
     }
 
+    /// As [`Session::request`], for a vaultjwt command using vaultjwt's own endpoints
+    /// (`jwt explain`), which answer it in strict mode too.
+    pub fn request_extension(
+        &mut self,
+        op: Operation,
+        path: &str,
+        data: serde_json::Map<String, serde_json::Value>,
+    ) -> std::result::Result<Option<Response>, Error> {
+        let mut req = Request::new(op, path)
+            .with_data(data)
+            .with_token(self.token.clone());
+        req.extension = true;
+        self.core.handle(req)
+    }
+
     /// The output format: the flag, else `VAULTJWT_FORMAT` / `config.toml`, else table.
     pub fn format(&self, out: &OutputFlags) -> Result<Format> {
         let f = out
