@@ -5,6 +5,7 @@ pub mod args;
 mod commands;
 pub mod kv_args;
 pub mod output;
+pub mod yaml;
 
 use crate::core::{Core, Error, Operation, Request, Response};
 use crate::settings::Settings;
