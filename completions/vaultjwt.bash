@@ -139,6 +139,9 @@ _vaultjwt() {
             vaultjwt__subcmd__secrets,list)
                 cmd="vaultjwt__subcmd__secrets__subcmd__list"
                 ;;
+            vaultjwt__subcmd__secrets,tune)
+                cmd="vaultjwt__subcmd__secrets__subcmd__tune"
+                ;;
             vaultjwt__subcmd__token,capabilities)
                 cmd="vaultjwt__subcmd__token__subcmd__capabilities"
                 ;;
@@ -1205,7 +1208,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__secrets)
-            opts="-h --data-dir --help enable disable list"
+            opts="-h --data-dir --help enable disable list tune"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1310,6 +1313,44 @@ _vaultjwt() {
                     return 0
                     ;;
                 --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vaultjwt__subcmd__secrets__subcmd__tune)
+            opts="-h --format --field --default-lease-ttl --max-lease-ttl --description --data-dir --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --default-lease-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-lease-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --description)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -436,6 +436,23 @@ pub enum SecretsCommand {
         #[arg(long)]
         detailed: bool,
     },
+    /// Tune a secret engine's lease TTLs and description
+    Tune {
+        #[command(flatten)]
+        out: OutputFlags,
+        /// Default lease TTL (a duration; "system" or -1 resets it)
+        #[arg(long, allow_hyphen_values = true)]
+        default_lease_ttl: Option<String>,
+        /// Maximum lease TTL (a duration; "system" or -1 resets it)
+        #[arg(long, allow_hyphen_values = true)]
+        max_lease_ttl: Option<String>,
+        /// Human-readable description of the mount
+        #[arg(long, allow_hyphen_values = true)]
+        description: Option<String>,
+        /// PATH
+        #[arg(allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
 }
 
 /// Flags every `kv` subcommand takes.

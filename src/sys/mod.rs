@@ -190,12 +190,26 @@ fn tune(core: &mut Core, req: &Request, rest: &str) -> Result<Option<Response>> 
         }))));
     }
     let bad = |d: String| Error::bad_request(d);
+    // "system" puts a TTL back to the system's.
+    let ttl = |v: &serde_json::Value| match v.as_str() {
+        Some("system") => Ok(0),
+        _ => fields::duration_seconds(v, false).map_err(bad),
+    };
+    let mut default = m.default_lease_ttl;
+    let mut max = m.max_lease_ttl;
     if let Some(v) = req.data.get("default_lease_ttl") {
-        m.default_lease_ttl = fields::duration_seconds(v, false).map_err(bad)?;
+        default = ttl(v)?;
     }
     if let Some(v) = req.data.get("max_lease_ttl") {
-        m.max_lease_ttl = fields::duration_seconds(v, false).map_err(bad)?;
+        max = ttl(v)?;
     }
+    if max != 0 && default > max {
+        return Err(Error::bad_request(format!(
+            "backend max lease TTL of {max} would be less than backend default lease TTL of {default}"
+        )));
+    }
+    m.default_lease_ttl = default;
+    m.max_lease_ttl = max;
     if let Some(v) = req.data.get("description") {
         m.description = fields::string(v).unwrap_or_default();
     }
@@ -441,12 +455,26 @@ fn tune_secret(core: &mut Core, req: &Request, rest: &str) -> Result<Option<Resp
         }))));
     }
     let bad = |d: String| Error::bad_request(d);
+    // "system" puts a TTL back to the system's.
+    let ttl = |v: &serde_json::Value| match v.as_str() {
+        Some("system") => Ok(0),
+        _ => fields::duration_seconds(v, false).map_err(bad),
+    };
+    let mut default = m.default_lease_ttl;
+    let mut max = m.max_lease_ttl;
     if let Some(v) = req.data.get("default_lease_ttl") {
-        m.default_lease_ttl = fields::duration_seconds(v, false).map_err(bad)?;
+        default = ttl(v)?;
     }
     if let Some(v) = req.data.get("max_lease_ttl") {
-        m.max_lease_ttl = fields::duration_seconds(v, false).map_err(bad)?;
+        max = ttl(v)?;
     }
+    if max != 0 && default > max {
+        return Err(Error::bad_request(format!(
+            "backend max lease TTL of {max} would be less than backend default lease TTL of {default}"
+        )));
+    }
+    m.default_lease_ttl = default;
+    m.max_lease_ttl = max;
     if let Some(v) = req.data.get("description") {
         m.description = fields::string(v).unwrap_or_default();
     }

@@ -114,6 +114,57 @@ pub fn run(s: &mut Session, cmd: SecretsCommand) -> Result<u8> {
             print!("{}", list_table(&data, detailed));
             Ok(0)
         }
+        SecretsCommand::Tune {
+            out,
+            default_lease_ttl,
+            max_lease_ttl,
+            description,
+            args,
+        } => {
+            s.format(&out)?;
+            // The vault CLI parses the TTL flags itself and sends them back as Go durations
+            // ("system" for a negative one, nothing for zero).
+            let mut body = Map::new();
+            for (flag, value) in [
+                ("default-lease-ttl", &default_lease_ttl),
+                ("max-lease-ttl", &max_lease_ttl),
+            ] {
+                let Some(v) = value else { continue };
+                let v = if v == "system" { "-1" } else { v.as_str() };
+                let secs = match crate::core::fields::parse_duration(v) {
+                    Ok(n) => n,
+                    Err(e) => {
+                        return Ok(output::print_local_error(&format!(
+                            "invalid value {} for flag -{flag}: {e}",
+                            crate::core::fields::go_quote(v)
+                        )))
+                    }
+                };
+                let api = match secs {
+                    0 => continue,
+                    n if n < 0 => "system".to_string(),
+                    n => crate::core::fields::go_duration_string(n),
+                };
+                body.insert(flag.replace('-', "_"), json!(api));
+            }
+            if let Some(d) = description {
+                body.insert("description".into(), json!(d));
+            }
+            let path = match one_arg(&args) {
+                Ok(p) => mounts::normalize_path(p),
+                Err(code) => return Ok(code),
+            };
+            match s.request(Operation::Update, &format!("sys/mounts/{path}tune"), body) {
+                Err(e) => Ok(output::print_api_error(
+                    &format!("Error tuning secrets engine {path}"),
+                    &e,
+                )),
+                Ok(_) => {
+                    println!("Success! Tuned the secrets engine at: {path}");
+                    Ok(0)
+                }
+            }
+        }
     }
 }
 
