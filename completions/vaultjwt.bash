@@ -112,6 +112,9 @@ _vaultjwt() {
             vaultjwt__subcmd__kv__subcmd__metadata,get)
                 cmd="vaultjwt__subcmd__kv__subcmd__metadata__subcmd__get"
                 ;;
+            vaultjwt__subcmd__kv__subcmd__metadata,patch)
+                cmd="vaultjwt__subcmd__kv__subcmd__metadata__subcmd__patch"
+                ;;
             vaultjwt__subcmd__kv__subcmd__metadata,put)
                 cmd="vaultjwt__subcmd__kv__subcmd__metadata__subcmd__put"
                 ;;
@@ -720,7 +723,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__kv__subcmd__metadata)
-            opts="-h --data-dir --help get put delete"
+            opts="-h --data-dir --help get put delete patch"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -783,6 +786,56 @@ _vaultjwt() {
                     return 0
                     ;;
                 --mount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vaultjwt__subcmd__kv__subcmd__metadata__subcmd__patch)
+            opts="-h --format --field --mount --max-versions --cas-required --delete-version-after --custom-metadata --remove-custom-metadata --data-dir --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-versions)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cas-required)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --delete-version-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --custom-metadata)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remove-custom-metadata)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -312,3 +312,4 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_su
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from metadata" -f -a "get" -d 'Show a key\'s metadata and versions'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from metadata" -f -a "put" -d 'Create a key or change its settings'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from metadata" -f -a "delete" -d 'Delete a key, all its versions and metadata'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from metadata" -f -a "patch" -d 'Change some of a key\'s settings and custom metadata, keeping the rest'

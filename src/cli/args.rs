@@ -590,4 +590,27 @@ pub enum KvMetadataCommand {
         #[arg(allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Change some of a key's settings and custom metadata, keeping the rest
+    Patch {
+        #[command(flatten)]
+        kv: KvFlags,
+        /// Versions to keep (0 = the engine's setting)
+        #[arg(long, allow_hyphen_values = true)]
+        max_versions: Option<String>,
+        /// Require check-and-set on every write
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+        cas_required: Option<String>,
+        /// Time after which a new version is deleted (e.g. 3h25m19s)
+        #[arg(long, allow_hyphen_values = true)]
+        delete_version_after: Option<String>,
+        /// Custom metadata key=value to set (repeatable)
+        #[arg(long = "custom-metadata", value_name = "K=V")]
+        custom_metadata: Vec<String>,
+        /// Custom metadata key to remove (repeatable)
+        #[arg(long = "remove-custom-metadata", value_name = "K")]
+        remove_custom_metadata: Vec<String>,
+        /// PATH
+        #[arg(allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
 }

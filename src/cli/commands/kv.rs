@@ -626,6 +626,7 @@ fn metadata(s: &mut Session, cmd: KvMetadataCommand) -> Result<u8> {
     let (kv, args) = match &cmd {
         KvMetadataCommand::Get { kv, args }
         | KvMetadataCommand::Put { kv, args, .. }
+        | KvMetadataCommand::Patch { kv, args, .. }
         | KvMetadataCommand::Delete { kv, args } => (kv.clone(), args.clone()),
     };
     let format = format_of(s, &kv)?;
@@ -635,13 +636,37 @@ fn metadata(s: &mut Session, cmd: KvMetadataCommand) -> Result<u8> {
     };
     // Flags are checked before any request, as Go's flag parsing does.
     let mut body = Map::new();
-    if let KvMetadataCommand::Put {
-        max_versions,
-        cas_required,
-        delete_version_after,
-        custom_metadata,
-        ..
-    } = &cmd
+    let flags = match &cmd {
+        KvMetadataCommand::Put {
+            max_versions,
+            cas_required,
+            delete_version_after,
+            custom_metadata,
+            ..
+        } => Some((
+            max_versions,
+            cas_required,
+            delete_version_after,
+            custom_metadata,
+            None,
+        )),
+        KvMetadataCommand::Patch {
+            max_versions,
+            cas_required,
+            delete_version_after,
+            custom_metadata,
+            remove_custom_metadata,
+            ..
+        } => Some((
+            max_versions,
+            cas_required,
+            delete_version_after,
+            custom_metadata,
+            Some(remove_custom_metadata),
+        )),
+        _ => None,
+    };
+    if let Some((max_versions, cas_required, delete_version_after, custom_metadata, remove)) = flags
     {
         match int_flag("max-versions", max_versions.as_deref()) {
             Ok(Some(n)) if n >= 0 => {
@@ -660,9 +685,9 @@ fn metadata(s: &mut Session, cmd: KvMetadataCommand) -> Result<u8> {
                     );
                 }
                 Ok(_) => {}
-                Err(_) => {
+                Err(e) => {
                     return Ok(output::print_local_error(&format!(
-                        "invalid value {d:?} for flag -delete-version-after: parse error"
+                        "invalid value {d:?} for flag -delete-version-after: {e}"
                     )))
                 }
             }
@@ -692,6 +717,17 @@ fn metadata(s: &mut Session, cmd: KvMetadataCommand) -> Result<u8> {
                         )))
                     }
                 }
+            }
+            body.insert("custom_metadata".into(), Value::Object(m));
+        }
+        // A patch always carries custom_metadata; a null removes a key (JSON merge patch).
+        if let Some(remove) = remove {
+            let mut m = match body.remove("custom_metadata") {
+                Some(Value::Object(m)) => m,
+                _ => Map::new(),
+            };
+            for k in remove {
+                m.insert(k.clone(), Value::Null);
             }
             body.insert("custom_metadata".into(), Value::Object(m));
         }
@@ -752,6 +788,21 @@ fn metadata(s: &mut Session, cmd: KvMetadataCommand) -> Result<u8> {
         }
         KvMetadataCommand::Put { .. } => {
             let r = s.request(Operation::Update, &full, body);
+            match check(&format!("Error writing data to {full}"), r) {
+                Err(code) => Ok(code),
+                Ok(resp) => match resp.filter(has_any_data) {
+                    None => {
+                        if format == Format::Table {
+                            println!("Success! Data written to: {full}");
+                        }
+                        Ok(0)
+                    }
+                    Some(resp) => Ok(output::print_response(&resp, format, None)),
+                },
+            }
+        }
+        KvMetadataCommand::Patch { .. } => {
+            let r = s.request(Operation::Patch, &full, body);
             match check(&format!("Error writing data to {full}"), r) {
                 Err(code) => Ok(code),
                 Ok(resp) => match resp.filter(has_any_data) {
