@@ -142,6 +142,9 @@ _vaultjwt() {
             vaultjwt__subcmd__secrets,list)
                 cmd="vaultjwt__subcmd__secrets__subcmd__list"
                 ;;
+            vaultjwt__subcmd__secrets,move)
+                cmd="vaultjwt__subcmd__secrets__subcmd__move"
+                ;;
             vaultjwt__subcmd__secrets,tune)
                 cmd="vaultjwt__subcmd__secrets__subcmd__tune"
                 ;;
@@ -1261,7 +1264,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__secrets)
-            opts="-h --data-dir --help enable disable list tune"
+            opts="-h --data-dir --help enable disable list tune move"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1369,6 +1372,24 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vaultjwt__subcmd__secrets__subcmd__move)
+            opts="-h --data-dir --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --data-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

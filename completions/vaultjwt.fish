@@ -222,12 +222,13 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand demo" -l keep -d 'Keep
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand demo" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand demo" -s h -l help -d 'Print help'
-complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and not __fish_seen_subcommand_from enable disable list tune" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
-complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and not __fish_seen_subcommand_from enable disable list tune" -s h -l help -d 'Print help'
-complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and not __fish_seen_subcommand_from enable disable list tune" -f -a "enable" -d 'Enable a secret engine (kv, kv-v2)'
-complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and not __fish_seen_subcommand_from enable disable list tune" -f -a "disable" -d 'Disable a secret engine and remove its data'
-complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and not __fish_seen_subcommand_from enable disable list tune" -f -a "list" -d 'List enabled secret engines'
-complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and not __fish_seen_subcommand_from enable disable list tune" -f -a "tune" -d 'Tune a secret engine\'s lease TTLs and description'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and not __fish_seen_subcommand_from enable disable list tune move" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and not __fish_seen_subcommand_from enable disable list tune move" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and not __fish_seen_subcommand_from enable disable list tune move" -f -a "enable" -d 'Enable a secret engine (kv, kv-v2)'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and not __fish_seen_subcommand_from enable disable list tune move" -f -a "disable" -d 'Disable a secret engine and remove its data'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and not __fish_seen_subcommand_from enable disable list tune move" -f -a "list" -d 'List enabled secret engines'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and not __fish_seen_subcommand_from enable disable list tune move" -f -a "tune" -d 'Tune a secret engine\'s lease TTLs and description'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and not __fish_seen_subcommand_from enable disable list tune move" -f -a "move" -d 'Move a secret engine to a new path, with its data'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from enable" -l format -d 'Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from enable" -l field -d 'Print only this field of the response' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from enable" -l path -d 'Mount path (default: the type)' -r
@@ -254,6 +255,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_se
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from tune" -l description -d 'Human-readable description of the mount' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from tune" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from tune" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from move" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from move" -s h -l help -d 'Print help'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and not __fish_seen_subcommand_from put get patch delete undelete destroy list metadata" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and not __fish_seen_subcommand_from put get patch delete undelete destroy list metadata" -s h -l help -d 'Print help'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and not __fish_seen_subcommand_from put get patch delete undelete destroy list metadata" -f -a "put" -d 'Write a secret (a new version on KV v2)'

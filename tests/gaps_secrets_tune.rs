@@ -55,3 +55,34 @@ fn tune_sets_and_resets_ttls_and_description() {
         .code(2)
         .stderr_has("* tune of path \"nope/\" failed: no mount entry found");
 }
+
+/// `secrets move` (recorded in tests/conformance/secrets-move, its errors and `sys/remount`).
+#[test]
+fn move_takes_the_data_along() {
+    let env = TestEnv::new();
+    env.run(&["secrets", "enable", "-path=old", "kv-v2"])
+        .success();
+    env.run(&["kv", "put", "old/app", "x=1"]).success();
+    let out = env.run(&["secrets", "move", "old", "new/"]);
+    out.success();
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", out.stdout);
+    assert!(lines[0].starts_with("Started moving secrets engine old/ to new/, with migration ID "));
+    assert!(lines[1]
+        .starts_with("Success! Finished moving secrets engine old/ to new/, with migration ID "));
+    env.run(&["kv", "get", "-field=x", "new/app"])
+        .success()
+        .stdout_is("1");
+    env.run(&["kv", "get", "old/app"]).code(2);
+    let before = env.snapshot();
+    env.run(&["secrets", "move", "new", "sys"])
+        .code(2)
+        .stderr_has("* cannot remount to destination sys/");
+    env.run(&["secrets", "move", "new", "new/sub"])
+        .code(2)
+        .stderr_has("* path already in use at \"new/\"");
+    env.run(&["secrets", "move", "new"])
+        .code(1)
+        .stderr_has("Not enough arguments (expected 2, got 1)");
+    assert_eq!(before, env.snapshot());
+}

@@ -453,6 +453,11 @@ pub enum SecretsCommand {
         #[arg(allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Move a secret engine to a new path, with its data
+    Move {
+        /// SOURCE DESTINATION
+        args: Vec<String>,
+    },
 }
 
 /// Flags every `kv` subcommand takes.

@@ -43,6 +43,12 @@ pub fn handle(core: &mut Core, req: &Request, caller: Option<&Caller>) -> Result
             _ => Err(Error::unsupported_operation()),
         };
     }
+    if path == "sys/remount" {
+        return match req.operation {
+            Operation::Create | Operation::Update => remount(core, req),
+            _ => Err(Error::unsupported_operation()),
+        };
+    }
     if path.starts_with("sys/polic") || path.starts_with("sys/capabilities") {
         return crate::policy::backend::handle(core, req, caller);
     }
@@ -480,4 +486,67 @@ fn tune_secret(core: &mut Core, req: &Request, rest: &str) -> Result<Option<Resp
     }
     mounts::save_secret(core.storage.as_ref(), &table)?;
     Ok(None)
+}
+
+/// Mounts that can be neither moved nor moved onto (OpenBao's `protectedMounts`).
+const PROTECTED_MOUNTS: [&str; 5] = ["audit/", "auth/", "sys/", "cubbyhole/", "identity/"];
+
+/// `sys/remount` (`secrets move`): gives a secret engine a new path. Its data is keyed by
+/// the mount's UUID, so the move is done at once; the answer is OpenBao's (a migration ID and
+/// the warning that the move was queued). Moving auth mounts is not supported.
+fn remount(core: &mut Core, req: &Request) -> Result<Option<Response>> {
+    let text = |k: &str| req.data.get(k).and_then(Value::as_str).unwrap_or("");
+    let (from, to) = (text("from"), text("to"));
+    if from.is_empty() || to.is_empty() {
+        return Err(Error::bad_request(
+            "both 'from' and 'to' path must be specified as a string",
+        ));
+    }
+    let from = mounts::normalize_path(from);
+    let to = mounts::normalize_path(to);
+    let mut table = secret_table(core)?;
+    if from.starts_with("auth/") {
+        return Err(Error::bad_request(format!(
+            "moving auth mounts is not supported: {}",
+            fields::go_quote(&from)
+        )));
+    }
+    let Some(pos) = table.iter().position(|m| m.path == from) else {
+        return Err(Error::bad_request(format!(
+            "no matching mount at {}",
+            fields::go_quote(&from)
+        )));
+    };
+    if PROTECTED_MOUNTS.iter().any(|p| from.starts_with(p)) {
+        return Err(Error::bad_request(format!(
+            "cannot remount {}",
+            fields::go_quote(&from)
+        )));
+    }
+    if PROTECTED_MOUNTS.iter().any(|p| to.starts_with(p)) {
+        return Err(Error::bad_request(format!(
+            "cannot remount to destination {to}"
+        )));
+    }
+    if let Some(m) = table
+        .iter()
+        .find(|m| to.starts_with(&m.path) || m.path.starts_with(&to))
+    {
+        return Err(Error::bad_request(format!(
+            "path already in use at {}",
+            fields::go_quote(&m.path)
+        )));
+    }
+    table[pos].path = to;
+    mounts::save_secret(core.storage.as_ref(), &table)?;
+    let mut data = Map::new();
+    data.insert(
+        "migration_id".into(),
+        json!(uuid::Uuid::new_v4().to_string()),
+    );
+    Ok(Some(Response {
+        data: Some(data),
+        warnings: vec!["Mount move has been queued. Progress will be reported in OpenBao's server log, tagged with the returned migration_id".into()],
+        ..Default::default()
+    }))
 }

@@ -165,6 +165,47 @@ pub fn run(s: &mut Session, cmd: SecretsCommand) -> Result<u8> {
                 }
             }
         }
+        SecretsCommand::Move { args } => {
+            let (src, dst) = match args.as_slice() {
+                [a, b] => (mounts::normalize_path(a), mounts::normalize_path(b)),
+                other => {
+                    return Ok(output::print_local_error(&format!(
+                        "{} arguments (expected 2, got {})",
+                        if other.len() < 2 {
+                            "Not enough"
+                        } else {
+                            "Too many"
+                        },
+                        other.len()
+                    )))
+                }
+            };
+            let mut body = Map::new();
+            body.insert("from".into(), json!(src));
+            body.insert("to".into(), json!(dst));
+            match s.request(Operation::Update, "sys/remount", body) {
+                Err(e) => Ok(output::print_api_error(
+                    &format!("Error moving secrets engine {src} to {dst}"),
+                    &e,
+                )),
+                Ok(resp) => {
+                    // The move is done when the request returns: the status poll of the
+                    // vault CLI finds it finished at once.
+                    let id = resp
+                        .and_then(|r| r.data)
+                        .and_then(|d| d.get("migration_id").cloned())
+                        .and_then(|v| v.as_str().map(String::from))
+                        .unwrap_or_default();
+                    println!(
+                        "Started moving secrets engine {src} to {dst}, with migration ID {id}"
+                    );
+                    println!(
+                        "Success! Finished moving secrets engine {src} to {dst}, with migration ID {id}"
+                    );
+                    Ok(0)
+                }
+            }
+        }
     }
 }
 
