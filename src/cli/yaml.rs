@@ -115,7 +115,12 @@ impl Writer {
     fn string(&mut self, s: &str, indent: usize, key: bool) {
         let a = analyze(s);
         let plain_ok = resolves_to_str(s) && !is_base60_float(s);
-        let style = if s.contains('\n') {
+        // (A string with U+0085, U+2028 or U+2029 is written double-quoted, with escapes:
+        // libyaml would break the line inside single quotes, or use a complex key.)
+        let odd_break = s.contains(['\u{85}', '\u{2028}', '\u{2029}']);
+        let style = if odd_break {
+            Style::Double
+        } else if s.contains('\n') {
             if a.block_allowed && !key {
                 Style::Literal
             } else {
@@ -748,5 +753,38 @@ mod tests {
         );
         assert_eq!(go_float(1e21), "1e+21");
         assert_eq!(go_float(1234567.0), "1.234567e+06");
+    }
+
+    /// Odd strings (control characters, quotes, indicators, line breaks, spaces at the
+    /// ends, non-ASCII) never panic, and the YAML reads back as the same value.
+    #[test]
+    fn odd_strings_round_trip() {
+        let alphabet: Vec<char> =
+            " \t\n\r:#-?*&!|>'\"%@`,[]{}~.0123456789abyYnNtT_+é\u{85}\u{2028}\u{feff}\u{1}\u{7f}"
+                .chars()
+                .collect();
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for round in 0..4000 {
+            let len = if round % 8 == 0 {
+                (next() % 200) as usize
+            } else {
+                (next() % 12) as usize
+            };
+            let s: String = (0..len)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect();
+            let v = json!({ "k": s.clone(), "l": [s.clone()], s.clone(): 1 });
+            let text = to_string(&v);
+            let back: Value =
+                serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{s:?}: {e}\n{text}"));
+            assert_eq!(back["k"], json!(s), "{s:?}\n{text}");
+            assert_eq!(back["l"][0], json!(s), "{s:?}\n{text}");
+        }
     }
 }

@@ -1305,6 +1305,15 @@ mod robustness {
             "path \"x\" { allowed_parameters = { \"*\" = [] } }",
             "path \"x\" { control_group { ttl = 1 } }",
             "path \"x\" { bogus { } }",
+            "path \"x\" {\n allowed_parameters {\n \"a\" = [1, true, null, [\"x\"], {k = 1}]\n }\n}",
+            "path \"x\" {\n allowed_parameters {\n}\n allowed_parameters {\n \"é\" = \"\"\n }\n}",
+            "path \"x\" {\n denied_parameters = { a = {} }\n required_parameters = [1, null, {}]\n}",
+            "path \"x\" {\n capabilities = [\"read\"]\n min_wrapping_ttl = 1e300\n max_wrapping_ttl = -99999999999999999999\n}",
+            "path \"x\" {\n capabilities = [\"read\"]\n min_wrapping_ttl = [\"1h\"]\n}",
+            "path \"x\" {\n capabilities = [\"read\"]\n max_wrapping_ttl = \"9999999999999999h\"\n}",
+            "{\"path\": {\"x\": {\"capabilities\": [\"read\"], \"allowed_parameters\": 1, \"min_wrapping_ttl\": {}}}}",
+            "allowed_parameters {\n}",
+            "  allowed_parameters   {  \"a\" = [] }",
         ];
         let ctx = TemplateContext::default();
         for raw in inputs {
