@@ -67,6 +67,9 @@ _vaultjwt() {
             vaultjwt__subcmd__auth,list)
                 cmd="vaultjwt__subcmd__auth__subcmd__list"
                 ;;
+            vaultjwt__subcmd__auth,move)
+                cmd="vaultjwt__subcmd__auth__subcmd__move"
+                ;;
             vaultjwt__subcmd__dev,issuer)
                 cmd="vaultjwt__subcmd__dev__subcmd__issuer"
                 ;;
@@ -188,7 +191,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__auth)
-            opts="-h --data-dir --help enable disable list"
+            opts="-h --data-dir --help enable disable list move"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -288,6 +291,24 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vaultjwt__subcmd__auth__subcmd__move)
+            opts="-h --data-dir --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --data-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -86,3 +86,42 @@ fn move_takes_the_data_along() {
         .stderr_has("Not enough arguments (expected 2, got 1)");
     assert_eq!(before, env.snapshot());
 }
+
+/// `auth move` (recorded in tests/conformance/auth-move, through `sys/remount`, where the
+/// revocation of the tokens the mount issued is shown).
+#[test]
+fn auth_move_keeps_the_config() {
+    let env = TestEnv::new();
+    env.run(&["auth", "enable", "-path=a", "jwt"]).success();
+    let keys = format!(
+        "jwt_validation_pubkeys=@{}/tests/fixtures/keys/rsa2048.pub",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    env.run(&[
+        "write",
+        "auth/a/config",
+        &keys,
+        "bound_issuer=https://idp.example.com/",
+    ])
+    .success();
+    env.run(&["auth", "move", "a", "b"])
+        .code(2)
+        .stderr_has("* no matching mount at \"a/\"");
+    let out = env.run(&["auth", "move", "auth/a", "auth/b"]);
+    out.success();
+    assert!(out
+        .stdout
+        .starts_with("Started moving auth method auth/a/ to auth/b/, with migration ID "));
+    env.run(&["read", "-field=bound_issuer", "auth/b/config"])
+        .success()
+        .stdout_is("https://idp.example.com/");
+    env.run(&["read", "sys/auth/a"])
+        .code(2)
+        .stderr_has("* No auth engine at a/");
+    env.run(&["auth", "move", "auth/token", "auth/t"])
+        .code(2)
+        .stderr_has("* cannot remount \"auth/token/\"");
+    env.run(&["auth", "move", "auth/b", "kv"])
+        .code(2)
+        .stderr_has("* cannot remount auth mount to non-auth mount \"kv/\"");
+}

@@ -171,6 +171,11 @@ pub enum AuthCommand {
         #[arg(long)]
         detailed: bool,
     },
+    /// Move an auth method to a new path (auth/SOURCE auth/DESTINATION); its tokens are revoked
+    Move {
+        /// SOURCE DESTINATION
+        args: Vec<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

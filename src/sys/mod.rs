@@ -488,6 +488,56 @@ fn tune_secret(core: &mut Core, req: &Request, rest: &str) -> Result<Option<Resp
     Ok(None)
 }
 
+/// `sys/remount` of an auth method: the tokens it issued are revoked (Vault revokes the old
+/// path's leases), its configuration and roles (keyed by the mount's UUID) stay.
+fn remount_auth(core: &mut Core, from: &str, to: &str) -> Result<Option<Response>> {
+    let q = fields::go_quote;
+    if from.starts_with("auth/token/") {
+        return Err(Error::bad_request(format!("cannot remount {}", q(from))));
+    }
+    let mut table = mounts::load_auth(core.storage.as_ref())?;
+    let Some(pos) = table.iter().position(|m| m.full_path() == from) else {
+        return Err(Error::bad_request(format!(
+            "no matching mount at {}",
+            q(from)
+        )));
+    };
+    let Some(dst) = to.strip_prefix("auth/") else {
+        return Err(Error::bad_request(format!(
+            "cannot remount auth mount to non-auth mount {}",
+            q(to)
+        )));
+    };
+    if to.starts_with("auth/token/") {
+        return Err(Error::bad_request(format!(
+            "cannot remount to destination {}",
+            q(to)
+        )));
+    }
+    if let Some(m) = table.iter().find(|m| {
+        let full = m.full_path();
+        to.starts_with(&full) || full.starts_with(to)
+    }) {
+        return Err(Error::bad_request(format!(
+            "path already in use at {}",
+            q(&m.full_path())
+        )));
+    }
+    crate::token::revoke_by_mount(core.storage.as_ref(), &table[pos].accessor)?;
+    table[pos].path = dst.to_string();
+    mounts::save_auth(core.storage.as_ref(), &table)?;
+    let mut data = Map::new();
+    data.insert(
+        "migration_id".into(),
+        json!(uuid::Uuid::new_v4().to_string()),
+    );
+    Ok(Some(Response {
+        data: Some(data),
+        warnings: vec!["Mount move has been queued. Progress will be reported in OpenBao's server log, tagged with the returned migration_id".into()],
+        ..Default::default()
+    }))
+}
+
 /// Mounts that can be neither moved nor moved onto (OpenBao's `protectedMounts`).
 const PROTECTED_MOUNTS: [&str; 5] = ["audit/", "auth/", "sys/", "cubbyhole/", "identity/"];
 
@@ -504,13 +554,10 @@ fn remount(core: &mut Core, req: &Request) -> Result<Option<Response>> {
     }
     let from = mounts::normalize_path(from);
     let to = mounts::normalize_path(to);
-    let mut table = secret_table(core)?;
     if from.starts_with("auth/") {
-        return Err(Error::bad_request(format!(
-            "moving auth mounts is not supported: {}",
-            fields::go_quote(&from)
-        )));
+        return remount_auth(core, &from, &to);
     }
+    let mut table = secret_table(core)?;
     let Some(pos) = table.iter().position(|m| m.path == from) else {
         return Err(Error::bad_request(format!(
             "no matching mount at {}",

@@ -58,6 +58,44 @@ pub fn run(s: &mut Session, cmd: AuthCommand) -> Result<u8> {
                 }
             }
         }
+        AuthCommand::Move { args } => {
+            // As the vault CLI, the paths are taken as given: `auth move auth/a auth/b`.
+            let (src, dst) = match args.as_slice() {
+                [a, b] => (mounts::normalize_path(a), mounts::normalize_path(b)),
+                other => {
+                    return Ok(output::print_local_error(&format!(
+                        "{} arguments (expected 2, got {})",
+                        if other.len() < 2 {
+                            "Not enough"
+                        } else {
+                            "Too many"
+                        },
+                        other.len()
+                    )))
+                }
+            };
+            let mut body = Map::new();
+            body.insert("from".into(), serde_json::json!(src));
+            body.insert("to".into(), serde_json::json!(dst));
+            match s.request(Operation::Update, "sys/remount", body) {
+                Err(e) => Ok(output::print_api_error(
+                    &format!("Error moving auth method {src} to {dst}"),
+                    &e,
+                )),
+                Ok(resp) => {
+                    let id = resp
+                        .and_then(|r| r.data)
+                        .and_then(|d| d.get("migration_id").cloned())
+                        .and_then(|v| v.as_str().map(String::from))
+                        .unwrap_or_default();
+                    println!("Started moving auth method {src} to {dst}, with migration ID {id}");
+                    println!(
+                        "Success! Finished moving auth method {src} to {dst}, with migration ID {id}"
+                    );
+                    Ok(0)
+                }
+            }
+        }
         AuthCommand::List { out, detailed } => {
             let format = s.format(&out)?;
             let resp = match s.request(Operation::Read, "sys/auth", Map::new()) {
