@@ -67,6 +67,9 @@ _vaultjwt() {
             vaultjwt__subcmd__auth,list)
                 cmd="vaultjwt__subcmd__auth__subcmd__list"
                 ;;
+            vaultjwt__subcmd__auth,move)
+                cmd="vaultjwt__subcmd__auth__subcmd__move"
+                ;;
             vaultjwt__subcmd__dev,issuer)
                 cmd="vaultjwt__subcmd__dev__subcmd__issuer"
                 ;;
@@ -112,6 +115,9 @@ _vaultjwt() {
             vaultjwt__subcmd__kv__subcmd__metadata,get)
                 cmd="vaultjwt__subcmd__kv__subcmd__metadata__subcmd__get"
                 ;;
+            vaultjwt__subcmd__kv__subcmd__metadata,patch)
+                cmd="vaultjwt__subcmd__kv__subcmd__metadata__subcmd__patch"
+                ;;
             vaultjwt__subcmd__kv__subcmd__metadata,put)
                 cmd="vaultjwt__subcmd__kv__subcmd__metadata__subcmd__put"
                 ;;
@@ -138,6 +144,12 @@ _vaultjwt() {
                 ;;
             vaultjwt__subcmd__secrets,list)
                 cmd="vaultjwt__subcmd__secrets__subcmd__list"
+                ;;
+            vaultjwt__subcmd__secrets,move)
+                cmd="vaultjwt__subcmd__secrets__subcmd__move"
+                ;;
+            vaultjwt__subcmd__secrets,tune)
+                cmd="vaultjwt__subcmd__secrets__subcmd__tune"
                 ;;
             vaultjwt__subcmd__token,capabilities)
                 cmd="vaultjwt__subcmd__token__subcmd__capabilities"
@@ -179,7 +191,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__auth)
-            opts="-h --data-dir --help enable disable list"
+            opts="-h --data-dir --help enable disable list move"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -279,6 +291,24 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vaultjwt__subcmd__auth__subcmd__move)
+            opts="-h --data-dir --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --data-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -717,7 +747,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__kv__subcmd__metadata)
-            opts="-h --data-dir --help get put delete"
+            opts="-h --data-dir --help get put delete patch"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -780,6 +810,56 @@ _vaultjwt() {
                     return 0
                     ;;
                 --mount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vaultjwt__subcmd__kv__subcmd__metadata__subcmd__patch)
+            opts="-h --format --field --mount --max-versions --cas-required --delete-version-after --custom-metadata --remove-custom-metadata --data-dir --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-versions)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cas-required)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --delete-version-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --custom-metadata)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remove-custom-metadata)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1205,7 +1285,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__secrets)
-            opts="-h --data-dir --help enable disable list"
+            opts="-h --data-dir --help enable disable list tune move"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1310,6 +1390,62 @@ _vaultjwt() {
                     return 0
                     ;;
                 --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vaultjwt__subcmd__secrets__subcmd__move)
+            opts="-h --data-dir --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vaultjwt__subcmd__secrets__subcmd__tune)
+            opts="-h --format --field --default-lease-ttl --max-lease-ttl --description --data-dir --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --default-lease-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-lease-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --description)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -58,11 +58,12 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand delete" -l format -d '
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand delete" -l field -d 'Print only this field of the response' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand delete" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand delete" -s h -l help -d 'Print help'
-complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
-complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list" -s h -l help -d 'Print help'
-complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list" -f -a "enable" -d 'Enable an auth method (jwt or oidc)'
-complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list" -f -a "disable" -d 'Disable an auth method and remove its data'
-complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list" -f -a "list" -d 'List enabled auth methods'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list move" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list move" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list move" -f -a "enable" -d 'Enable an auth method (jwt or oidc)'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list move" -f -a "disable" -d 'Disable an auth method and remove its data'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list move" -f -a "list" -d 'List enabled auth methods'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list move" -f -a "move" -d 'Move an auth method to a new path (auth/SOURCE auth/DESTINATION); its tokens are revoked'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from enable" -l format -d 'Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from enable" -l field -d 'Print only this field of the response' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from enable" -l path -d 'Mount path (default: the type)' -r
@@ -80,6 +81,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from list" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from list" -l detailed -d 'Show more details'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from move" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from move" -s h -l help -d 'Print help'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and not __fish_seen_subcommand_from write read list delete fmt" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and not __fish_seen_subcommand_from write read list delete fmt" -s h -l help -d 'Print help'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and not __fish_seen_subcommand_from write read list delete fmt" -f -a "write" -d 'Upload a policy from a file, or from stdin with `-`'
@@ -222,11 +225,13 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand demo" -l keep -d 'Keep
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand demo" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand demo" -s h -l help -d 'Print help'
-complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and not __fish_seen_subcommand_from enable disable list" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
-complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and not __fish_seen_subcommand_from enable disable list" -s h -l help -d 'Print help'
-complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and not __fish_seen_subcommand_from enable disable list" -f -a "enable" -d 'Enable a secret engine (kv, kv-v2)'
-complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and not __fish_seen_subcommand_from enable disable list" -f -a "disable" -d 'Disable a secret engine and remove its data'
-complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and not __fish_seen_subcommand_from enable disable list" -f -a "list" -d 'List enabled secret engines'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and not __fish_seen_subcommand_from enable disable list tune move" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and not __fish_seen_subcommand_from enable disable list tune move" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and not __fish_seen_subcommand_from enable disable list tune move" -f -a "enable" -d 'Enable a secret engine (kv, kv-v2)'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and not __fish_seen_subcommand_from enable disable list tune move" -f -a "disable" -d 'Disable a secret engine and remove its data'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and not __fish_seen_subcommand_from enable disable list tune move" -f -a "list" -d 'List enabled secret engines'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and not __fish_seen_subcommand_from enable disable list tune move" -f -a "tune" -d 'Tune a secret engine\'s lease TTLs and description'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and not __fish_seen_subcommand_from enable disable list tune move" -f -a "move" -d 'Move a secret engine to a new path, with its data'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from enable" -l format -d 'Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from enable" -l field -d 'Print only this field of the response' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from enable" -l path -d 'Mount path (default: the type)' -r
@@ -246,6 +251,15 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_se
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from list" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from list" -l detailed -d 'Show more details'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from tune" -l format -d 'Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from tune" -l field -d 'Print only this field of the response' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from tune" -l default-lease-ttl -d 'Default lease TTL (a duration; "system" or -1 resets it)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from tune" -l max-lease-ttl -d 'Maximum lease TTL (a duration; "system" or -1 resets it)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from tune" -l description -d 'Human-readable description of the mount' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from tune" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from tune" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from move" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from move" -s h -l help -d 'Print help'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and not __fish_seen_subcommand_from put get patch delete undelete destroy list metadata" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and not __fish_seen_subcommand_from put get patch delete undelete destroy list metadata" -s h -l help -d 'Print help'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and not __fish_seen_subcommand_from put get patch delete undelete destroy list metadata" -f -a "put" -d 'Write a secret (a new version on KV v2)'
@@ -304,3 +318,4 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_su
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from metadata" -f -a "get" -d 'Show a key\'s metadata and versions'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from metadata" -f -a "put" -d 'Create a key or change its settings'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from metadata" -f -a "delete" -d 'Delete a key, all its versions and metadata'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from metadata" -f -a "patch" -d 'Change some of a key\'s settings and custom metadata, keeping the rest'

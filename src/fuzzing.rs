@@ -499,26 +499,22 @@ fn check_numbers(v: &Value, depth: usize) {
     }
 }
 
+/// The first 16 strings among a map's values and the items of its array values.
+fn first_strings(m: &Map<String, Value>) -> Vec<&str> {
+    m.values()
+        .flat_map(|v| match v {
+            Value::Array(items) => items.iter().collect::<Vec<_>>(),
+            other => vec![other],
+        })
+        .filter_map(Value::as_str)
+        .take(16)
+        .collect()
+}
+
 /// go-glob properties for every (pattern, string claim) pair.
 fn check_globs(bound: &Map<String, Value>, claims: &Map<String, Value>) {
-    let patterns: Vec<&str> = bound
-        .values()
-        .flat_map(|v| match v {
-            Value::Array(items) => items.iter().collect::<Vec<_>>(),
-            other => vec![other],
-        })
-        .filter_map(Value::as_str)
-        .take(16)
-        .collect();
-    let subjects: Vec<&str> = claims
-        .values()
-        .flat_map(|v| match v {
-            Value::Array(items) => items.iter().collect::<Vec<_>>(),
-            other => vec![other],
-        })
-        .filter_map(Value::as_str)
-        .take(16)
-        .collect();
+    let patterns = first_strings(bound);
+    let subjects = first_strings(claims);
     for p in &patterns {
         // The pattern's literal parts in order match.
         assert!(
@@ -592,7 +588,19 @@ pub fn policy(data: &[u8]) {
     }
     let Ok(policy) = filled else { return };
 
-    let mut acl = Acl::from_rules([policy.paths.as_slice()]);
+    // The capability properties below hold for the rules without their parameter and
+    // wrapping-TTL constraints; the constrained ACL can only allow less.
+    let bare: Vec<pparse::PathRule> = policy
+        .paths
+        .iter()
+        .map(|r| pparse::PathRule {
+            path: r.path.clone(),
+            capabilities: r.capabilities,
+            ..Default::default()
+        })
+        .collect();
+    let constrained = Acl::from_rules([policy.paths.as_slice()]);
+    let mut acl = Acl::from_rules([bare.as_slice()]);
     let mut candidates: Vec<String> = paths.split('\n').take(8).map(str::to_string).collect();
     for r in policy.paths.iter().take(8) {
         candidates.push(r.path.clone());
@@ -601,6 +609,7 @@ pub fn policy(data: &[u8]) {
     }
     for path in &candidates {
         check_path(&acl, path);
+        check_constrained(&constrained, &acl, path);
     }
     // Exact rules: a lone policy grants exactly the merged capabilities of its rules.
     for r in &policy.paths {
@@ -634,9 +643,29 @@ pub fn policy(data: &[u8]) {
     acl.add_rules(&[pparse::PathRule {
         path: "secret/*".into(),
         capabilities: pparse::READ | pparse::LIST,
+        ..Default::default()
     }]);
     for path in candidates.iter().take(4) {
         check_path(&acl, path);
+    }
+}
+
+/// A rule's constraints only take away: what the constrained ACL allows, with or without
+/// request data, the bare one allows too.
+fn check_constrained(constrained: &Acl, bare: &Acl, path: &str) {
+    let mut data = serde_json::Map::new();
+    data.insert("x".into(), Value::from("1"));
+    for op in [Operation::Read, Operation::Update, Operation::List] {
+        for body in [&serde_json::Map::new(), &data] {
+            for exact in [false, true] {
+                if constrained.allows_request(op, path, body, exact) {
+                    assert!(
+                        bare.allows_request(op, path, body, exact),
+                        "{op:?} on {path:?} allowed only with constraints"
+                    );
+                }
+            }
+        }
     }
 }
 

@@ -171,6 +171,11 @@ pub enum AuthCommand {
         #[arg(long)]
         detailed: bool,
     },
+    /// Move an auth method to a new path (auth/SOURCE auth/DESTINATION); its tokens are revoked
+    Move {
+        /// SOURCE DESTINATION
+        args: Vec<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -436,6 +441,28 @@ pub enum SecretsCommand {
         #[arg(long)]
         detailed: bool,
     },
+    /// Tune a secret engine's lease TTLs and description
+    Tune {
+        #[command(flatten)]
+        out: OutputFlags,
+        /// Default lease TTL (a duration; "system" or -1 resets it)
+        #[arg(long, allow_hyphen_values = true)]
+        default_lease_ttl: Option<String>,
+        /// Maximum lease TTL (a duration; "system" or -1 resets it)
+        #[arg(long, allow_hyphen_values = true)]
+        max_lease_ttl: Option<String>,
+        /// Human-readable description of the mount
+        #[arg(long, allow_hyphen_values = true)]
+        description: Option<String>,
+        /// PATH
+        #[arg(allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Move a secret engine to a new path, with its data
+    Move {
+        /// SOURCE DESTINATION
+        args: Vec<String>,
+    },
 }
 
 /// Flags every `kv` subcommand takes.
@@ -549,18 +576,8 @@ pub enum KvMetadataCommand {
     Put {
         #[command(flatten)]
         kv: KvFlags,
-        /// Versions to keep (0 = the engine's setting)
-        #[arg(long, allow_hyphen_values = true)]
-        max_versions: Option<String>,
-        /// Require check-and-set on every write
-        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true")]
-        cas_required: Option<String>,
-        /// Time after which a new version is deleted (e.g. 3h25m19s)
-        #[arg(long, allow_hyphen_values = true)]
-        delete_version_after: Option<String>,
-        /// Custom metadata key=value (repeatable)
-        #[arg(long = "custom-metadata", value_name = "K=V")]
-        custom_metadata: Vec<String>,
+        #[command(flatten)]
+        settings: KvMetadataSettings,
         /// PATH
         #[arg(allow_hyphen_values = true)]
         args: Vec<String>,
@@ -573,4 +590,34 @@ pub enum KvMetadataCommand {
         #[arg(allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Change some of a key's settings and custom metadata, keeping the rest
+    Patch {
+        #[command(flatten)]
+        kv: KvFlags,
+        #[command(flatten)]
+        settings: KvMetadataSettings,
+        /// Custom metadata key to remove (repeatable)
+        #[arg(long = "remove-custom-metadata", value_name = "K")]
+        remove_custom_metadata: Vec<String>,
+        /// PATH
+        #[arg(allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+}
+
+/// The settings `kv metadata put` and `kv metadata patch` both take.
+#[derive(Args, Debug, Clone)]
+pub struct KvMetadataSettings {
+    /// Versions to keep (0 = the engine's setting)
+    #[arg(long, allow_hyphen_values = true)]
+    pub max_versions: Option<String>,
+    /// Require check-and-set on every write
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    pub cas_required: Option<String>,
+    /// Time after which a new version is deleted (e.g. 3h25m19s)
+    #[arg(long, allow_hyphen_values = true)]
+    pub delete_version_after: Option<String>,
+    /// Custom metadata key=value to set (repeatable)
+    #[arg(long = "custom-metadata", value_name = "K=V")]
+    pub custom_metadata: Vec<String>,
 }

@@ -5,6 +5,7 @@ pub mod args;
 mod commands;
 pub mod kv_args;
 pub mod output;
+pub mod yaml;
 
 use crate::core::{Core, Error, Operation, Request, Response};
 use crate::settings::Settings;
@@ -211,6 +212,21 @@ impl Session {
         let req = Request::new(op, path)
             .with_data(data)
             .with_token(self.token.clone());
+        self.core.handle(req)
+    }
+
+    /// As [`Session::request`], for a vaultjwt command using vaultjwt's own endpoints
+    /// (`jwt explain`), which answer it in strict mode too.
+    pub fn request_extension(
+        &mut self,
+        op: Operation,
+        path: &str,
+        data: serde_json::Map<String, serde_json::Value>,
+    ) -> std::result::Result<Option<Response>, Error> {
+        let mut req = Request::new(op, path)
+            .with_data(data)
+            .with_token(self.token.clone());
+        req.extension = true;
         self.core.handle(req)
     }
 

@@ -149,12 +149,14 @@ pub fn go_json(v: &Value) -> String {
     out
 }
 
-/// YAML as `sigs.k8s.io/yaml` writes it: every map sorted, no trailing newline.
+/// YAML as `sigs.k8s.io/yaml` writes it (see [`crate::cli::yaml`]), without the final
+/// newline.
 pub fn go_yaml(v: &Value) -> String {
-    serde_yaml::to_string(&sorted(v))
-        .unwrap_or_default()
-        .trim()
-        .to_string()
+    let mut s = crate::cli::yaml::to_string(v);
+    if s.ends_with('\n') {
+        s.pop();
+    }
+    s
 }
 
 /// Go's `%v` rendering of a decoded JSON value, as Vault's table output shows values.
@@ -534,7 +536,7 @@ pub fn render_field(v: &Value, format: Format) -> String {
     match format {
         Format::Table => go_value(v),
         Format::Json => go_json(&sorted(v)),
-        Format::Yaml => serde_yaml::to_string(&sorted(v)).unwrap_or_default(),
+        Format::Yaml => crate::cli::yaml::to_string(v),
     }
 }
 

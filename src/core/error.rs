@@ -29,11 +29,12 @@ impl Error {
     pub fn internal(msg: impl Into<String>) -> Self {
         Error::new(500, msg)
     }
+    /// Vault's router errors, which its request handling wraps in a multierror.
     pub fn unsupported_path() -> Self {
-        Error::new(404, "unsupported path")
+        Error::new(404, "1 error occurred:\n\t* unsupported path\n\n")
     }
     pub fn unsupported_operation() -> Self {
-        Error::new(405, "unsupported operation")
+        Error::new(405, "1 error occurred:\n\t* unsupported operation\n\n")
     }
     pub fn message(&self) -> String {
         self.errors.join("; ")

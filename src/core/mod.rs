@@ -267,11 +267,7 @@ impl Core {
         let entry = crate::token::use_token(self.storage.as_ref(), &token, now())?
             .ok_or_else(|| Error::new(403, "permission denied"))?;
         let acl = crate::policy::acl_for_token(self.storage.as_ref(), &entry)?;
-        let allowed = if exact {
-            acl.allows_exact(op, &req.path)
-        } else {
-            acl.allows(op, &req.path)
-        };
+        let allowed = acl.allows_request(op, &req.path, &req.data, exact);
         if !allowed {
             return Err(Error::new(
                 403,

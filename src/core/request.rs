@@ -39,6 +39,9 @@ pub struct Request {
     pub client_token: Option<String>,
     /// The caller's address; a local process is 127.0.0.1.
     pub client_addr: IpAddr,
+    /// Sent by one of vaultjwt's own commands (`jwt explain`): vaultjwt's own endpoints
+    /// answer it in strict mode too, where a path typed by hand answers as OpenBao's.
+    pub extension: bool,
 }
 
 impl Request {
@@ -49,6 +52,7 @@ impl Request {
             data: Map::new(),
             client_token: None,
             client_addr: IpAddr::from([127, 0, 0, 1]),
+            extension: false,
         }
     }
 

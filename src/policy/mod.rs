@@ -13,6 +13,7 @@ use crate::core::{Operation, Result};
 use crate::storage::Storage;
 use crate::token::TokenEntry;
 use parse::{PathRule, CREATE, DELETE, DENY, LIST, PATCH, READ, SCAN, SUDO, UPDATE};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Paths that need `sudo` on top of the operation's capability (OpenBao's system backend and
@@ -50,25 +51,185 @@ pub fn requires_sudo(path: &str) -> bool {
     })
 }
 
+/// The merged permissions of one path across policies (Vault's `ACLPermissions`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Permissions {
+    pub capabilities: u32,
+    pub allowed_parameters: parse::ParameterValues,
+    pub denied_parameters: parse::ParameterValues,
+    pub required_parameters: Vec<String>,
+    pub min_wrapping_ttl: i64,
+    pub max_wrapping_ttl: i64,
+}
+
+impl Permissions {
+    fn of(r: &PathRule) -> Self {
+        Permissions {
+            capabilities: r.capabilities,
+            allowed_parameters: r.allowed_parameters.clone(),
+            denied_parameters: r.denied_parameters.clone(),
+            required_parameters: r.required_parameters.clone(),
+            min_wrapping_ttl: r.min_wrapping_ttl,
+            max_wrapping_ttl: r.max_wrapping_ttl,
+        }
+    }
+
+    /// Vault's `AllowOperation` after the capability check: wrapping TTLs (no request is
+    /// response-wrapped here, so a rule with either TTL refuses every request), then the
+    /// parameter constraints of reads, writes and patches.
+    fn allows_data(&self, op: Operation, data: &serde_json::Map<String, Value>) -> bool {
+        if self.max_wrapping_ttl > 0 || self.min_wrapping_ttl > 0 {
+            return false;
+        }
+        if !matches!(
+            op,
+            Operation::Read | Operation::Update | Operation::Create | Operation::Patch
+        ) {
+            return true;
+        }
+        if self
+            .required_parameters
+            .iter()
+            .any(|p| !data.contains_key(&p.to_lowercase()))
+        {
+            return false;
+        }
+        if data.is_empty() {
+            return true;
+        }
+        if !self.denied_parameters.is_empty() {
+            if self.denied_parameters.contains_key("*") {
+                return false;
+            }
+            for (name, value) in data {
+                if let Some(list) = self.denied_parameters.get(&name.to_lowercase()) {
+                    if value_in_list(value, list) {
+                        return false;
+                    }
+                }
+            }
+        }
+        if self.allowed_parameters.is_empty() {
+            return true;
+        }
+        let allowed_all = self.allowed_parameters.contains_key("*");
+        if allowed_all && self.allowed_parameters.len() == 1 {
+            return true;
+        }
+        data.iter().all(
+            |(name, value)| match self.allowed_parameters.get(&name.to_lowercase()) {
+                None => allowed_all,
+                Some(list) => value_in_list(value, list),
+            },
+        )
+    }
+}
+
+/// Vault's `valueInParameterList`: an empty list takes any value; strings match with `*`
+/// at either end as a glob; other values must be equal as Go's `reflect.DeepEqual` sees a
+/// JSON request body against HCL-decoded policy values (a JSON number is a `json.Number`,
+/// never equal to a policy's number).
+fn value_in_list(v: &Value, list: &[Value]) -> bool {
+    list.is_empty()
+        || list.iter().any(|el| match (el, v) {
+            (Value::Null, _) | (_, Value::Null) => el == v,
+            (Value::String(item), Value::String(val)) => globbed_match(item, val),
+            _ => deep_equal(el, v),
+        })
+}
+
+fn deep_equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Null, Value::Null) => true,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::String(x), Value::String(y)) => x == y,
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| deep_equal(p, q))
+        }
+        _ => false,
+    }
+}
+
+/// `strutil.GlobbedStringsMatch`: `*` at the start and/or end of the pattern (a pattern of
+/// one character, `*` included, is literal).
+pub fn globbed_match(item: &str, val: &str) -> bool {
+    if item.len() < 2 {
+        return val == item;
+    }
+    let prefix = item.starts_with('*');
+    let suffix = item.ends_with('*');
+    match (prefix, suffix) {
+        (true, true) => val.contains(&item[1..item.len() - 1]),
+        (true, false) => val.ends_with(&item[1..]),
+        (false, true) => val.starts_with(&item[..item.len() - 1]),
+        (false, false) => val == item,
+    }
+}
+
 /// The merged rules of a set of policies, as Vault's `ACL`.
 #[derive(Debug, Clone, Default)]
 pub struct Acl {
     root: bool,
-    exact: BTreeMap<String, u32>,
+    exact: BTreeMap<String, Permissions>,
     /// Keyed without the trailing `*`.
-    prefix: BTreeMap<String, u32>,
+    prefix: BTreeMap<String, Permissions>,
     /// Paths with `+` segments, keyed as written (a trailing `*` kept).
-    wildcard: BTreeMap<String, u32>,
+    wildcard: BTreeMap<String, Permissions>,
 }
 
-fn merge(map: &mut BTreeMap<String, u32>, key: String, caps: u32) {
-    match map.get_mut(&key) {
-        None => {
-            map.insert(key, caps);
+/// Merges the parameter values of a second policy into a first (`NewACL`): an empty list
+/// on either side wins (any value), otherwise the lists are concatenated.
+fn merge_values(existing: &mut parse::ParameterValues, new: &parse::ParameterValues) {
+    for (k, v) in new {
+        match existing.get_mut(k) {
+            Some(e) if e.is_empty() => {}
+            Some(_) if v.is_empty() => {
+                existing.insert(k.clone(), Vec::new());
+            }
+            Some(e) => {
+                let mut merged = v.clone();
+                merged.append(e);
+                *e = merged;
+            }
+            None => {
+                existing.insert(k.clone(), v.clone());
+            }
         }
-        Some(existing) if *existing & DENY != 0 => {}
-        Some(existing) if caps & DENY != 0 => *existing = DENY,
-        Some(existing) => *existing |= caps,
+    }
+}
+
+fn merge(map: &mut BTreeMap<String, Permissions>, key: String, rule: &PathRule) {
+    let Some(existing) = map.get_mut(&key) else {
+        map.insert(key, Permissions::of(rule));
+        return;
+    };
+    if existing.capabilities & DENY != 0 {
+        return;
+    }
+    if rule.capabilities & DENY != 0 {
+        existing.capabilities = DENY;
+        existing.allowed_parameters.clear();
+        existing.denied_parameters.clear();
+        return;
+    }
+    existing.capabilities |= rule.capabilities;
+    // The lesser of two wrapping TTLs wins.
+    if rule.max_wrapping_ttl > 0
+        && (existing.max_wrapping_ttl == 0 || rule.max_wrapping_ttl < existing.max_wrapping_ttl)
+    {
+        existing.max_wrapping_ttl = rule.max_wrapping_ttl;
+    }
+    if rule.min_wrapping_ttl > 0
+        && (existing.min_wrapping_ttl == 0 || rule.min_wrapping_ttl < existing.min_wrapping_ttl)
+    {
+        existing.min_wrapping_ttl = rule.min_wrapping_ttl;
+    }
+    merge_values(&mut existing.allowed_parameters, &rule.allowed_parameters);
+    merge_values(&mut existing.denied_parameters, &rule.denied_parameters);
+    for p in &rule.required_parameters {
+        if !existing.required_parameters.contains(p) {
+            existing.required_parameters.push(p.clone());
+        }
     }
 }
 
@@ -91,11 +252,11 @@ impl Acl {
             let p = r.path.as_str();
             let segment_wc = p == "+" || p.contains("/+") || p.starts_with("+/");
             if segment_wc {
-                merge(&mut self.wildcard, p.to_string(), r.capabilities);
+                merge(&mut self.wildcard, p.to_string(), r);
             } else if let Some(prefix) = p.strip_suffix('*') {
-                merge(&mut self.prefix, prefix.to_string(), r.capabilities);
+                merge(&mut self.prefix, prefix.to_string(), r);
             } else {
-                merge(&mut self.exact, p.to_string(), r.capabilities);
+                merge(&mut self.exact, p.to_string(), r);
             }
         }
     }
@@ -111,26 +272,26 @@ impl Acl {
 
     /// The capability bitmap governing `path`, if any rule matches. `list` enables Vault's
     /// list fallback (an exact rule without the trailing `/`).
-    fn permissions(&self, path: &str, list: bool) -> Option<u32> {
+    fn permissions(&self, path: &str, list: bool) -> Option<&Permissions> {
         let path = path.trim_start_matches('/');
         if let Some(c) = self.exact.get(path) {
-            return Some(*c);
+            return Some(c);
         }
         if list {
             if let Some(c) = self.exact.get(path.strip_suffix('/').unwrap_or(path)) {
-                return Some(*c);
+                return Some(c);
             }
         }
         self.non_exact(path)
     }
 
-    fn non_exact(&self, path: &str) -> Option<u32> {
+    fn non_exact(&self, path: &str) -> Option<&Permissions> {
         struct Cand<'a> {
             first: usize,
             is_prefix: bool,
             wildcards: usize,
             path: &'a str,
-            caps: u32,
+            caps: &'a Permissions,
         }
         let mut cands: Vec<Cand> = Vec::new();
         if let Some((k, c)) = self
@@ -144,7 +305,7 @@ impl Acl {
                 is_prefix: true,
                 wildcards: 0,
                 path: k,
-                caps: *c,
+                caps: c,
             });
         }
         let parts: Vec<&str> = path.split('/').collect();
@@ -177,7 +338,7 @@ impl Acl {
                 is_prefix,
                 wildcards,
                 path: cur,
-                caps: *caps,
+                caps,
             });
         }
         // Highest priority last, as Vault's sort.
@@ -199,7 +360,7 @@ impl Acl {
         if self.root {
             return vec!["root".into()];
         }
-        parse::capability_names(self.permissions(path, true).unwrap_or(0))
+        parse::capability_names(self.permissions(path, true).map_or(0, |p| p.capabilities))
     }
 
     /// Vault's `hasMountAccess`: whether the ACL grants anything at or below the mount path
@@ -209,13 +370,16 @@ impl Acl {
             return true;
         }
         let granted = |c: u32| c & DENY == 0 && c & !(DENY | SCAN) != 0;
-        if self.permissions(path, true).is_some_and(granted) {
+        if self
+            .permissions(path, true)
+            .is_some_and(|p| granted(p.capabilities))
+        {
             return true;
         }
-        let under = |m: &BTreeMap<String, u32>| {
+        let under = |m: &BTreeMap<String, Permissions>| {
             m.iter()
                 .filter(|(k, _)| k.starts_with(path))
-                .any(|(_, c)| granted(*c))
+                .any(|(_, c)| granted(c.capabilities))
         };
         if under(&self.exact) || under(&self.prefix) {
             return true;
@@ -234,7 +398,7 @@ impl Acl {
                             || s == p
                             || (i + 1 == segs.len() && rule.ends_with('*') && p.starts_with(s))
                     })
-                && granted(*c)
+                && granted(c.capabilities)
         })
     }
 
@@ -243,7 +407,7 @@ impl Acl {
         self.root
             || self
                 .permissions(path, false)
-                .is_some_and(|c| c & DENY == 0 && c & SUDO != 0)
+                .is_some_and(|p| p.capabilities & DENY == 0 && p.capabilities & SUDO != 0)
     }
 
     /// Whether the operation is allowed on `path`.
@@ -253,16 +417,26 @@ impl Acl {
     /// `update` or the `create` capability. `Create` needs `create`. Paths Vault protects
     /// with `sudo` ([`SUDO_PATHS`]) need `sudo` as well.
     pub fn allows(&self, op: Operation, path: &str) -> bool {
-        self.allows_inner(op, path, false)
+        self.allows_request(op, path, &serde_json::Map::new(), false)
     }
 
     /// As [`Acl::allows`], for an operation an existence check has decided: `Update` needs
     /// the `update` capability (not `create`).
     pub fn allows_exact(&self, op: Operation, path: &str) -> bool {
-        self.allows_inner(op, path, true)
+        self.allows_request(op, path, &serde_json::Map::new(), true)
     }
 
-    fn allows_inner(&self, op: Operation, path: &str, exact: bool) -> bool {
+    /// Whether a request is allowed: the operation's capability (see [`Acl::allows`] and,
+    /// with `exact`, [`Acl::allows_exact`]), then the rule's wrapping TTLs and its
+    /// `required_parameters`, `denied_parameters` and `allowed_parameters` against the
+    /// request's data, as Vault's `AllowOperation`.
+    pub fn allows_request(
+        &self,
+        op: Operation,
+        path: &str,
+        data: &serde_json::Map<String, Value>,
+        exact: bool,
+    ) -> bool {
         if self.root {
             return true;
         }
@@ -280,9 +454,10 @@ impl Acl {
         } else {
             self.permissions(path, false)
         };
-        let Some(caps) = caps else {
+        let Some(perms) = caps else {
             return false;
         };
+        let caps = perms.capabilities;
         if caps & DENY != 0 {
             return false;
         }
@@ -295,7 +470,7 @@ impl Acl {
             Operation::List => LIST,
             Operation::Patch => PATCH,
         };
-        if caps & needed == 0 {
+        if caps & needed == 0 || !perms.allows_data(op, data) {
             return false;
         }
         !requires_sudo(path) || caps & SUDO != 0
@@ -552,5 +727,83 @@ path "sys/auth/sudo" { capabilities = ["update", "sudo"] }
         assert!(acl.allows(Operation::Update, "sys/capabilities-self"));
         let (_, root) = crate::token::create_root(&s, 1).unwrap();
         assert!(acl_for_token(&s, &root).unwrap().is_root());
+    }
+
+    fn data(pairs: &[(&str, Value)]) -> serde_json::Map<String, Value> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn parameter_constraints_as_vault() {
+        use serde_json::json;
+        let a = acl(&[r#"
+path "kv/p/*" {
+  capabilities = ["create", "update", "read", "list"]
+  allowed_parameters = {
+    "a" = []
+    "e" = ["dev", "t-*", "*-s", "*mid*"]
+    "n" = [1]
+    "b" = [true]
+  }
+  denied_parameters = {
+    "e" = ["dev"]
+  }
+}
+path "kv/r" {
+  capabilities = ["update", "read", "list"]
+  required_parameters = ["X"]
+}
+"#]);
+        let ok = |op, path, d: &[(&str, Value)]| a.allows_request(op, path, &data(d), false);
+        assert!(ok(Operation::Update, "kv/p/1", &[]));
+        assert!(ok(Operation::Update, "kv/p/1", &[("A", json!("1"))]));
+        assert!(!ok(Operation::Update, "kv/p/1", &[("z", json!("1"))]));
+        assert!(ok(Operation::Update, "kv/p/1", &[("e", json!("t-1"))]));
+        assert!(ok(Operation::Update, "kv/p/1", &[("e", json!("x-s"))]));
+        assert!(ok(Operation::Update, "kv/p/1", &[("e", json!("amidst"))]));
+        // Deny wins over allow.
+        assert!(!ok(Operation::Update, "kv/p/1", &[("e", json!("dev"))]));
+        // A JSON number is never equal to a policy number; bools compare.
+        assert!(!ok(Operation::Update, "kv/p/1", &[("n", json!(1))]));
+        assert!(!ok(Operation::Update, "kv/p/1", &[("n", json!("1"))]));
+        assert!(ok(Operation::Update, "kv/p/1", &[("b", json!(true))]));
+        assert!(!ok(Operation::Update, "kv/p/1", &[("b", json!("true"))]));
+        // Constraints apply to reads, not to lists.
+        assert!(!ok(Operation::Read, "kv/p/1", &[("z", json!("1"))]));
+        assert!(ok(Operation::List, "kv/p/", &[("z", json!("1"))]));
+        // Required names are looked up lower-cased; the data's names as given.
+        assert!(ok(Operation::Update, "kv/r", &[("x", json!("1"))]));
+        assert!(!ok(Operation::Update, "kv/r", &[("X", json!("1"))]));
+        assert!(!ok(Operation::Read, "kv/r", &[]));
+        assert!(ok(Operation::List, "kv/r", &[]));
+        assert!(globbed_match("*", "*") && !globbed_match("*", "x"));
+        assert!(globbed_match("**", "anything"));
+    }
+
+    #[test]
+    fn parameter_constraints_merge() {
+        use serde_json::json;
+        let a = acl(&[
+            "path \"k/*\" {\n capabilities = [\"create\"]\n allowed_parameters = {\n \"a\" = [\"x\"]\n }\n required_parameters = [\"a\"]\n max_wrapping_ttl = 60\n}\npath \"w/*\" {\n capabilities = [\"read\"]\n allowed_parameters = {\n \"a\" = [\"x\"]\n }\n}\n",
+            "path \"k/*\" {\n capabilities = [\"update\"]\n allowed_parameters = {\n \"a\" = [\"y\"]\n \"b\" = []\n }\n required_parameters = [\"b\"]\n}\npath \"w/*\" {\n capabilities = [\"read\"]\n allowed_parameters = {\n \"a\" = []\n }\n}\n",
+        ]);
+        let p = a.permissions("k/1", false).unwrap();
+        assert_eq!(p.capabilities, CREATE | UPDATE);
+        assert_eq!(p.allowed_parameters["a"], vec![json!("y"), json!("x")]);
+        assert_eq!(p.required_parameters, vec!["a", "b"]);
+        assert_eq!(p.max_wrapping_ttl, 60);
+        // A wrapping TTL refuses every (unwrapped) request.
+        assert!(!a.allows_request(
+            Operation::Update,
+            "k/1",
+            &data(&[("a", json!("x")), ("b", json!("1"))]),
+            false
+        ));
+        let w = a.permissions("w/1", false).unwrap();
+        assert!(w.allowed_parameters["a"].is_empty());
+        assert!(a.allows_request(Operation::Read, "w/1", &data(&[("a", json!("z"))]), false));
     }
 }

@@ -54,12 +54,33 @@ pub fn capability_names(bits: u32) -> Vec<String> {
         .collect()
 }
 
-/// One `path` rule: the path as written (without a leading `/`, with its `*`/`+`) and the
-/// capabilities it grants.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Parameter constraints of a rule (`allowed_parameters`, `denied_parameters`): lower-cased
+/// parameter name (or `*`) to the values it may (or may not) take; an empty list means any
+/// value.
+pub type ParameterValues = std::collections::BTreeMap<String, Vec<Value>>;
+
+/// One `path` rule: the path as written (without a leading `/`, with its `*`/`+`), the
+/// capabilities it grants, and the constraints on request parameters and wrapping TTLs
+/// (Vault's `ACLPermissions`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PathRule {
     pub path: String,
     pub capabilities: u32,
+    #[serde(default, skip_serializing_if = "ParameterValues::is_empty")]
+    pub allowed_parameters: ParameterValues,
+    #[serde(default, skip_serializing_if = "ParameterValues::is_empty")]
+    pub denied_parameters: ParameterValues,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub required_parameters: Vec<String>,
+    /// Seconds; 0 (or negative) when not set.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub min_wrapping_ttl: i64,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub max_wrapping_ttl: i64,
+}
+
+fn is_zero(n: &i64) -> bool {
+    *n == 0
 }
 
 /// A parsed policy.
@@ -363,19 +384,142 @@ pub fn parse_with(raw: &str, ctx: Option<&TemplateContext>) -> Result<ParsedPoli
                 }
             }
         }
-        out.paths.push(PathRule {
+        let mut rule = PathRule {
             path,
             capabilities: bits,
-        });
+            ..Default::default()
+        };
+        // A deny rule keeps nothing else (Vault's `goto PathFinished`).
+        if bits != DENY {
+            let fail = |e: String| format!("failed to parse policy: path {}: {e}", quote(&key));
+            rule.allowed_parameters = item.allowed_parameters;
+            rule.denied_parameters = item.denied_parameters;
+            rule.required_parameters = item.required_parameters;
+            if let Some(v) = &item.min_wrapping_ttl {
+                rule.min_wrapping_ttl = wrapping_ttl(v)
+                    .map_err(|e| fail(format!("error parsing min_wrapping_ttl: {e}")))?;
+            }
+            if let Some(v) = &item.max_wrapping_ttl {
+                rule.max_wrapping_ttl = wrapping_ttl(v)
+                    .map_err(|e| fail(format!("error parsing max_wrapping_ttl: {e}")))?;
+            }
+            if rule.min_wrapping_ttl != 0
+                && rule.max_wrapping_ttl != 0
+                && rule.max_wrapping_ttl < rule.min_wrapping_ttl
+            {
+                return Err(fail(
+                    "max_wrapping_ttl cannot be less than min_wrapping_ttl".into(),
+                ));
+            }
+        }
+        out.paths.push(rule);
     }
     Ok(out)
 }
 
+/// `parseutil.ParseDurationSecond` of a wrapping TTL: an integer is seconds, a string an
+/// integer or a Go duration.
+fn wrapping_ttl(v: &Value) -> Result<i64, String> {
+    match v {
+        Value::Number(n) => Ok(n
+            .as_i64()
+            .unwrap_or_else(|| n.as_f64().unwrap_or(0.0) as i64)),
+        Value::String(s) => crate::core::fields::parse_duration(s),
+        Value::Bool(_) => Ok(0),
+        _ => Err("could not parse duration from input".into()),
+    }
+}
+
 /// One `path` item before capability checks.
+#[derive(Default)]
 struct Item {
     path: String,
     capabilities: Vec<String>,
     policy: Option<String>,
+    allowed_parameters: ParameterValues,
+    denied_parameters: ParameterValues,
+    required_parameters: Vec<String>,
+    min_wrapping_ttl: Option<Value>,
+    max_wrapping_ttl: Option<Value>,
+}
+
+/// One key of a path's body: its name, the line of its `=`, the line and column of its
+/// value, and the value as JSON.
+struct Field {
+    name: String,
+    line: usize,
+    at: (usize, usize),
+    value: Value,
+    /// For an object value: where each entry's value starts.
+    entries: std::collections::BTreeMap<String, (usize, usize)>,
+}
+
+impl Field {
+    fn new(raw: &str, name: String, line: usize, e: &Expression) -> Field {
+        let mut entries = std::collections::BTreeMap::new();
+        if let Expression::Object(o) = e {
+            for (k, v) in o.iter() {
+                if let Some(k) = object_key(k) {
+                    entries.insert(k, pos_of(raw, v.expr()));
+                }
+            }
+        }
+        Field {
+            name,
+            line,
+            at: pos_of(raw, e),
+            value: expr_json(e),
+            entries,
+        }
+    }
+}
+
+/// HCL1's AST type name of a value, as its decoder errors print it.
+fn ast_type(v: &Value) -> &'static str {
+    match v {
+        Value::Array(_) => "*ast.ListType",
+        Value::Object(_) => "*ast.ObjectType",
+        _ => "*ast.LiteralType",
+    }
+}
+
+/// An HCL expression as JSON (numbers, strings, bools, null, lists and objects; anything
+/// else, such as a template or a function call, as its text).
+fn expr_json(e: &Expression) -> Value {
+    match e {
+        Expression::Null(_) => Value::Null,
+        Expression::Bool(b) => Value::Bool(*b.value()),
+        Expression::Number(n) => {
+            let n = n.value();
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                Value::from(n.as_f64().unwrap_or(0.0))
+            }
+        }
+        Expression::String(s) => Value::String(s.value().to_string()),
+        Expression::Array(a) => Value::Array(a.iter().map(expr_json).collect()),
+        Expression::Object(o) => Value::Object(
+            o.iter()
+                .map(|(k, v)| {
+                    let key = match k {
+                        ObjectKey::Ident(i) => i.as_str().to_string(),
+                        ObjectKey::Expression(Expression::String(x)) => x.value().to_string(),
+                        ObjectKey::Expression(other) => other.to_string().trim().to_string(),
+                    };
+                    (key, expr_json(v.expr()))
+                })
+                .collect(),
+        ),
+        other => {
+            let mut c = other.clone();
+            use hcl::edit::Decorate;
+            c.decor_mut().clear();
+            Value::String(c.to_string().trim().to_string())
+        }
+    }
 }
 
 fn line_of(raw: &str, offset: usize) -> usize {
@@ -474,8 +618,78 @@ fn check_nesting(raw: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Marks the second and later `allowed_parameters { ... }` blocks rewritten by
+/// [`hcl1_blocks`] (`allowed_parameters__hcl1_2`); [`canonical_key`] takes it off.
+const REPEAT_MARK: &str = "__hcl1_";
+
+/// A path key without the mark of a repeated block.
+fn canonical_key(name: &str) -> &str {
+    match name.find(REPEAT_MARK) {
+        Some(i)
+            if name[i + REPEAT_MARK.len()..]
+                .bytes()
+                .all(|b| b.is_ascii_digit()) =>
+        {
+            &name[..i]
+        }
+        _ => name,
+    }
+}
+
+/// HCL1 takes `allowed_parameters { "key" = [...] }` (a block whose body has quoted keys),
+/// which HCL2 refuses; such blocks are read as the equivalent `allowed_parameters = { ... }`
+/// (a repeated block, whose keys HCL1 merges, as `allowed_parameters__hcl1_N = { ... }`).
+/// Only text before the `{` changes, so lines stay where they were.
+fn hcl1_blocks(raw: &str) -> std::borrow::Cow<'_, str> {
+    const KEYS: [&str; 2] = ["allowed_parameters", "denied_parameters"];
+    if !KEYS.iter().any(|k| raw.contains(k)) {
+        return std::borrow::Cow::Borrowed(raw);
+    }
+    let mut seen = [0usize; 2];
+    let mut out = String::with_capacity(raw.len() + 8);
+    for line in raw.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let indent = &line[..line.len() - trimmed.len()];
+        let key = KEYS.iter().find(|k| {
+            trimmed
+                .strip_prefix(**k)
+                .is_some_and(|rest| rest.trim_start().starts_with('{'))
+        });
+        match key {
+            Some(k) => {
+                let n = &mut seen[usize::from(*k == KEYS[1])];
+                *n += 1;
+                out.push_str(indent);
+                out.push_str(k);
+                if *n > 1 {
+                    out.push_str(&format!("{REPEAT_MARK}{n}"));
+                }
+                out.push_str(" =");
+                out.push_str(&trimmed[k.len()..]);
+            }
+            None => out.push_str(line),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Line and column (1-based, in characters) of a byte offset.
+fn line_col(raw: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(raw.len());
+    let before = raw.get(..offset).unwrap_or("");
+    let line = before.matches('\n').count() + 1;
+    let start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    (line, before[start..].chars().count() + 1)
+}
+
+fn pos_of(raw: &str, s: &impl Span) -> (usize, usize) {
+    s.span().map(|r| line_col(raw, r.start)).unwrap_or((0, 0))
+}
+
 fn hcl_items(raw: &str) -> Result<Vec<Item>, String> {
     check_nesting(raw).map_err(|e| format!("failed to parse policy: {e}"))?;
+    let text = hcl1_blocks(raw);
+    let raw: &str = &text;
     let body = hcl::edit::parser::parse_body(raw)
         .map_err(|e| format!("failed to parse policy: {}", syntax_error(raw, &e)))?;
     // Top-level keys first, as Vault's CheckHCLKeys.
@@ -527,8 +741,12 @@ fn hcl_items(raw: &str) -> Result<Vec<Item>, String> {
                     };
                     let mut fields = Vec::new();
                     for (rk, rv) in rule.iter() {
-                        let name = object_key(rk).unwrap_or_default();
-                        fields.push((name, line_of_span(raw, rv.expr()), rv.expr().clone()));
+                        fields.push(Field::new(
+                            raw,
+                            object_key(rk).unwrap_or_default(),
+                            line_of_span(raw, rv.expr()),
+                            rv.expr(),
+                        ));
                     }
                     items.push(rule_item(path, fields)?);
                 }
@@ -563,14 +781,15 @@ fn block_item(raw: &str, b: &Block) -> Result<Item, String> {
     for s in b.body.iter() {
         match s {
             Structure::Attribute(a) => {
-                fields.push((
+                fields.push(Field::new(
+                    raw,
                     a.key.as_str().to_string(),
                     line_of_span(raw, a),
-                    a.value.clone(),
+                    &a.value,
                 ));
             }
             Structure::Block(inner) => {
-                // `allowed_parameters { ... }`, `control_group { ... }`: checked, not evaluated.
+                // `control_group { ... }`: checked, not evaluated.
                 if !PATH_KEYS.contains(&inner.ident.as_str()) {
                     invalid.push(format!(
                         "path {}: invalid key {} on line {}",
@@ -582,12 +801,13 @@ fn block_item(raw: &str, b: &Block) -> Result<Item, String> {
             }
         }
     }
-    for (k, line, _) in &fields {
-        if !PATH_KEYS.contains(&k.as_str()) {
+    for f in &fields {
+        if !PATH_KEYS.contains(&canonical_key(&f.name)) {
             invalid.push(format!(
-                "path {}: invalid key {} on line {line}",
+                "path {}: invalid key {} on line {}",
                 quote(&path),
-                quote(k)
+                quote(&f.name),
+                f.line
             ));
         }
     }
@@ -597,25 +817,34 @@ fn block_item(raw: &str, b: &Block) -> Result<Item, String> {
     rule_item(path, fields)
 }
 
-fn rule_item(path: String, fields: Vec<(String, usize, Expression)>) -> Result<Item, String> {
+fn rule_item(path: String, fields: Vec<Field>) -> Result<Item, String> {
     let mut item = Item {
         path,
-        capabilities: Vec::new(),
-        policy: None,
+        ..Default::default()
     };
     let mut invalid = Vec::new();
-    for (k, line, v) in fields {
-        match k.as_str() {
+    for f in fields {
+        let line = f.line;
+        // HCL1's decoder errors: `path "p": path "p": At L:C: ...`.
+        let decode_error = |at: (usize, usize), msg: String| {
+            format!(
+                "failed to parse policy: path {q}: path {q}: At {}:{}: {msg}",
+                at.0,
+                at.1,
+                q = quote(&item.path)
+            )
+        };
+        match canonical_key(&f.name) {
             "capabilities" => {
-                item.capabilities = string_list(&v).ok_or_else(|| {
+                item.capabilities = string_list(&f.value).ok_or_else(|| {
                     format!(
                         "failed to parse policy: path {}: capabilities on line {line} must be a list of strings",
                         quote(&item.path)
                     )
                 })?
             }
-            "policy" => match &v {
-                Expression::String(s) => item.policy = Some(s.value().to_string()),
+            "policy" => match &f.value {
+                Value::String(s) => item.policy = Some(s.clone()),
                 _ => {
                     return Err(format!(
                         "failed to parse policy: path {}: policy on line {line} must be a string",
@@ -623,6 +852,53 @@ fn rule_item(path: String, fields: Vec<(String, usize, Expression)>) -> Result<I
                     ))
                 }
             },
+            k @ ("allowed_parameters" | "denied_parameters") => {
+                let Value::Object(map) = &f.value else {
+                    return Err(decode_error(
+                        f.at,
+                        format!(
+                            "root.{k}: not an object type for map ({})",
+                            ast_type(&f.value)
+                        ),
+                    ));
+                };
+                let values = if k == "allowed_parameters" {
+                    &mut item.allowed_parameters
+                } else {
+                    &mut item.denied_parameters
+                };
+                for (name, v) in map {
+                    let list = match v {
+                        Value::Array(a) => a.clone(),
+                        Value::Object(_) => vec![v.clone()],
+                        other => {
+                            let at = f.entries.get(name).copied().unwrap_or((0, 0));
+                            return Err(decode_error(
+                                at,
+                                format!("unknown slice type: {}", ast_type(other)),
+                            ));
+                        }
+                    };
+                    values.insert(name.to_lowercase(), list);
+                }
+            }
+            "required_parameters" => {
+                let Value::Array(a) = &f.value else {
+                    return Err(decode_error(
+                        f.at,
+                        format!("unknown slice type: {}", ast_type(&f.value)),
+                    ));
+                };
+                item.required_parameters = a
+                    .iter()
+                    .map(|v| match v {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    })
+                    .collect();
+            }
+            "min_wrapping_ttl" => item.min_wrapping_ttl = Some(f.value.clone()),
+            "max_wrapping_ttl" => item.max_wrapping_ttl = Some(f.value.clone()),
             k if PATH_KEYS.contains(&k) => {}
             other => invalid.push(format!(
                 "path {}: invalid key {} on line {line}",
@@ -637,13 +913,13 @@ fn rule_item(path: String, fields: Vec<(String, usize, Expression)>) -> Result<I
     Ok(item)
 }
 
-fn string_list(v: &Expression) -> Option<Vec<String>> {
+fn string_list(v: &Value) -> Option<Vec<String>> {
     match v {
-        Expression::String(s) => Some(vec![s.value().to_string()]),
-        Expression::Array(a) => a
+        Value::String(s) => Some(vec![s.clone()]),
+        Value::Array(a) => a
             .iter()
             .map(|e| match e {
-                Expression::String(s) => Some(s.value().to_string()),
+                Value::String(s) => Some(s.clone()),
                 _ => None,
             })
             .collect(),
@@ -696,26 +972,16 @@ fn json_items(raw: &str) -> Result<Vec<Item>, String> {
                     quote(&path)
                 ));
             };
-            let mut fields = Vec::new();
-            for (k, v) in rule {
-                let expr = match &v {
-                    Value::String(s) => Expression::from(s.as_str()),
-                    Value::Array(a) => {
-                        let mut arr = hcl::edit::expr::Array::new();
-                        for e in a {
-                            match e {
-                                Value::String(s) => arr.push(s.as_str()),
-                                _ => arr.push(Expression::Null(hcl::edit::Decorated::new(
-                                    hcl::edit::expr::Null,
-                                ))),
-                            }
-                        }
-                        Expression::Array(arr)
-                    }
-                    _ => Expression::Null(hcl::edit::Decorated::new(hcl::edit::expr::Null)),
-                };
-                fields.push((k, 0, expr));
-            }
+            let fields = rule
+                .into_iter()
+                .map(|(name, value)| Field {
+                    name,
+                    line: 0,
+                    at: (0, 0),
+                    value,
+                    entries: Default::default(),
+                })
+                .collect();
             items.push(rule_item(path, fields)?);
         }
     }
@@ -880,15 +1146,18 @@ path "a" { capabilities = ["read", "deny", "update"] }
             vec![
                 PathRule {
                     path: "secret/*".into(),
-                    capabilities: READ | LIST
+                    capabilities: READ | LIST,
+                    ..Default::default()
                 },
                 PathRule {
                     path: "sys/x".into(),
-                    capabilities: CREATE | READ | UPDATE | DELETE | LIST
+                    capabilities: CREATE | READ | UPDATE | DELETE | LIST,
+                    ..Default::default()
                 },
                 PathRule {
                     path: "a".into(),
-                    capabilities: DENY
+                    capabilities: DENY,
+                    ..Default::default()
                 },
             ]
         );
@@ -1106,6 +1375,15 @@ mod robustness {
             "path \"x\" { allowed_parameters = { \"*\" = [] } }",
             "path \"x\" { control_group { ttl = 1 } }",
             "path \"x\" { bogus { } }",
+            "path \"x\" {\n allowed_parameters {\n \"a\" = [1, true, null, [\"x\"], {k = 1}]\n }\n}",
+            "path \"x\" {\n allowed_parameters {\n}\n allowed_parameters {\n \"é\" = \"\"\n }\n}",
+            "path \"x\" {\n denied_parameters = { a = {} }\n required_parameters = [1, null, {}]\n}",
+            "path \"x\" {\n capabilities = [\"read\"]\n min_wrapping_ttl = 1e300\n max_wrapping_ttl = -99999999999999999999\n}",
+            "path \"x\" {\n capabilities = [\"read\"]\n min_wrapping_ttl = [\"1h\"]\n}",
+            "path \"x\" {\n capabilities = [\"read\"]\n max_wrapping_ttl = \"9999999999999999h\"\n}",
+            "{\"path\": {\"x\": {\"capabilities\": [\"read\"], \"allowed_parameters\": 1, \"min_wrapping_ttl\": {}}}}",
+            "allowed_parameters {\n}",
+            "  allowed_parameters   {  \"a\" = [] }",
         ];
         let ctx = TemplateContext::default();
         for raw in inputs {

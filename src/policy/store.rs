@@ -52,9 +52,6 @@ path "sys/internal/ui/resultant-acl" {
 
 # Allow a token to renew a lease via lease_id in the request body; old path for
 # old clients, new path for newer
-path "sys/renew" {
-    capabilities = ["update"]
-}
 path "sys/leases/renew" {
     capabilities = ["update"]
 }
@@ -131,7 +128,14 @@ pub struct StoredPolicy {
     /// RFC 3339 time of the last write, as Vault's `modified`.
     #[serde(default)]
     pub modified: String,
+    /// Format of `paths`: documents stored before parameter constraints were kept (0) have
+    /// their rules re-derived from `raw` when read.
+    #[serde(default)]
+    pub rules_version: u32,
 }
+
+/// The current format of stored rules (1: with parameter constraints and wrapping TTLs).
+pub const RULES_VERSION: u32 = 1;
 
 /// Go's zero `time.Time`, as Vault reports it for a policy never written.
 pub const ZERO_TIME: &str = "0001-01-01T00:00:00Z";
@@ -183,6 +187,7 @@ fn builtin(name: &str, raw: &str) -> Result<StoredPolicy> {
         templated: parsed.templated,
         version: 1,
         modified: ZERO_TIME.to_string(),
+        rules_version: RULES_VERSION,
     })
 }
 
@@ -202,6 +207,7 @@ pub fn get(storage: &dyn Storage, name: &str) -> Result<Option<StoredPolicy>> {
                 templated: false,
                 version: 0,
                 modified: ZERO_TIME.to_string(),
+                rules_version: RULES_VERSION,
             }))
         }
         "response-wrapping" => {
@@ -211,7 +217,16 @@ pub fn get(storage: &dyn Storage, name: &str) -> Result<Option<StoredPolicy>> {
     }
     let stored: Option<StoredPolicy> = storage.get_as(&format!("{PREFIX}{}", encode(&name)))?;
     match stored {
-        Some(p) => Ok(Some(p)),
+        Some(mut p) => {
+            if p.rules_version < RULES_VERSION {
+                if let Ok(parsed) = parse::parse(&p.raw) {
+                    p.paths = parsed.paths;
+                    p.templated = parsed.templated;
+                    p.rules_version = RULES_VERSION;
+                }
+            }
+            Ok(Some(p))
+        }
         None if name == "default" => builtin("default", DEFAULT_POLICY).map(Some),
         None => Ok(None),
     }
@@ -239,6 +254,7 @@ pub fn put(storage: &dyn Storage, name: &str, raw: &str) -> Result<StoredPolicy>
         templated: parsed.templated,
         version: previous.map(|p| p.version).unwrap_or(0) + 1,
         modified: now_rfc3339(),
+        rules_version: RULES_VERSION,
     };
     storage.put_as(&key, &p)?;
     Ok(p)
@@ -283,6 +299,23 @@ pub fn list(storage: &dyn Storage) -> Result<Vec<String>> {
 mod tests {
     use super::*;
     use crate::storage::MemoryStorage;
+
+    /// A policy stored before parameter constraints were kept gets them from its raw text.
+    #[test]
+    fn old_documents_are_reparsed() {
+        let s = MemoryStorage::default();
+        let raw =
+            "path \"kv/*\" {\n  capabilities = [\"update\"]\n  required_parameters = [\"a\"]\n}\n";
+        s.put(
+            "sys/policy/old",
+            &serde_json::json!({"name": "old", "raw": raw,
+                "paths": [{"path": "kv/*", "capabilities": 8}], "version": 1}),
+        )
+        .unwrap();
+        let p = get(&s, "old").unwrap().unwrap();
+        assert_eq!(p.paths[0].required_parameters, vec!["a"]);
+        assert_eq!(p.rules_version, RULES_VERSION);
+    }
 
     #[test]
     fn builtins_and_crud() {

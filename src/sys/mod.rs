@@ -43,6 +43,12 @@ pub fn handle(core: &mut Core, req: &Request, caller: Option<&Caller>) -> Result
             _ => Err(Error::unsupported_operation()),
         };
     }
+    if path == "sys/remount" {
+        return match req.operation {
+            Operation::Create | Operation::Update => remount(core, req),
+            _ => Err(Error::unsupported_operation()),
+        };
+    }
     if path.starts_with("sys/polic") || path.starts_with("sys/capabilities") {
         return crate::policy::backend::handle(core, req, caller);
     }
@@ -192,12 +198,26 @@ fn tune(core: &mut Core, req: &Request, rest: &str) -> Result<Option<Response>> 
         }))));
     }
     let bad = |d: String| Error::bad_request(d);
+    // "system" puts a TTL back to the system's.
+    let ttl = |v: &serde_json::Value| match v.as_str() {
+        Some("system") => Ok(0),
+        _ => fields::duration_seconds(v, false).map_err(bad),
+    };
+    let mut default = m.default_lease_ttl;
+    let mut max = m.max_lease_ttl;
     if let Some(v) = req.data.get("default_lease_ttl") {
-        m.default_lease_ttl = fields::duration_seconds(v, false).map_err(bad)?;
+        default = ttl(v)?;
     }
     if let Some(v) = req.data.get("max_lease_ttl") {
-        m.max_lease_ttl = fields::duration_seconds(v, false).map_err(bad)?;
+        max = ttl(v)?;
     }
+    if max != 0 && default > max {
+        return Err(Error::bad_request(format!(
+            "backend max lease TTL of {max} would be less than backend default lease TTL of {default}"
+        )));
+    }
+    m.default_lease_ttl = default;
+    m.max_lease_ttl = max;
     if let Some(v) = req.data.get("description") {
         m.description = fields::string(v).unwrap_or_default();
     }
@@ -443,15 +463,136 @@ fn tune_secret(core: &mut Core, req: &Request, rest: &str) -> Result<Option<Resp
         }))));
     }
     let bad = |d: String| Error::bad_request(d);
+    // "system" puts a TTL back to the system's.
+    let ttl = |v: &serde_json::Value| match v.as_str() {
+        Some("system") => Ok(0),
+        _ => fields::duration_seconds(v, false).map_err(bad),
+    };
+    let mut default = m.default_lease_ttl;
+    let mut max = m.max_lease_ttl;
     if let Some(v) = req.data.get("default_lease_ttl") {
-        m.default_lease_ttl = fields::duration_seconds(v, false).map_err(bad)?;
+        default = ttl(v)?;
     }
     if let Some(v) = req.data.get("max_lease_ttl") {
-        m.max_lease_ttl = fields::duration_seconds(v, false).map_err(bad)?;
+        max = ttl(v)?;
     }
+    if max != 0 && default > max {
+        return Err(Error::bad_request(format!(
+            "backend max lease TTL of {max} would be less than backend default lease TTL of {default}"
+        )));
+    }
+    m.default_lease_ttl = default;
+    m.max_lease_ttl = max;
     if let Some(v) = req.data.get("description") {
         m.description = fields::string(v).unwrap_or_default();
     }
     mounts::save_secret(core.storage.as_ref(), &table)?;
     Ok(None)
+}
+
+/// `sys/remount` of an auth method: the tokens it issued are revoked (Vault revokes the old
+/// path's leases), its configuration and roles (keyed by the mount's UUID) stay.
+fn remount_auth(core: &mut Core, from: &str, to: &str) -> Result<Option<Response>> {
+    let q = fields::go_quote;
+    if from.starts_with("auth/token/") {
+        return Err(Error::bad_request(format!("cannot remount {}", q(from))));
+    }
+    let mut table = mounts::load_auth(core.storage.as_ref())?;
+    let Some(pos) = table.iter().position(|m| m.full_path() == from) else {
+        return Err(Error::bad_request(format!(
+            "no matching mount at {}",
+            q(from)
+        )));
+    };
+    let Some(dst) = to.strip_prefix("auth/") else {
+        return Err(Error::bad_request(format!(
+            "cannot remount auth mount to non-auth mount {}",
+            q(to)
+        )));
+    };
+    if to.starts_with("auth/token/") {
+        return Err(Error::bad_request(format!(
+            "cannot remount to destination {}",
+            q(to)
+        )));
+    }
+    if let Some(m) = table.iter().find(|m| {
+        let full = m.full_path();
+        to.starts_with(&full) || full.starts_with(to)
+    }) {
+        return Err(Error::bad_request(format!(
+            "path already in use at {}",
+            q(&m.full_path())
+        )));
+    }
+    crate::token::revoke_by_mount(core.storage.as_ref(), &table[pos].accessor)?;
+    table[pos].path = dst.to_string();
+    mounts::save_auth(core.storage.as_ref(), &table)?;
+    Ok(Some(migration_queued()))
+}
+
+/// OpenBao's answer to a remount: a migration ID and the warning that the move was queued
+/// (here it is already done).
+fn migration_queued() -> Response {
+    let mut data = Map::new();
+    data.insert(
+        "migration_id".into(),
+        json!(uuid::Uuid::new_v4().to_string()),
+    );
+    Response {
+        data: Some(data),
+        warnings: vec!["Mount move has been queued. Progress will be reported in OpenBao's server log, tagged with the returned migration_id".into()],
+        ..Default::default()
+    }
+}
+
+/// Mounts that can be neither moved nor moved onto (OpenBao's `protectedMounts`).
+const PROTECTED_MOUNTS: [&str; 5] = ["audit/", "auth/", "sys/", "cubbyhole/", "identity/"];
+
+/// `sys/remount` (`secrets move`): gives a secret engine a new path. Its data is keyed by
+/// the mount's UUID, so the move is done at once; the answer is OpenBao's (a migration ID and
+/// the warning that the move was queued). Moving auth mounts is not supported.
+fn remount(core: &mut Core, req: &Request) -> Result<Option<Response>> {
+    let text = |k: &str| req.data.get(k).and_then(Value::as_str).unwrap_or("");
+    let (from, to) = (text("from"), text("to"));
+    if from.is_empty() || to.is_empty() {
+        return Err(Error::bad_request(
+            "both 'from' and 'to' path must be specified as a string",
+        ));
+    }
+    let from = mounts::normalize_path(from);
+    let to = mounts::normalize_path(to);
+    if from.starts_with("auth/") {
+        return remount_auth(core, &from, &to);
+    }
+    let mut table = secret_table(core)?;
+    let Some(pos) = table.iter().position(|m| m.path == from) else {
+        return Err(Error::bad_request(format!(
+            "no matching mount at {}",
+            fields::go_quote(&from)
+        )));
+    };
+    if PROTECTED_MOUNTS.iter().any(|p| from.starts_with(p)) {
+        return Err(Error::bad_request(format!(
+            "cannot remount {}",
+            fields::go_quote(&from)
+        )));
+    }
+    if PROTECTED_MOUNTS.iter().any(|p| to.starts_with(p)) {
+        return Err(Error::bad_request(format!(
+            "cannot remount to destination {to}"
+        )));
+    }
+    if let Some(m) = table
+        .iter()
+        .find(|m| to.starts_with(&m.path) || m.path.starts_with(&to))
+    {
+        return Err(Error::bad_request(format!(
+            "path already in use at {}",
+            fields::go_quote(&m.path)
+        )));
+    }
+    table[pos].path = to;
+    mounts::save_secret(core.storage.as_ref(), &table)?;
+    Ok(Some(migration_queued()))
 }

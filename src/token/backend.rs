@@ -143,6 +143,14 @@ pub fn handle(core: &mut Core, req: &Request, caller: Option<&Caller>) -> Result
                 )),
             }
         }
+        // Sudo-protected (`SUDO_PATHS`); the ACL check has already asked for it.
+        "accessors" if req.operation == Operation::List => {
+            let keys = super::list_accessors(core.storage.as_ref(), now)?;
+            let mut data = Map::new();
+            data.insert("keys".into(), serde_json::json!(keys));
+            Ok(Some(Response::data(data)))
+        }
+        "accessors" => Err(Error::unsupported_operation()),
         "create" | "create-orphan" | "lookup" | "lookup-self" | "lookup-accessor" | "renew"
         | "renew-self" | "renew-accessor" | "revoke" | "revoke-self" | "revoke-orphan"
         | "revoke-accessor" => Err(Error::unsupported_operation()),

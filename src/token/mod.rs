@@ -315,6 +315,26 @@ pub fn lookup_by_accessor(
     }
 }
 
+/// The accessors of every live token (`list auth/token/accessors`), in the order of their
+/// salted hashes as Vault lists its accessor index. Batch tokens have none.
+pub fn list_accessors(storage: &dyn Storage, now: i64) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for key in storage.list("sys/token/accessor/")? {
+        if key.ends_with('/') {
+            continue;
+        }
+        let Some(Value::String(h)) = storage.get(&format!("sys/token/accessor/{key}"))? else {
+            continue;
+        };
+        if let Some(entry) = lookup_by_hash(storage, &h, now)? {
+            if !entry.accessor.is_empty() {
+                out.push(entry.accessor);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Looks a token up for a request and counts one use of it (`num_uses`), as Vault does: the
 /// last use leaves the token at -1 for the rest of the request, after which it is gone.
 pub fn use_token(storage: &dyn Storage, token: &str, now: i64) -> Result<Option<TokenEntry>> {

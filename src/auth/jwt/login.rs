@@ -964,7 +964,8 @@ pub fn handle(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
         req.operation,
         crate::core::Operation::Update | crate::core::Operation::Create
     ) {
-        return Err(Error::unsupported_operation());
+        // A login request is not wrapped in a multierror as other requests are.
+        return Err(Error::new(405, "unsupported operation"));
     }
     let (ev, inputs) = run(
         ctx,

@@ -27,6 +27,10 @@ pub struct JwtBackend;
 impl Backend for JwtBackend {
     fn handle(&self, ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
         let path = req.path.as_str();
+        // A list request's path ends in `/`, which only `role/` takes.
+        if req.operation == crate::core::Operation::List && !(path == "role" || path == "role/") {
+            return Err(Error::unsupported_path());
+        }
         if path == "config" {
             return config::handle(ctx, req);
         }
@@ -36,7 +40,11 @@ impl Backend for JwtBackend {
         if path == "login" {
             return login::handle(ctx, req);
         }
-        if path == "explain" {
+        // `explain` is vaultjwt's own: in strict mode only `jwt explain` reaches it, and the
+        // path typed by hand is unsupported, as in OpenBao.
+        if path == "explain"
+            && (req.extension || ctx.settings.compat != crate::settings::Compat::OpenBao)
+        {
             return explain::handle(ctx, req);
         }
         Err(Error::unsupported_path())

@@ -58,6 +58,7 @@ pub fn run(s: &mut Session, cmd: AuthCommand) -> Result<u8> {
                 }
             }
         }
+        AuthCommand::Move { args } => super::secrets::move_mount(s, &args, "auth method"),
         AuthCommand::List { out, detailed } => {
             let format = s.format(&out)?;
             let resp = match s.request(Operation::Read, "sys/auth", Map::new()) {

@@ -14,7 +14,7 @@ pub fn run(s: &mut Session, out: &OutputFlags, mount: &str, args: &[String]) -> 
     let mount = mount.trim_matches('/').to_string();
     let data = kv_args::parse(args, &mut std::io::stdin())?;
     let path = format!("auth/{mount}/explain");
-    let resp = match s.request(Operation::Update, &path, data) {
+    let resp = match s.request_extension(Operation::Update, &path, data) {
         Ok(r) => r.unwrap_or_default(),
         Err(e) => {
             return Ok(output::print_api_error(

@@ -171,7 +171,7 @@ fn decode(format: Option<&str>, token: &str) -> Result<u8> {
             let text = if format == Format::Json {
                 serde_json::to_string_pretty(&doc)? + "\n"
             } else {
-                output::go_yaml(&doc)
+                output::go_yaml(&doc) + "\n"
             };
             std::io::stdout().write_all(text.as_bytes())?;
         }

@@ -4,7 +4,7 @@
 
 use super::read_write;
 use super::secrets::one_arg;
-use crate::cli::args::{KvCommand, KvFlags, KvMetadataCommand};
+use crate::cli::args::{KvCommand, KvFlags, KvMetadataCommand, KvMetadataSettings};
 use crate::cli::output::{self, Format};
 use crate::cli::{kv_args, Session};
 use crate::core::{Error, Operation, Response};
@@ -626,6 +626,7 @@ fn metadata(s: &mut Session, cmd: KvMetadataCommand) -> Result<u8> {
     let (kv, args) = match &cmd {
         KvMetadataCommand::Get { kv, args }
         | KvMetadataCommand::Put { kv, args, .. }
+        | KvMetadataCommand::Patch { kv, args, .. }
         | KvMetadataCommand::Delete { kv, args } => (kv.clone(), args.clone()),
     };
     let format = format_of(s, &kv)?;
@@ -635,14 +636,22 @@ fn metadata(s: &mut Session, cmd: KvMetadataCommand) -> Result<u8> {
     };
     // Flags are checked before any request, as Go's flag parsing does.
     let mut body = Map::new();
-    if let KvMetadataCommand::Put {
-        max_versions,
-        cas_required,
-        delete_version_after,
-        custom_metadata,
-        ..
-    } = &cmd
-    {
+    let flags = match &cmd {
+        KvMetadataCommand::Put { settings, .. } => Some((settings, None)),
+        KvMetadataCommand::Patch {
+            settings,
+            remove_custom_metadata,
+            ..
+        } => Some((settings, Some(remove_custom_metadata))),
+        _ => None,
+    };
+    if let Some((settings, remove)) = flags {
+        let KvMetadataSettings {
+            max_versions,
+            cas_required,
+            delete_version_after,
+            custom_metadata,
+        } = settings;
         match int_flag("max-versions", max_versions.as_deref()) {
             Ok(Some(n)) if n >= 0 => {
                 body.insert("max_versions".into(), json!(n));
@@ -660,9 +669,9 @@ fn metadata(s: &mut Session, cmd: KvMetadataCommand) -> Result<u8> {
                     );
                 }
                 Ok(_) => {}
-                Err(_) => {
+                Err(e) => {
                     return Ok(output::print_local_error(&format!(
-                        "invalid value {d:?} for flag -delete-version-after: parse error"
+                        "invalid value {d:?} for flag -delete-version-after: {e}"
                     )))
                 }
             }
@@ -692,6 +701,17 @@ fn metadata(s: &mut Session, cmd: KvMetadataCommand) -> Result<u8> {
                         )))
                     }
                 }
+            }
+            body.insert("custom_metadata".into(), Value::Object(m));
+        }
+        // A patch always carries custom_metadata; a null removes a key (JSON merge patch).
+        if let Some(remove) = remove {
+            let mut m = match body.remove("custom_metadata") {
+                Some(Value::Object(m)) => m,
+                _ => Map::new(),
+            };
+            for k in remove {
+                m.insert(k.clone(), Value::Null);
             }
             body.insert("custom_metadata".into(), Value::Object(m));
         }
@@ -750,8 +770,13 @@ fn metadata(s: &mut Session, cmd: KvMetadataCommand) -> Result<u8> {
             }
             Ok(0)
         }
-        KvMetadataCommand::Put { .. } => {
-            let r = s.request(Operation::Update, &full, body);
+        KvMetadataCommand::Put { .. } | KvMetadataCommand::Patch { .. } => {
+            let op = if matches!(cmd, KvMetadataCommand::Put { .. }) {
+                Operation::Update
+            } else {
+                Operation::Patch
+            };
+            let r = s.request(op, &full, body);
             match check(&format!("Error writing data to {full}"), r) {
                 Err(code) => Ok(code),
                 Ok(resp) => match resp.filter(has_any_data) {

@@ -114,6 +114,98 @@ pub fn run(s: &mut Session, cmd: SecretsCommand) -> Result<u8> {
             print!("{}", list_table(&data, detailed));
             Ok(0)
         }
+        SecretsCommand::Tune {
+            out,
+            default_lease_ttl,
+            max_lease_ttl,
+            description,
+            args,
+        } => {
+            s.format(&out)?;
+            // The vault CLI parses the TTL flags itself and sends them back as Go durations
+            // ("system" for a negative one, nothing for zero).
+            let mut body = Map::new();
+            for (flag, value) in [
+                ("default-lease-ttl", &default_lease_ttl),
+                ("max-lease-ttl", &max_lease_ttl),
+            ] {
+                let Some(v) = value else { continue };
+                let v = if v == "system" { "-1" } else { v.as_str() };
+                let secs = match crate::core::fields::parse_duration(v) {
+                    Ok(n) => n,
+                    Err(e) => {
+                        return Ok(output::print_local_error(&format!(
+                            "invalid value {} for flag -{flag}: {e}",
+                            crate::core::fields::go_quote(v)
+                        )))
+                    }
+                };
+                let api = match secs {
+                    0 => continue,
+                    n if n < 0 => "system".to_string(),
+                    n => crate::core::fields::go_duration_string(n),
+                };
+                body.insert(flag.replace('-', "_"), json!(api));
+            }
+            if let Some(d) = description {
+                body.insert("description".into(), json!(d));
+            }
+            let path = match one_arg(&args) {
+                Ok(p) => mounts::normalize_path(p),
+                Err(code) => return Ok(code),
+            };
+            match s.request(Operation::Update, &format!("sys/mounts/{path}tune"), body) {
+                Err(e) => Ok(output::print_api_error(
+                    &format!("Error tuning secrets engine {path}"),
+                    &e,
+                )),
+                Ok(_) => {
+                    println!("Success! Tuned the secrets engine at: {path}");
+                    Ok(0)
+                }
+            }
+        }
+        SecretsCommand::Move { args } => move_mount(s, &args, "secrets engine"),
+    }
+}
+
+/// `secrets move` and `auth move`: one `sys/remount` request; `noun` is "secrets engine" or
+/// "auth method". The move is done when the request returns, so the status poll of the vault
+/// CLI would find it finished at once: both of its lines are printed together.
+pub fn move_mount(s: &mut Session, args: &[String], noun: &str) -> Result<u8> {
+    // As the vault CLI, the paths are taken as given: `auth move auth/a auth/b`.
+    let (src, dst) = match args {
+        [a, b] => (mounts::normalize_path(a), mounts::normalize_path(b)),
+        other => {
+            return Ok(output::print_local_error(&format!(
+                "{} arguments (expected 2, got {})",
+                if other.len() < 2 {
+                    "Not enough"
+                } else {
+                    "Too many"
+                },
+                other.len()
+            )))
+        }
+    };
+    let mut body = Map::new();
+    body.insert("from".into(), json!(src));
+    body.insert("to".into(), json!(dst));
+    match s.request(Operation::Update, "sys/remount", body) {
+        Err(e) => Ok(output::print_api_error(
+            &format!("Error moving {noun} {src} to {dst}"),
+            &e,
+        )),
+        Ok(resp) => {
+            let id = resp
+                .and_then(|r| r.data)
+                .and_then(|d| d.get("migration_id").cloned())
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default();
+            println!("Started moving {noun} {src} to {dst}, with migration ID {id}");
+            println!("Success! Finished moving {noun} {src} to {dst}, with migration ID {id}");
+            Ok(0)
+        }
     }
 }
 

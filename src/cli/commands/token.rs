@@ -120,7 +120,12 @@ pub fn run(s: &mut Session, cmd: TokenCommand) -> Result<u8> {
             args,
         } => {
             s.format(&out)?;
+            // As the vault CLI: a blank argument (`-accessor ""`, the accessor of a batch
+            // token) looks up the calling token.
             let (op, path, body) = match (accessor, args.as_slice()) {
+                (_, [t]) if t.trim().is_empty() => {
+                    (Operation::Read, "auth/token/lookup-self", Map::new())
+                }
                 (true, [a]) => (
                     Operation::Update,
                     "auth/token/lookup-accessor",

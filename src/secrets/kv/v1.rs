@@ -32,6 +32,15 @@ impl Backend for KvV1 {
                 }
                 let mut resp = Response::data(data);
                 resp.lease_duration = ttl;
+                // A read takes no parameters: OpenBao's framework names any it was given.
+                if !req.data.is_empty() {
+                    let mut names: Vec<&str> = req.data.keys().map(String::as_str).collect();
+                    names.sort_unstable();
+                    resp.warnings.push(format!(
+                        "Endpoint ignored these unrecognized parameters: [{}]",
+                        names.join(" ")
+                    ));
+                }
                 Ok(Some(resp))
             }
             Operation::Create | Operation::Update => {

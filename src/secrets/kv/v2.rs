@@ -65,6 +65,18 @@ pub struct KeyMeta {
     pub current_metadata_version: u64,
 }
 
+impl KeyMeta {
+    /// The version a read asks for (`version` > 0), else the current one, with its metadata.
+    fn pick(&self, version: i64) -> Option<(u64, &VersionMeta)> {
+        let n = if version > 0 {
+            version as u64
+        } else {
+            self.current_version
+        };
+        self.versions.get(&n).map(|vm| (n, vm))
+    }
+}
+
 /// Now as Go's `time.RFC3339Nano` prints it (trailing zeros of the fraction dropped).
 fn now_string() -> String {
     time_string(chrono::Utc::now())
@@ -349,7 +361,9 @@ impl Backend for KvV2 {
             ("metadata", Operation::Create | Operation::Update) => {
                 metadata_write(s, key, &req.data)
             }
+            ("metadata", Operation::Patch) => metadata_patch(s, key, &req.data),
             ("metadata", Operation::Delete) => metadata_delete(s, key),
+            ("subkeys", Operation::Read) if !key.is_empty() => subkeys_read(s, key, &req.data),
             ("metadata", Operation::List) => metadata_list(s, &list_path(key)),
             ("delete", Operation::Create | Operation::Update) => {
                 versions_op(s, key, &req.data, VersionsOp::Delete)
@@ -360,7 +374,7 @@ impl Backend for KvV2 {
             ("destroy", Operation::Create | Operation::Update) => {
                 versions_op(s, key, &req.data, VersionsOp::Destroy)
             }
-            ("data" | "metadata" | "delete" | "undelete" | "destroy", _)
+            ("data" | "delete" | "undelete" | "destroy" | "subkeys", _)
                 if !key.is_empty() || op == Operation::List =>
             {
                 Err(unsupported_operation())
@@ -426,12 +440,7 @@ fn data_read(s: &dyn Storage, key: &str, params: &Map<String, Value>) -> Result<
     let Some(meta) = load_meta(s, key)? else {
         return Ok(None);
     };
-    let n = if version > 0 {
-        version as u64
-    } else {
-        meta.current_version
-    };
-    let Some(vm) = meta.versions.get(&n) else {
+    let Some((n, vm)) = meta.pick(version) else {
         return Ok(None);
     };
     let mut data = Map::new();
@@ -711,6 +720,123 @@ fn metadata_write(
     meta.current_metadata_version += 1;
     save_meta(s, &meta)?;
     Ok(resp)
+}
+
+/// A query parameter of `TypeInt` as the framework reads a GET's string values.
+fn query_int(params: &Map<String, Value>, name: &str) -> Result<i64> {
+    match params.get(name) {
+        None => Ok(0),
+        Some(Value::String(t)) => t.trim().parse::<i64>().map_err(|_| {
+            Error::bad_request(format!(
+                "Field validation failed: error converting input for field {name:?}: '' cannot parse value as 'int': strconv.ParseInt: invalid syntax"
+            ))
+        }),
+        Some(v) => fields::int(v).map_err(conv_dyn(name)),
+    }
+}
+
+fn conv_dyn(field: &str) -> impl Fn(String) -> Error + '_ {
+    move |d| Error::bad_request(fields::conversion_error(field, &d))
+}
+
+/// `subkeys/PATH`: the keys of a version's data without their values (`null` leaves), down
+/// to `depth` levels (0: all), with the version's metadata. A deleted or destroyed version
+/// has `subkeys: null`.
+fn subkeys_read(
+    s: &dyn Storage,
+    key: &str,
+    params: &Map<String, Value>,
+) -> Result<Option<Response>> {
+    let depth = query_int(params, "depth")?;
+    let version = query_int(params, "version")?;
+    let Some(meta) = load_meta(s, key)? else {
+        return Ok(None);
+    };
+    let Some((n, vm)) = meta.pick(version) else {
+        return Ok(None);
+    };
+    let mut data = Map::new();
+    data.insert("subkeys".into(), Value::Null);
+    data.insert("metadata".into(), version_json(&meta, n, vm));
+    if is_past(&vm.deletion_time) || vm.destroyed {
+        return Ok(Some(Response::data(data)));
+    }
+    let stored = s
+        .get(&version_key(key, n))?
+        .ok_or_else(|| Error::internal("could not find version data"))?;
+    fn walk(m: &Map<String, Value>, level: i64, depth: i64) -> Value {
+        Value::Object(
+            m.iter()
+                .map(|(k, v)| {
+                    let sub = match v {
+                        Value::Object(o) if !o.is_empty() && (depth == 0 || level < depth) => {
+                            walk(o, level + 1, depth)
+                        }
+                        _ => Value::Null,
+                    };
+                    (k.clone(), sub)
+                })
+                .collect(),
+        )
+    }
+    let empty = Map::new();
+    let version_data = stored
+        .get("data")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    data.insert("subkeys".into(), walk(version_data, 1, depth));
+    Ok(Some(Response::data(data)))
+}
+
+/// `PATCH metadata/PATH`: a JSON merge patch of a key's settings and custom metadata (a
+/// `null` value removes a custom key). A key without metadata is a bodiless 404.
+fn metadata_patch(
+    s: &dyn Storage,
+    key: &str,
+    body: &Map<String, Value>,
+) -> Result<Option<Response>> {
+    let Some(mut meta) = load_meta(s, key)? else {
+        return Ok(Some(Response {
+            status: 404,
+            ..Default::default()
+        }));
+    };
+    if let Some(v) = body.get("max_versions") {
+        meta.max_versions = fields::int(v).map_err(conv("max_versions"))?.max(0) as u64;
+    }
+    if let Some(v) = body.get("cas_required") {
+        meta.cas_required = fields::boolean(v).map_err(conv("cas_required"))?;
+    }
+    if let Some(v) = body.get("delete_version_after") {
+        meta.delete_version_after =
+            fields::duration_seconds(v, false).map_err(conv("delete_version_after"))?;
+    }
+    match body.get("custom_metadata") {
+        None => {}
+        Some(Value::Null) => meta.custom_metadata = None,
+        Some(v) => {
+            let patch = fields::map(v).map_err(conv("custom_metadata"))?;
+            let mut merged: Map<String, Value> = meta
+                .custom_metadata
+                .clone()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(k, v)| (k, Value::String(v)))
+                .collect();
+            for (k, v) in patch {
+                if v.is_null() {
+                    merged.remove(&k);
+                } else {
+                    merged.insert(k, v);
+                }
+            }
+            meta.custom_metadata = Some(custom_metadata(&Value::Object(merged))?);
+        }
+    }
+    meta.updated_time = now_string();
+    meta.current_metadata_version += 1;
+    save_meta(s, &meta)?;
+    Ok(None)
 }
 
 fn metadata_delete(s: &dyn Storage, key: &str) -> Result<Option<Response>> {
