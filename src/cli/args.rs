@@ -24,6 +24,39 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// A group of subcommands whose clap definitions are built only when the command line
+/// enters the group (`Command::defer`): `vaultjwt write ...` does not pay for building the
+/// `token`, `kv` or `jwt` trees. Help, completions and `debug_assert` build everything.
+#[derive(Debug)]
+pub struct Deferred<T>(pub T);
+
+impl<T: clap::FromArgMatches> clap::FromArgMatches for Deferred<T> {
+    fn from_arg_matches(m: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches(m).map(Self)
+    }
+    fn from_arg_matches_mut(m: &mut clap::ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches_mut(m).map(Self)
+    }
+    fn update_from_arg_matches(&mut self, m: &clap::ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches(m)
+    }
+    fn update_from_arg_matches_mut(&mut self, m: &mut clap::ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches_mut(m)
+    }
+}
+
+impl<T: Subcommand> Subcommand for Deferred<T> {
+    fn augment_subcommands(cmd: clap::Command) -> clap::Command {
+        cmd.defer(T::augment_subcommands)
+    }
+    fn augment_subcommands_for_update(cmd: clap::Command) -> clap::Command {
+        cmd.defer(T::augment_subcommands_for_update)
+    }
+    fn has_subcommand(name: &str) -> bool {
+        T::has_subcommand(name)
+    }
+}
+
 /// Output flags shared by the commands that print a response.
 #[derive(Debug, Args, Clone, Default)]
 pub struct OutputFlags {
@@ -74,10 +107,10 @@ pub enum Command {
     },
     /// Enable, disable and list auth methods
     #[command(subcommand)]
-    Auth(AuthCommand),
+    Auth(Deferred<AuthCommand>),
     /// Manage ACL policies (write, read, list, delete, fmt)
     #[command(subcommand)]
-    Policy(PolicyCommand),
+    Policy(Deferred<PolicyCommand>),
     /// Print a shell completion script
     Completion {
         /// bash, zsh, fish, elvish or powershell
@@ -85,7 +118,7 @@ pub enum Command {
     },
     /// Create, look up, renew, revoke tokens and list their capabilities
     #[command(subcommand)]
-    Token(TokenCommand),
+    Token(Deferred<TokenCommand>),
     /// Authenticate: store a token (or one from `-method=jwt`) in the token helper
     Login {
         #[command(flatten)]
@@ -117,10 +150,10 @@ pub enum Command {
     },
     /// Tokens themselves: decode, explain, keygen, sign
     #[command(subcommand)]
-    Jwt(JwtCommand),
+    Jwt(Deferred<JwtCommand>),
     /// Development tools: a loopback OIDC issuer
     #[command(subcommand)]
-    Dev(DevCommand),
+    Dev(Deferred<DevCommand>),
     /// The whole JWT login story in one command, in a throwaway data directory
     Demo {
         /// Keep the throwaway data directory
@@ -129,10 +162,10 @@ pub enum Command {
     },
     /// Enable, disable and list secret engines
     #[command(subcommand)]
-    Secrets(SecretsCommand),
+    Secrets(Deferred<SecretsCommand>),
     /// Read and write secrets in a KV secret engine (versions 1 and 2)
     #[command(subcommand)]
-    Kv(KvCommand),
+    Kv(Deferred<KvCommand>),
 }
 
 #[derive(Debug, Subcommand)]
@@ -255,7 +288,7 @@ pub fn normalize(args: Vec<OsString>) -> Vec<OsString> {
     out
 }
 
-/// Parsed once per run, so the size of the `create` variant does not matter.
+// Parsed once per run, so the size of the `create` variant does not matter.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum TokenCommand {

@@ -18,7 +18,7 @@ pub mod jwt;
 mod kv;
 mod secrets;
 
-use super::args::{Cli, Command};
+use super::args::{Cli, Command, Deferred};
 use super::Session;
 use anyhow::Result;
 
@@ -27,7 +27,7 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
     let dir = cli.data_dir.as_deref();
     match cli.command {
         Command::Completion { shell } => completion::run(shell),
-        Command::Token(cmd) => token::run(&mut Session::open(dir)?, cmd),
+        Command::Token(Deferred(cmd)) => token::run(&mut Session::open(dir)?, cmd),
         Command::Login {
             out,
             method,
@@ -65,12 +65,12 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Delete { out, path, data } => {
             read_write::delete(&mut Session::open(dir)?, &out, &path, &data)
         }
-        Command::Auth(cmd) => auth::run(&mut Session::open(dir)?, cmd),
-        Command::Policy(cmd) => policy::run(dir, cmd),
-        Command::Jwt(cmd) => jwt::run(dir, cmd),
-        Command::Dev(cmd) => dev::run(dir, cmd),
+        Command::Auth(Deferred(cmd)) => auth::run(&mut Session::open(dir)?, cmd),
+        Command::Policy(Deferred(cmd)) => policy::run(dir, cmd),
+        Command::Jwt(Deferred(cmd)) => jwt::run(dir, cmd),
+        Command::Dev(Deferred(cmd)) => dev::run(dir, cmd),
         Command::Demo { keep } => demo::run(keep),
-        Command::Secrets(cmd) => secrets::run(&mut Session::open(dir)?, cmd),
-        Command::Kv(cmd) => kv::run(&mut Session::open(dir)?, cmd),
+        Command::Secrets(Deferred(cmd)) => secrets::run(&mut Session::open(dir)?, cmd),
+        Command::Kv(Deferred(cmd)) => kv::run(&mut Session::open(dir)?, cmd),
     }
 }
