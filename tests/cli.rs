@@ -214,6 +214,14 @@ fn bad_input_is_one_line_and_changes_nothing() {
             "flag provided but not defined: -bogus",
         ),
         (
+            vec!["token".into(), "create".into(), "-bogus=1".into()],
+            "flag provided but not defined: -bogus",
+        ),
+        (
+            vec!["token".into(), "create".into(), "extra".into()],
+            "Too many arguments (expected 0, got 1)",
+        ),
+        (
             vec!["write".into(), "auth/jwt/config".into(), "novalue".into()],
             "\"novalue\"",
         ),
