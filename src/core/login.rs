@@ -9,7 +9,7 @@
 //! pointing to a missing entity; at worst a created entity without a token (reused by the
 //! next login) or a dangling index entry, which lookups ignore (see `identity::store`).
 
-use super::{fields, Alias, Auth, Core, Error, MountEntry, Request, Response, Result};
+use super::{fields, Alias, Auth, Core, Error, MountEntry, Response, Result};
 use crate::identity::store::{self, Entity, EntityAlias};
 use crate::storage::{Batch, Storage};
 use std::collections::BTreeMap;
@@ -27,11 +27,11 @@ const NON_ASSIGNABLE: &[&str] = &["response-wrapping"];
 pub fn complete(
     core: &mut Core,
     mount: &MountEntry,
-    req: &Request,
+    path: &str,
     resp: Response,
 ) -> Result<Response> {
     let tx = Batch::new(core.storage.as_ref());
-    let out = complete_in(&tx, mount, req, resp);
+    let out = complete_in(&tx, mount, path, resp);
     let committed = tx.commit();
     let resp = out?;
     committed?;
@@ -41,7 +41,7 @@ pub fn complete(
 fn complete_in(
     storage: &dyn Storage,
     mount: &MountEntry,
-    req: &Request,
+    path: &str,
     resp: Response,
 ) -> Result<Response> {
     let mut resp = resp;
@@ -98,7 +98,7 @@ fn complete_in(
         period: auth.period,
         parent: None,
         token_type: token_type.to_string(),
-        path: req.path.trim_start_matches('/').to_string(),
+        path: path.trim_start_matches('/').to_string(),
         entity_id: auth.entity_id.clone(),
         bound_cidrs: auth.bound_cidrs.clone(),
         internal_data: auth.internal_data.clone(),
@@ -574,7 +574,7 @@ pub fn alias(name: &str, metadata: &[(&str, &str)]) -> Alias {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::{mounts, now, Operation};
+    use crate::core::{mounts, now, Operation, Request};
     use crate::settings::Settings;
     use crate::storage::{MemoryStorage, Storage};
     use serde_json::{json, Map, Value};
@@ -602,12 +602,11 @@ mod tests {
     }
 
     fn login(core: &mut Core, mount: &MountEntry, auth: Auth) -> Result<Response> {
-        let req = Request::new(Operation::Update, "auth/jwt/login");
         let resp = Response {
             auth: Some(auth),
             ..Default::default()
         };
-        complete(core, mount, &req, resp)
+        complete(core, mount, "auth/jwt/login", resp)
     }
 
     fn write(core: &mut Core, path: &str, data: Value) -> Option<Response> {

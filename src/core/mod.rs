@@ -174,8 +174,13 @@ impl Core {
             let backend = auth_backend(&mount.kind).ok_or_else(|| {
                 Error::bad_request(format!("no backend for type {:?}", mount.kind))
             })?;
-            let mut rel = req.clone();
-            rel.path = relative(&path, &mount.full_path()).to_string();
+            // The request moves to the backend (a login's `jwt` may be large): only its
+            // full path is needed afterwards.
+            let full_path = std::mem::take(&mut req.path);
+            let rel = Request {
+                path: relative(&path, &mount.full_path()).to_string(),
+                ..req
+            };
             let ctx = BackendContext {
                 storage: View::new(self.storage.as_ref(), mount.storage_prefix()),
                 mount: &mount,
@@ -187,7 +192,9 @@ impl Core {
                 Some(r) if backend.previews_login(&rel.path) => {
                     login::preview(self, &mount, r).map(Some)
                 }
-                Some(r) if r.auth.is_some() => login::complete(self, &mount, &req, r).map(Some),
+                Some(r) if r.auth.is_some() => {
+                    login::complete(self, &mount, &full_path, r).map(Some)
+                }
                 other => Ok(other),
             };
         }

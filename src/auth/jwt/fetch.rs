@@ -52,6 +52,10 @@ pub fn go_json_error(body: &[u8], e: &serde_json::Error) -> String {
     if e.is_data() {
         return format!("json: {e}");
     }
+    // serde_json stops at 128 levels of nesting; Go's limit is 10,000, with this text
+    if e.to_string().starts_with("recursion limit exceeded") {
+        return "exceeded max depth".into();
+    }
     // the offending character, from serde's 1-based line/column
     let text = String::from_utf8_lossy(body);
     let c = text

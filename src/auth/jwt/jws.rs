@@ -19,10 +19,21 @@ pub struct Jws {
     pub signature: Vec<u8>,
 }
 
+/// The longest token accepted, checked before anything is decoded (security.md A17): real
+/// JWTs are a few KiB, even with hundreds of groups; OpenBao has no cap of its own below its
+/// 32 MiB request limit, so this is a deliberate difference.
+pub const MAX_TOKEN_BYTES: usize = 64 * 1024;
+
 /// Parses `token`. Errors are go-jose's texts (`go-jose/go-jose: compact JWS format must
 /// have three parts`, `illegal base64 data at input byte 3`, `json: cannot unmarshal array
 /// into Go value of type jose.rawHeader`).
 pub fn parse(token: &str) -> Result<Jws, String> {
+    if token.len() > MAX_TOKEN_BYTES {
+        return Err(format!(
+            "token is too large ({} bytes; at most {MAX_TOKEN_BYTES} are accepted)",
+            token.len()
+        ));
+    }
     let token: String = token.chars().filter(|c| !c.is_whitespace()).collect();
     if token.starts_with('{') {
         return parse_json(&token);
