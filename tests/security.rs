@@ -885,14 +885,18 @@ fn oversized_and_deeply_nested_tokens() {
     accepted(&env, "jwt", &padded);
 
     // 1,000 nested arrays in a claim, correctly signed: refused by the JSON depth limit.
-    let mut deep = claims().to_string();
-    deep.pop();
-    deep.push_str(&format!(
-        r#","deep":{}{}}}"#,
-        "[".repeat(1000),
-        "]".repeat(1000)
-    ));
-    let t = sign_raw(r#"{"alg":"RS256","kid":"k1"}"#, &deep, "rsa2048.key");
+    // The claims with `"deep"`: `levels` nested arrays, signed with the JWKS key.
+    let nested = |levels: usize| {
+        let mut c = claims().to_string();
+        c.pop();
+        c.push_str(&format!(
+            r#","deep":{}{}}}"#,
+            "[".repeat(levels),
+            "]".repeat(levels)
+        ));
+        sign_raw(r#"{"alg":"RS256","kid":"k1"}"#, &c, "rsa2048.key")
+    };
+    let t = nested(1000);
     // Static keys: go-jose's claims decoding fails for each key; JWKS: encoding/json's error.
     refused(&env, "jwt", &t, NO_KNOWN_KEY);
     refused(
@@ -902,16 +906,5 @@ fn oversized_and_deeply_nested_tokens() {
         "* error validating token: error verifying token signature: exceeded max depth\n",
     );
     // 100 levels are within the limit: the token logs in.
-    let mut ok = claims().to_string();
-    ok.pop();
-    ok.push_str(&format!(
-        r#","deep":{}{}}}"#,
-        "[".repeat(100),
-        "]".repeat(100)
-    ));
-    accepted(
-        &env,
-        "jwks",
-        &sign_raw(r#"{"alg":"RS256","kid":"k1"}"#, &ok, "rsa2048.key"),
-    );
+    accepted(&env, "jwks", &nested(100));
 }
