@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{files_below, snapshot, TestEnv};
+use common::{files_below, setup_jwt_mount, snapshot, TestEnv};
 use serde_json::Value;
 use std::path::Path;
 use std::process::Stdio;
@@ -310,26 +310,7 @@ fn private_modes_and_no_plaintext_token_in_the_data_directory() {
     use std::os::unix::fs::PermissionsExt;
     let env = TestEnv::new();
     let root = root_of(&env);
-    env.run(&["auth", "enable", "jwt"]).success();
-    let key = std::fs::read_to_string(format!(
-        "{}/tests/fixtures/keys/rsa2048.pub",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap();
-    env.run(&[
-        "write",
-        "auth/jwt/config",
-        &format!("jwt_validation_pubkeys={key}"),
-    ])
-    .success();
-    env.run(&[
-        "write",
-        "auth/jwt/role/r",
-        "role_type=jwt",
-        "user_claim=sub",
-        "bound_audiences=v",
-    ])
-    .success();
+    setup_jwt_mount(&env, "v");
     write_policy(
         &env,
         "p",

@@ -410,15 +410,14 @@ fn token_is_live(env: &TestEnv, token: &str) -> bool {
     false
 }
 
-/// Kills `child` at a random moment: either after a random delay from its start, or as soon
-/// as it is seen writing (a temp file of its own in `.tmp/`, between its creation and its
-/// rename; or the journal changing, on a storage that keeps one), after skipping a random
-/// number of its writes. A share `finish` of the
+/// Kills `child` at a random moment: either after a random delay from its start, or at its
+/// 1st to 4th write seen by [`kill_after_writes`] (a temp file of its own in `.tmp/`, the
+/// journal changing, the token helper's temp file), at random. A share `finish` of the
 /// commands is left to finish, so the state grows (tokens to revoke, users with entities).
 /// Returns whether it was killed by the signal (it may have finished first) and its output.
 fn kill_at_random_moment(
     mut child: std::process::Child,
-    storage: &Path,
+    data: &Path,
     finish: f64,
     rng: &mut impl rand::Rng,
 ) -> (bool, std::process::Output) {
@@ -429,15 +428,7 @@ fn kill_at_random_moment(
         std::thread::sleep(Duration::from_micros(rng.gen_range(0..15_000)));
         let _ = child.kill();
     } else {
-        let mut watch = common::WriteWatch::new(storage, child.id(), &[]);
-        let skip = rng.gen_range(0..4);
-        while child.try_wait().unwrap().is_none() {
-            if watch.poll() > skip {
-                let _ = child.kill();
-                break;
-            }
-            std::thread::yield_now();
-        }
+        return kill_after_writes(child, data, rng.gen_range(1..5));
     }
     let out = child.wait_with_output().unwrap();
     (out.status.signal() == Some(9), out)
@@ -561,7 +552,7 @@ fn sigkills_during_cli_writes_leave_old_or_new_state() {
         commands += 1;
         // Logins and token creates finish more often: they are what later commands use.
         let finish = if kind < 2 { 0.4 } else { 0.12 };
-        let (killed, out) = kill_at_random_moment(child, &storage, finish, &mut rng);
+        let (killed, out) = kill_at_random_moment(child, &env.data, finish, &mut rng);
         if let Some(c) = companion {
             let o = c.wait_with_output().unwrap();
             assert!(

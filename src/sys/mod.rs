@@ -180,28 +180,12 @@ fn disable_auth(core: &mut Core, rest: &str) -> Result<Option<Response>> {
     Ok(None)
 }
 
-fn tune(core: &mut Core, req: &Request, rest: &str) -> Result<Option<Response>> {
-    let path = mounts::normalize_path(rest);
-    let mut table = mounts::load_auth(core.storage.as_ref())?;
-    let Some(m) = table.iter_mut().find(|m| m.path == path) else {
-        return Err(Error::bad_request(format!(
-            "cannot tune '{path}': no mount found"
-        )));
-    };
-    if req.operation == Operation::Read {
-        return Ok(Some(Response::json(json!({
-            "default_lease_ttl": m.default_ttl(),
-            "max_lease_ttl": m.max_ttl(),
-            "description": m.description,
-            "force_no_cache": false,
-            "token_type": m.token_type,
-        }))));
-    }
-    let bad = |d: String| Error::bad_request(d);
-    // "system" puts a TTL back to the system's.
+/// The part of a tune write that auth and secret mounts share: the lease TTLs ("system" puts
+/// one back to the system's) and the description.
+fn tune_entry(m: &mut MountEntry, req: &Request) -> Result<()> {
     let ttl = |v: &serde_json::Value| match v.as_str() {
         Some("system") => Ok(0),
-        _ => fields::duration_seconds(v, false).map_err(bad),
+        _ => fields::duration_seconds(v, false).map_err(Error::bad_request),
     };
     let mut default = m.default_lease_ttl;
     let mut max = m.max_lease_ttl;
@@ -221,6 +205,27 @@ fn tune(core: &mut Core, req: &Request, rest: &str) -> Result<Option<Response>> 
     if let Some(v) = req.data.get("description") {
         m.description = fields::string(v).unwrap_or_default();
     }
+    Ok(())
+}
+
+fn tune(core: &mut Core, req: &Request, rest: &str) -> Result<Option<Response>> {
+    let path = mounts::normalize_path(rest);
+    let mut table = mounts::load_auth(core.storage.as_ref())?;
+    let Some(m) = table.iter_mut().find(|m| m.path == path) else {
+        return Err(Error::bad_request(format!(
+            "cannot tune '{path}': no mount found"
+        )));
+    };
+    if req.operation == Operation::Read {
+        return Ok(Some(Response::json(json!({
+            "default_lease_ttl": m.default_ttl(),
+            "max_lease_ttl": m.max_ttl(),
+            "description": m.description,
+            "force_no_cache": false,
+            "token_type": m.token_type,
+        }))));
+    }
+    tune_entry(m, req)?;
     if let Some(v) = req.data.get("token_type") {
         m.token_type = fields::string(v).unwrap_or_default();
     }
@@ -462,30 +467,7 @@ fn tune_secret(core: &mut Core, req: &Request, rest: &str) -> Result<Option<Resp
             "force_no_cache": false,
         }))));
     }
-    let bad = |d: String| Error::bad_request(d);
-    // "system" puts a TTL back to the system's.
-    let ttl = |v: &serde_json::Value| match v.as_str() {
-        Some("system") => Ok(0),
-        _ => fields::duration_seconds(v, false).map_err(bad),
-    };
-    let mut default = m.default_lease_ttl;
-    let mut max = m.max_lease_ttl;
-    if let Some(v) = req.data.get("default_lease_ttl") {
-        default = ttl(v)?;
-    }
-    if let Some(v) = req.data.get("max_lease_ttl") {
-        max = ttl(v)?;
-    }
-    if max != 0 && default > max {
-        return Err(Error::bad_request(format!(
-            "backend max lease TTL of {max} would be less than backend default lease TTL of {default}"
-        )));
-    }
-    m.default_lease_ttl = default;
-    m.max_lease_ttl = max;
-    if let Some(v) = req.data.get("description") {
-        m.description = fields::string(v).unwrap_or_default();
-    }
+    tune_entry(m, req)?;
     mounts::save_secret(core.storage.as_ref(), &table)?;
     Ok(None)
 }
