@@ -222,6 +222,18 @@ fn bad_input_is_one_line_and_changes_nothing() {
             "Too many arguments (expected 0, got 1)",
         ),
         (
+            vec!["token".into(), "lookup".into(), "-bogus".into()],
+            "flag provided but not defined: -bogus",
+        ),
+        (
+            vec!["secrets".into(), "disable".into(), "-bogus".into()],
+            "flag provided but not defined: -bogus",
+        ),
+        (
+            vec!["kv".into(), "get".into(), "--bogus".into(), "x".into()],
+            "flag provided but not defined: -bogus",
+        ),
+        (
             vec!["write".into(), "auth/jwt/config".into(), "novalue".into()],
             "\"novalue\"",
         ),

@@ -28,8 +28,19 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
     }
     // `Cli::try_parse_from`, except that the command tree is not dropped: freeing clap's
     // tree costs about a sixth of a typical call's CPU time, and the process ends soon.
+    let after_dashdash = args.iter().skip(1).any(|a| a == "--");
     let mut command = <Cli as clap::CommandFactory>::command();
-    let parsed = command.try_get_matches_from_mut(args).and_then(|mut m| {
+    let matches = command.try_get_matches_from_mut(args);
+    if let (Ok(m), false) = (&matches, after_dashdash) {
+        if let Some(flag) = leading_unknown_flag(&command, m) {
+            std::mem::forget(command);
+            return ExitCode::from(output::print_local_error(&format!(
+                "flag provided but not defined: {}",
+                go_flag_name(&flag)
+            )));
+        }
+    }
+    let parsed = matches.and_then(|mut m| {
         <Cli as clap::FromArgMatches>::from_arg_matches_mut(&mut m)
             .map_err(|e| e.format(&mut <Cli as clap::CommandFactory>::command()))
     });
@@ -88,6 +99,35 @@ pub fn local_error(e: &anyhow::Error) -> String {
     }
 }
 
+/// A flag as Go's flag package names it in an error: without its value, with one dash
+/// (`normalize` turned Vault's `-x=1` into `--x=1`).
+fn go_flag_name(arg: &str) -> &str {
+    let name = arg.split('=').next().unwrap_or(arg);
+    name.strip_prefix('-')
+        .filter(|n| n.starts_with('-') && n.len() > 2)
+        .unwrap_or(name)
+}
+
+/// Go's flag parsing reads flags up to the first argument that is not one, so an unknown
+/// `-x` there is an error. clap, for a positional list that takes values starting with `-`
+/// (`allow_hyphen_values`: token values, `k=-1`, `-` for stdin), hands it to that list
+/// instead: returns the first positional value of the command that was run when it looks
+/// like a flag (a known flag would have been taken by clap).
+fn leading_unknown_flag(command: &clap::Command, matches: &clap::ArgMatches) -> Option<String> {
+    let (mut cmd, mut m) = (command, matches);
+    while let Some((name, sub)) = m.subcommand() {
+        cmd = cmd.find_subcommand(name)?;
+        m = sub;
+    }
+    let mut positionals: Vec<&clap::Arg> = cmd.get_positionals().collect();
+    positionals.sort_by_key(|a| a.get_index());
+    let first = positionals
+        .iter()
+        .find_map(|a| m.get_raw(a.get_id().as_str())?.next())?
+        .to_str()?;
+    (first.len() > 1 && first.starts_with('-')).then(|| first.to_string())
+}
+
 /// A clap usage error as one line, in Vault's words where Vault has them
 /// (`flag provided but not defined: -x`).
 pub fn usage_error(e: &clap::Error) -> String {
@@ -101,13 +141,7 @@ pub fn usage_error(e: &clap::Error) -> String {
     match e.kind() {
         ErrorKind::UnknownArgument => {
             let arg = ctx(ContextKind::InvalidArg);
-            let name = arg.split('=').next().unwrap_or(&arg);
-            // Vault spells flags with one dash; `normalize` added the second one.
-            let name = name
-                .strip_prefix('-')
-                .filter(|n| n.starts_with('-') && n.len() > 2)
-                .unwrap_or(name);
-            format!("flag provided but not defined: {name}")
+            format!("flag provided but not defined: {}", go_flag_name(&arg))
         }
         ErrorKind::MissingRequiredArgument => {
             format!(

@@ -27,18 +27,7 @@ pub fn run(s: &mut Session, cmd: TokenCommand) -> Result<u8> {
             args,
         } => {
             s.format(&out)?;
-            if let Some(first) = args.first() {
-                // Go's flag parsing: a flag-like first argument is an unknown flag.
-                if first.len() > 1 && first.starts_with('-') {
-                    let name = first.split('=').next().unwrap_or(first);
-                    let name = name
-                        .strip_prefix('-')
-                        .filter(|n| n.starts_with('-'))
-                        .unwrap_or(name);
-                    return Ok(output::print_local_error(&format!(
-                        "flag provided but not defined: {name}"
-                    )));
-                }
+            if !args.is_empty() {
                 return Ok(too_many("0", args.len()));
             }
             let mut body = Map::new();
