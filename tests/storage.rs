@@ -733,16 +733,15 @@ fn sigkills_during_cli_writes_leave_old_or_new_state() {
 }
 
 /// Run by [`sigkill_during_the_first_command_leaves_a_usable_root_token`]: kills `child` once
-/// `want` of its writes have been seen (see [`common::WriteWatch`]; the token helper's
-/// `.token-PID` in the data directory counts too), or lets it finish.
+/// `want` of its writes have been seen (see [`common::WriteWatch`]; the token helper's temp
+/// file counts too), or lets it finish.
 fn kill_after_writes(
     mut child: std::process::Child,
     data: &Path,
     want: usize,
 ) -> (bool, std::process::Output) {
     use std::os::unix::process::ExitStatusExt;
-    let helper_tmp = data.join(format!(".token-{}", child.id()));
-    let mut watch = common::WriteWatch::new(&data.join("storage"), child.id(), &[helper_tmp]);
+    let mut watch = common::WriteWatch::new(&data.join("storage"), child.id());
     while child.try_wait().unwrap().is_none() {
         if watch.poll() >= want {
             let _ = child.kill();
@@ -787,7 +786,8 @@ fn sigkill_during_the_first_command_leaves_a_usable_root_token() {
         assert_eq!(v["data"]["policies"], serde_json::json!(["root"]));
         assert_eq!(v["data"]["id"].as_str().unwrap(), env.root_token());
         env.run(&["auth", "enable", "jwt"]).success();
-        // The killed command's temp files are gone, the token helper's too.
+        // The killed command's temp files are gone, the token helper's among them (it
+        // writes its temp file in the storage's .tmp/ now), and none by the old name.
         assert_eq!(common::temp_files(&env.storage()), 0);
         let left: Vec<_> = std::fs::read_dir(&env.data)
             .unwrap()
@@ -844,7 +844,7 @@ fn sigkill_during_auth_disable_never_leaves_its_tokens_valid() {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         let mut child = c.spawn().unwrap();
-        let mut watch = common::WriteWatch::new(&storage, child.id(), &[]);
+        let mut watch = common::WriteWatch::new(&storage, child.id());
         // Kill it once a first token is revoked, or at its first sign of a write, or after
         // a random delay.
         let delay = Duration::from_micros(rng.gen_range(0..15_000));

@@ -201,15 +201,6 @@ impl Session {
             crate::settings::Compat::Default => "Vault",
         });
         let storage = FileStorage::open(&dir.join("storage"), true).map_err(|e| anyhow!("{e}"))?;
-        // Every token helper write happens under the storage lock, so a `.token-PID` temp
-        // file seen now was left by a killed writer.
-        if let Ok(rd) = std::fs::read_dir(&dir) {
-            for e in rd.flatten() {
-                if e.file_name().to_string_lossy().starts_with(".token-") {
-                    let _ = std::fs::remove_file(e.path());
-                }
-            }
-        }
         let mut core = Core::new(Box::new(storage), settings);
         // The root token is in the token helper before the store is marked initialised, so
         // a kill in between cannot leave a directory whose root token nobody has.
@@ -289,7 +280,10 @@ pub fn write_token_helper(dir: &Path, token: &str) -> Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
     let path = dir.join(TOKEN_HELPER);
-    let tmp = dir.join(format!(".token-{}", std::process::id()));
+    // Written under the storage lock, with a temp file in the storage's `.tmp/`, which
+    // `FileStorage::open` clears of a killed writer's leftovers.
+    let tmp = FileStorage::temp_path_in(&dir.join("storage"))
+        .with_context(|| format!("cannot write token helper {}", path.display()))?;
     let mut f = std::fs::OpenOptions::new()
         .write(true)
         .create(true)

@@ -90,6 +90,11 @@ struct Journal {
 const SUFFIX: &str = ".json";
 /// Folder of in-flight temp files, below the root.
 const TMP_DIR: &str = ".tmp";
+
+/// `PID-RANDOM` in `tmp_dir`.
+fn fresh_temp_name(tmp_dir: &Path) -> PathBuf {
+    tmp_dir.join(format!("{}-{}", std::process::id(), rand::random::<u64>()))
+}
 /// The journal, below the root.
 const JOURNAL: &str = ".journal";
 /// Journal size past which a writer checkpoints (see the module documentation).
@@ -439,7 +444,16 @@ impl FileStorage {
             create_dir_0700(&tmp_dir)?;
             self.tmp_ready.set(true);
         }
-        Ok(tmp_dir.join(format!("{}-{}", std::process::id(), rand::random::<u64>())))
+        Ok(fresh_temp_name(&tmp_dir))
+    }
+
+    /// A fresh temp file name in the `.tmp/` of the storage at `root` (created if needed), for
+    /// a file written beside the storage under its lock (the token helper): a writer killed
+    /// before its rename leaves it where the next [`FileStorage::open`] removes it.
+    pub fn temp_path_in(root: &Path) -> std::io::Result<PathBuf> {
+        let tmp_dir = root.join(TMP_DIR);
+        create_dir_0700(&tmp_dir)?;
+        Ok(fresh_temp_name(&tmp_dir))
     }
 
     /// Applies one write to its state file (step 2): temp file + rename, or unlink.

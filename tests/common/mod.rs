@@ -437,23 +437,21 @@ pub fn setup_jwt_mount(env: &TestEnv, aud: &str) {
 
 /// Watches a process's writes to the storage at `root`, to time a kill in the middle of them
 /// without assuming how fast the process is: each of its temp files appearing in `.tmp/`
-/// (named `PID-...`), and each change of the journal (`.journal`, on a storage that keeps
-/// one) or of a file in `extra` (e.g. the token helper's `.token-PID`), is one event.
+/// (named `PID-...`; the token helper's temp file is one of them), and each change of the
+/// journal (`.journal`, on a storage that keeps one), is one event.
 pub struct WriteWatch {
     root: PathBuf,
     prefix: String,
-    extra: Vec<PathBuf>,
     seen: std::collections::BTreeSet<String>,
     journal: Option<(u64, std::time::SystemTime)>,
     events: usize,
 }
 
 impl WriteWatch {
-    pub fn new(root: &Path, pid: u32, extra: &[PathBuf]) -> WriteWatch {
+    pub fn new(root: &Path, pid: u32) -> WriteWatch {
         let mut w = WriteWatch {
             root: root.to_path_buf(),
             prefix: format!("{pid}-"),
-            extra: extra.to_vec(),
             seen: Default::default(),
             journal: None,
             events: 0,
@@ -475,12 +473,6 @@ impl WriteWatch {
                 if name.starts_with(&self.prefix) && self.seen.insert(name) {
                     self.events += 1;
                 }
-            }
-        }
-        for f in &self.extra {
-            let key = f.display().to_string();
-            if f.exists() && self.seen.insert(key) {
-                self.events += 1;
             }
         }
         let j = self.journal_state();
