@@ -174,9 +174,8 @@ impl Core {
             let backend = auth_backend(&mount.kind).ok_or_else(|| {
                 Error::bad_request(format!("no backend for type {:?}", mount.kind))
             })?;
-            // The request moves to the backend (a login's `jwt` may be large): only its
-            // full path is needed afterwards.
-            let full_path = std::mem::take(&mut req.path);
+            // The request moves to the backend (a login's `jwt` may be large); `path` keeps
+            // its full path.
             let rel = Request {
                 path: relative(&path, &mount.full_path()).to_string(),
                 ..req
@@ -192,9 +191,7 @@ impl Core {
                 Some(r) if backend.previews_login(&rel.path) => {
                     login::preview(self, &mount, r).map(Some)
                 }
-                Some(r) if r.auth.is_some() => {
-                    login::complete(self, &mount, &full_path, r).map(Some)
-                }
+                Some(r) if r.auth.is_some() => login::complete(self, &mount, &path, r).map(Some),
                 other => Ok(other),
             };
         }
