@@ -128,9 +128,12 @@ fn conformance_dir() -> Option<PathBuf> {
 /// harness's own code (tests/explain_scenarios.py), explain before each login.
 #[test]
 fn explain_agrees_with_login_on_every_public_scenario() {
-    let dir = conformance_dir().expect(
-        "the conformance harness (../shared/conformance, or $VAULTJWT_CONFORMANCE_DIR) is needed",
-    );
+    let Some(dir) = common::external_or_skip(
+        "the conformance harness (../shared/conformance, or $VAULTJWT_CONFORMANCE_DIR)",
+        conformance_dir(),
+    ) else {
+        return;
+    };
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/explain_scenarios.py");
     let out = std::process::Command::new("python3")
         .arg(script)
