@@ -3,6 +3,9 @@
 //! Data flows one way: argv (`cli`) → [`core::Request`] → router and mount table
 //! ([`core::Core`]) → a backend (`sys`, `auth/token`, `auth/jwt`, `identity`) → [`storage`].
 //! Nothing below `cli` knows about argv or terminals. The library API carries no semver promise.
+//!
+//! Comments that cite "spec §N" refer to the sections of `docs/spec.md`, the summary of the
+//! JWT plugin's behaviour that the code follows.
 
 pub mod auth;
 pub mod cli;
