@@ -9,7 +9,7 @@
 //! pointing to a missing entity; at worst a created entity without a token (reused by the
 //! next login) or a dangling index entry, which lookups ignore (see `identity::store`).
 
-use super::{fields, Alias, Auth, Core, Error, MountEntry, Response, Result};
+use super::{Alias, Auth, Core, Error, MountEntry, Response, Result};
 use crate::identity::store::{self, Entity, EntityAlias};
 use crate::storage::{Batch, Storage};
 use std::collections::BTreeMap;
@@ -31,42 +31,132 @@ pub fn complete(
     resp: Response,
 ) -> Result<Response> {
     let tx = Batch::new(core.storage.as_ref());
-    let out = complete_in(&tx, mount, path, resp);
+    let out = complete_in(&tx, mount, path, resp, Mode::Login);
     let committed = tx.commit();
-    let resp = out?;
+    let (resp, _) = out?;
     committed?;
     Ok(resp)
 }
 
+/// `jwt explain`'s end: the very completion a login runs, on a batch that is dropped instead
+/// of committed, going on past a failed stage so that every stage is reported. Returns the
+/// response (its `Auth` filled in as the login would fill it, without a token) and what each
+/// stage found; `None` when the backend returned no `Auth` (its own checks failed).
+pub fn preview(
+    core: &Core,
+    mount: &MountEntry,
+    path: &str,
+    resp: Response,
+) -> Result<(Response, Option<Completion>)> {
+    if resp.auth.is_none() {
+        return Ok((resp, None));
+    }
+    let tx = Batch::new(core.storage.as_ref());
+    let (resp, completion) = complete_in(&tx, mount, path, resp, Mode::Explain)?;
+    drop(tx);
+    Ok((resp, Some(completion)))
+}
+
+/// How far [`complete_in`] goes: a login stops at the first failure; an explanation goes on to
+/// report every stage, and issues no token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Login,
+    Explain,
+}
+
+/// What the completion of a login found, stage by stage (what `jwt explain` reports).
+#[derive(Debug, Default)]
+pub struct Completion {
+    /// The entity holding the alias before this login; `None` when the login creates one
+    /// (or there is no alias).
+    pub entity: Option<Entity>,
+    /// A refused entity: a disabled one, or an alias without a name.
+    pub entity_error: Option<Error>,
+    /// The external groups the login joins and leaves.
+    pub groups: GroupChanges,
+    /// The TTL's failure (it is then 0).
+    pub ttl_error: Option<Error>,
+    /// A policy an auth method may not give.
+    pub policies_error: Option<Error>,
+}
+
+impl Completion {
+    /// The first failure, in the order of the stages.
+    pub fn error(&self) -> Option<&Error> {
+        self.entity_error
+            .as_ref()
+            .or(self.ttl_error.as_ref())
+            .or(self.policies_error.as_ref())
+    }
+}
+
+/// One pipeline for a login and its explanation (spec §7). In [`Mode::Login`] the first
+/// failure is returned; in [`Mode::Explain`] it is recorded in the [`Completion`] and the
+/// later stages run on what there is, and no token is created.
 fn complete_in(
     storage: &dyn Storage,
     mount: &MountEntry,
     path: &str,
     resp: Response,
-) -> Result<Response> {
+    mode: Mode,
+) -> Result<(Response, Completion)> {
     let mut resp = resp;
     let Some(mut auth) = resp.auth.take() else {
         return Err(Error::internal("login response carries no auth"));
     };
     let now = super::now();
+    let mut done = Completion::default();
+    // A stage's failure: the login's error, or a line of the explanation.
+    let fail = |slot: &mut Option<Error>, e: Error| -> Result<()> {
+        match mode {
+            Mode::Login => Err(e),
+            Mode::Explain => {
+                *slot = Some(e);
+                Ok(())
+            }
+        }
+    };
 
     // §7.1–7.3: entity, alias and external groups.
     if let Some(alias) = auth.alias.clone() {
-        let entity = create_or_fetch_entity(storage, mount, &alias)?;
-        if entity.disabled {
-            return Err(Error::permission_denied());
+        if !alias.name.is_empty() {
+            done.entity = store::entity_by_alias_factors(storage, &mount.accessor, &alias.name)?
+                .map(|(e, _)| e);
         }
-        auth.entity_id = entity.id.clone();
-        auth.group_aliases =
-            refresh_external_groups(storage, &entity.id, &mount.accessor, &auth.group_aliases)?;
+        match create_or_fetch_entity(storage, mount, &alias) {
+            Ok(entity) => {
+                if entity.disabled {
+                    fail(&mut done.entity_error, Error::permission_denied())?;
+                }
+                auth.entity_id = entity.id.clone();
+                done.groups = external_group_changes(
+                    storage,
+                    Some(&entity.id),
+                    &mount.accessor,
+                    &auth.group_aliases,
+                )?;
+                apply_group_changes(storage, &entity.id, &done.groups)?;
+                auth.group_aliases = done.groups.valid.clone();
+            }
+            Err(e) => fail(&mut done.entity_error, e)?,
+        }
     }
 
     // §7.4: display name.
     auth.display_name = display_name(mount, &auth);
 
     // §7.5: TTL.
-    let (ttl, warnings) = calculate_ttl(mount, &auth)?;
-    resp.warnings.extend(warnings);
+    let ttl = match calculate_ttl(mount, &auth) {
+        Ok((ttl, warnings)) => {
+            resp.warnings.extend(warnings);
+            ttl
+        }
+        Err(e) => {
+            fail(&mut done.ttl_error, e)?;
+            0
+        }
+    };
 
     // §7.6: policies.
     let token_policies = sanitize_policies(&auth.policies, !auth.no_default_policy);
@@ -78,7 +168,9 @@ fn complete_in(
     let identity_policies = sanitize_policies(&identity, false);
     let mut all: Vec<String> = token_policies.clone();
     all.extend(identity_policies.iter().cloned());
-    check_assignable(&all)?;
+    if let Err(e) = check_assignable(&all) {
+        fail(&mut done.policies_error, e)?;
+    }
     let policies = sanitize_policies(&all, false);
 
     // §7.7: token type.
@@ -86,30 +178,32 @@ fn complete_in(
     let batch = token_type == "batch";
     let renewable = !batch && auth.renewable;
 
-    // Fields the token store may add later keep their defaults.
-    #[allow(clippy::needless_update)]
-    let new_token = crate::token::NewToken {
-        policies: token_policies.clone(),
-        meta: auth.metadata.clone(),
-        display_name: auth.display_name.clone(),
-        num_uses: auth.num_uses,
-        ttl,
-        explicit_max_ttl: auth.explicit_max_ttl,
-        period: auth.period,
-        parent: None,
-        token_type: token_type.to_string(),
-        path: path.trim_start_matches('/').to_string(),
-        entity_id: auth.entity_id.clone(),
-        bound_cidrs: auth.bound_cidrs.clone(),
-        internal_data: auth.internal_data.clone(),
-        renewable,
-        mount_accessor: mount.accessor.clone(),
-        ..Default::default()
-    };
-    let (token, entry) = crate::token::create(storage, new_token, now)?;
+    if mode == Mode::Login {
+        // Fields the token store may add later keep their defaults.
+        #[allow(clippy::needless_update)]
+        let new_token = crate::token::NewToken {
+            policies: token_policies.clone(),
+            meta: auth.metadata.clone(),
+            display_name: auth.display_name.clone(),
+            num_uses: auth.num_uses,
+            ttl,
+            explicit_max_ttl: auth.explicit_max_ttl,
+            period: auth.period,
+            parent: None,
+            token_type: token_type.to_string(),
+            path: path.trim_start_matches('/').to_string(),
+            entity_id: auth.entity_id.clone(),
+            bound_cidrs: auth.bound_cidrs.clone(),
+            internal_data: auth.internal_data.clone(),
+            renewable,
+            mount_accessor: mount.accessor.clone(),
+            ..Default::default()
+        };
+        let (token, entry) = crate::token::create(storage, new_token, now)?;
+        auth.client_token = token;
+        auth.accessor = if batch { String::new() } else { entry.accessor };
+    }
 
-    auth.client_token = token;
-    auth.accessor = if batch { String::new() } else { entry.accessor };
     auth.token_policies = token_policies;
     auth.identity_policies = identity_policies;
     auth.policies = policies;
@@ -119,7 +213,7 @@ fn complete_in(
     auth.renewable = renewable;
     auth.token_type = token_type.to_string();
     resp.auth = Some(auth);
-    Ok(resp)
+    Ok((resp, done))
 }
 
 /// The token's display name: the mount path (`/` → `-`) before the backend's.
@@ -208,16 +302,14 @@ pub fn create_or_fetch_entity(
     Ok(entity)
 }
 
-/// Joins the external groups whose alias on this mount matches one of the login's group
-/// aliases, and leaves this mount's external groups that no longer match. Never creates a
-/// group. Returns the group aliases that matched.
-pub fn refresh_external_groups(
+/// Joins the external groups of `changes.join` and leaves those of `changes.leave` (computed
+/// by [`external_group_changes`]: this mount's external groups whose alias matches one of the
+/// login's group aliases, and those that no longer match). Never creates a group.
+fn apply_group_changes(
     storage: &dyn Storage,
     entity_id: &str,
-    accessor: &str,
-    group_aliases: &[Alias],
-) -> Result<Vec<Alias>> {
-    let changes = external_group_changes(storage, Some(entity_id), accessor, group_aliases)?;
+    changes: &GroupChanges,
+) -> Result<()> {
     for g in &changes.join {
         let mut g2 = g.clone();
         g2.member_entity_ids
@@ -234,10 +326,10 @@ pub fn refresh_external_groups(
         store::touch_group(&mut g2);
         store::save_group(storage, &g2, Some(g))?;
     }
-    Ok(changes.valid)
+    Ok(())
 }
 
-/// What [`refresh_external_groups`] changes, computed without writing.
+/// The external-group changes of a login, computed without writing (see [`apply_group_changes`]).
 #[derive(Debug, Clone, Default)]
 pub struct GroupChanges {
     /// The groups whose alias on this mount matched a group alias of the login.
@@ -297,52 +389,15 @@ pub fn external_group_changes(
 /// Vault's `framework.CalculateTTL` for a new token (no increment, start = now): the TTL and
 /// the warnings about capping.
 pub fn calculate_ttl(mount: &MountEntry, auth: &Auth) -> Result<(i64, Vec<String>)> {
-    let mut warnings = Vec::new();
-    let mut max_ttl = mount.max_ttl();
-    if auth.max_ttl > 0 && auth.max_ttl < max_ttl {
-        max_ttl = auth.max_ttl;
-    }
-    if auth.explicit_max_ttl > 0 && auth.explicit_max_ttl < max_ttl {
-        max_ttl = auth.explicit_max_ttl;
-    }
-    if max_ttl <= 0 {
-        return Err(Error::internal("max TTL must be greater than zero"));
-    }
-    let (mut ttl, max_valid) = if auth.period > 0 {
-        let mut period = auth.period;
-        if period > max_ttl {
-            warnings.push(format!(
-                "period of {} exceeded the effective max_ttl of {}; period value is capped accordingly",
-                fields::go_quote(&fields::go_duration_string(period)),
-                fields::go_quote(&fields::go_duration_string(max_ttl)),
-            ));
-            period = max_ttl;
-        }
-        let max_valid = if auth.explicit_max_ttl > 0 {
-            Some(auth.explicit_max_ttl)
-        } else {
-            None
-        };
-        (period, max_valid)
-    } else {
-        let ttl = if auth.ttl > 0 {
-            auth.ttl
-        } else {
-            mount.default_ttl()
-        };
-        (ttl, Some(max_ttl))
-    };
-    if let Some(max_valid) = max_valid {
-        if ttl > max_valid {
-            warnings.push(format!(
-                "TTL of {} exceeded the effective max_ttl of {}; TTL value is capped accordingly",
-                fields::go_quote(&fields::go_duration_string(ttl)),
-                fields::go_quote(&fields::go_duration_string(max_valid)),
-            ));
-            ttl = max_valid;
-        }
-    }
-    Ok((ttl, warnings))
+    crate::token::ttl::calculate(crate::token::ttl::TtlInput {
+        default_lease_ttl: mount.default_ttl(),
+        max_lease_ttl: mount.max_ttl(),
+        backend_ttl: auth.ttl,
+        period: auth.period,
+        backend_max_ttl: auth.max_ttl,
+        explicit_max_ttl: auth.explicit_max_ttl,
+        ..Default::default()
+    })
 }
 
 /// Vault's `policyutil.SanitizePolicies`: lower-cased, trimmed, empties dropped, `default`
@@ -377,187 +432,6 @@ pub fn token_type(mount: &MountEntry, auth: &Auth) -> &'static str {
             _ => "service",
         },
     }
-}
-
-/// `jwt explain`'s end: what [`complete`] would do with the backend's `Auth`, computed without
-/// writing anything. Adds the checks of this stage (entity, policies, TTL) to `data.checks`,
-/// the first failure to `data.error`, and `data.would_issue` when the login would succeed.
-pub fn preview(core: &Core, mount: &MountEntry, resp: Response) -> Result<Response> {
-    use serde_json::{json, Value};
-    let mut resp = resp;
-    let auth = resp.auth.take();
-    let storage = core.storage.as_ref();
-    let data = resp.data.get_or_insert_with(Default::default);
-    let Some(mut auth) = auth else {
-        data.entry("would_issue").or_insert(Value::Null);
-        return Ok(resp);
-    };
-    let mut checks: Vec<Value> = match data.remove("checks") {
-        Some(Value::Array(c)) => c,
-        _ => Vec::new(),
-    };
-    let mut error: Option<Error> = None;
-    let mut check =
-        |name: &str, expected: &str, actual: String, outcome: Result<()>, hint: &str| {
-            let (result, err) = match &outcome {
-                Ok(()) => ("pass", String::new()),
-                Err(e) => ("fail", e.message()),
-            };
-            checks.push(json!({
-                "check": name, "expected": expected, "actual": actual,
-                "result": result, "error": err, "hint": if result == "fail" { hint } else { "" },
-            }));
-            if let Err(e) = outcome {
-                if error.is_none() {
-                    error = Some(e);
-                }
-            }
-        };
-
-    // §7.1–7.3: entity, alias and external groups.
-    let mut entity: Option<store::Entity> = None;
-    let mut changes = GroupChanges::default();
-    if let Some(alias) = &auth.alias {
-        let found = if alias.name.is_empty() {
-            Err(Error::internal("missing name in alias"))
-        } else {
-            store::entity_by_alias_factors(storage, &mount.accessor, &alias.name)
-                .map(|f| f.map(|(e, _)| e))
-        };
-        match found {
-            Ok(Some(e)) => {
-                let outcome = if e.disabled {
-                    Err(Error::permission_denied())
-                } else {
-                    Ok(())
-                };
-                check(
-                    "entity",
-                    "an enabled entity for the alias (created at the first login)",
-                    format!(
-                        "entity {} ({}){}",
-                        e.name,
-                        e.id,
-                        if e.disabled { ", disabled" } else { "" }
-                    ),
-                    outcome,
-                    "the entity holding this alias is disabled: enable it with identity/entity/id/<id> disabled=false",
-                );
-                entity = Some(e);
-            }
-            Ok(None) => check(
-                "entity",
-                "an enabled entity for the alias (created at the first login)",
-                "none yet: login creates one".into(),
-                Ok(()),
-                "",
-            ),
-            Err(e) => check("entity", "an entity for the alias", e.message(), Err(e), ""),
-        }
-        changes = external_group_changes(
-            storage,
-            entity.as_ref().map(|e| e.id.as_str()),
-            &mount.accessor,
-            &auth.group_aliases,
-        )?;
-        auth.group_aliases = changes.valid.clone();
-    }
-
-    // §7.5: TTL.
-    let ttl = match calculate_ttl(mount, &auth) {
-        Ok((ttl, warnings)) => {
-            resp.warnings.extend(warnings);
-            check(
-                "ttl",
-                "a max TTL above zero",
-                fields::go_duration_string(ttl),
-                Ok(()),
-                "",
-            );
-            ttl
-        }
-        Err(e) => {
-            check("ttl", "a max TTL above zero", "0s".into(), Err(e), "");
-            0
-        }
-    };
-
-    // §7.6: policies, with the groups as they would be after this login.
-    let token_policies = sanitize_policies(&auth.policies, !auth.no_default_policy);
-    let identity = match &entity {
-        Some(e) if e.disabled => Vec::new(),
-        _ => {
-            let mut direct: Vec<store::Group> = match &entity {
-                Some(e) => store::groups_of_entity(storage, &e.id)?
-                    .into_iter()
-                    .filter(|g| !changes.leave.iter().any(|l| l.id == g.id))
-                    .collect(),
-                None => Vec::new(),
-            };
-            for g in &changes.join {
-                if !direct.iter().any(|d| d.id == g.id) {
-                    direct.push(g.clone());
-                }
-            }
-            let own = entity
-                .as_ref()
-                .map(|e| e.policies.clone())
-                .unwrap_or_default();
-            crate::identity::policies_of(storage, &own, &direct)?
-        }
-    };
-    let identity_policies = sanitize_policies(&identity, false);
-    let mut all: Vec<String> = token_policies.clone();
-    all.extend(identity_policies.iter().cloned());
-    check(
-        "policies",
-        "no root or response-wrapping policy",
-        format!("[{}]", all.join(" ")),
-        check_assignable(&all),
-        "an auth method can never give the root policy: remove it from the role (or the entity/group)",
-    );
-    let policies = sanitize_policies(&all, false);
-    let token_type = token_type(mount, &auth);
-
-    let data = resp.data.get_or_insert_with(Default::default);
-    data.insert("checks".into(), Value::Array(checks));
-    if let Some(e) = &error {
-        data.insert("error".into(), json!(e.message()));
-        data.insert("error_status".into(), json!(e.status));
-        data.insert("would_issue".into(), Value::Null);
-        return Ok(resp);
-    }
-    let names = |gs: &[store::Group]| gs.iter().map(|g| g.name.clone()).collect::<Vec<_>>();
-    let alias = auth
-        .alias
-        .as_ref()
-        .map(|a| json!({"name": a.name, "metadata": a.metadata, "mount_accessor": mount.accessor}));
-    data.insert(
-        "would_issue".into(),
-        json!({
-            "display_name": display_name(mount, &auth),
-            "policies": policies,
-            "token_policies": token_policies,
-            "identity_policies": identity_policies,
-            "ttl": ttl,
-            "max_ttl": auth.max_ttl,
-            "period": auth.period,
-            "explicit_max_ttl": auth.explicit_max_ttl,
-            "num_uses": auth.num_uses,
-            "token_type": token_type,
-            "renewable": token_type != "batch" && auth.renewable,
-            "bound_cidrs": auth.bound_cidrs,
-            "metadata": auth.metadata,
-            "alias": alias,
-            "entity": entity.as_ref().map(|e| json!({"id": e.id, "name": e.name})),
-            "new_entity": auth.alias.is_some() && entity.is_none(),
-            "group_aliases": auth.group_aliases.iter().map(|a| a.name.clone()).collect::<Vec<_>>(),
-            "groups": names(&changes.wanted),
-            "groups_joined": names(&changes.join),
-            "groups_left": names(&changes.leave),
-        }),
-    );
-    Ok(resp)
 }
 
 /// Metadata helper for tests and callers building an alias.
@@ -931,7 +805,8 @@ mod tests {
         assert_eq!(
             r.warnings,
             vec![
-                r#"TTL of "1h0m0s" exceeded the effective max_ttl of "30m0s"; TTL value is capped accordingly"#
+                // OpenBao's `humanDuration`: no zero units (recorded: login-ttl-capped).
+                r#"TTL of "1h" exceeded the effective max_ttl of "30m"; TTL value is capped accordingly"#
             ]
         );
 
@@ -943,7 +818,7 @@ mod tests {
         assert_eq!(
             r.warnings,
             vec![
-                r#"period of "10m0s" exceeded the effective max_ttl of "1m0s"; period value is capped accordingly"#
+                r#"period of "10m" exceeded the effective max_ttl of "1m"; period value is capped accordingly"#
             ]
         );
 
@@ -1076,7 +951,11 @@ mod tests {
             auth: Some(auth),
             ..Default::default()
         };
-        preview(core, mount, resp).unwrap().data.unwrap()
+        let (resp, completion) = preview(core, mount, "auth/jwt/explain", resp).unwrap();
+        crate::auth::jwt::explain::report(mount, resp, completion)
+            .unwrap()
+            .data
+            .unwrap()
     }
 
     #[test]

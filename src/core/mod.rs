@@ -53,9 +53,22 @@ pub trait Backend {
     }
 
     /// Paths (relative to the mount) that answer what a login would issue without issuing
-    /// it (`explain`): the core previews the returned `Auth` instead of completing it.
+    /// it (`explain`): the core runs the login's completion on the returned `Auth` without
+    /// committing it ([`login::preview`]) and hands what it found to [`Backend::report`].
     fn previews_login(&self, _path: &str) -> bool {
         false
+    }
+
+    /// The answer of a [`Backend::previews_login`] path, given the response the backend
+    /// returned, its `Auth` filled in by the completion, and what each stage of the
+    /// completion found (`None` when the backend returned no `Auth`).
+    fn report(
+        &self,
+        _mount: &MountEntry,
+        resp: Response,
+        _completion: Option<login::Completion>,
+    ) -> Result<Response> {
+        Ok(resp)
     }
 
     /// Renewal of a token this mount issued (Vault's `AuthRenew`): given the token's internal
@@ -189,7 +202,8 @@ impl Core {
             let resp = backend.handle(&ctx, &rel)?;
             return match resp {
                 Some(r) if backend.previews_login(&rel.path) => {
-                    login::preview(self, &mount, r).map(Some)
+                    let (r, completion) = login::preview(self, &mount, &path, r)?;
+                    backend.report(&mount, r, completion).map(Some)
                 }
                 Some(r) if r.auth.is_some() => login::complete(self, &mount, &path, r).map(Some),
                 other => Ok(other),

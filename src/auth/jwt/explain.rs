@@ -3,15 +3,19 @@
 //!
 //! The endpoint runs [`super::login::run`] — the very pipeline `login` runs — with
 //! `continue_after_failure`, so explain and login cannot disagree. It issues nothing: the
-//! backend returns the checks and the `Auth` login would hand to the core, and the core
-//! (`core::login::preview`) works out the entity, groups, policies and TTL without writing.
+//! backend returns the checks and the `Auth` login would hand to the core, the core runs the
+//! login's own completion on it without committing (`core::login::preview`), and [`report`]
+//! adds what that found (entity, policies, TTL) to the checks, with the token it would issue.
 //! Unlike `login`, the path needs a token whose policies grant `update` on it, since the
 //! answer reveals the role and config.
 
 use super::claims;
 use super::login::{self, Check, Options, Registered};
 use super::role::Role;
-use crate::core::{BackendContext, Error, Operation, Request, Response, Result};
+use crate::core::login::Completion;
+use crate::core::{
+    fields, BackendContext, Error, MountEntry, Operation, Request, Response, Result,
+};
 use serde_json::{json, Map, Value};
 
 /// The endpoint: `{checks, error, warnings, now}`, plus the `Auth` for the core's preview when
@@ -64,6 +68,123 @@ pub fn handle(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
         warnings: ev.warnings,
         ..Response::default()
     }))
+}
+
+/// The endpoint's answer once the core has run the completion: its stages (entity, TTL,
+/// policies) become checks after the backend's own, the first failure becomes `error`, and
+/// `would_issue` describes the token a login would get when nothing failed.
+pub fn report(
+    mount: &MountEntry,
+    resp: Response,
+    completion: Option<Completion>,
+) -> Result<Response> {
+    let mut resp = resp;
+    let auth = resp.auth.take();
+    let data = resp.data.get_or_insert_with(Default::default);
+    let (Some(auth), Some(done)) = (auth, completion) else {
+        data.entry("would_issue").or_insert(Value::Null);
+        return Ok(resp);
+    };
+    let mut checks: Vec<Value> = match data.remove("checks") {
+        Some(Value::Array(c)) => c,
+        _ => Vec::new(),
+    };
+    let mut check =
+        |name: &str, expected: &str, actual: String, error: Option<&Error>, hint: &str| {
+            checks.push(json!({
+                "check": name, "expected": expected, "actual": actual,
+                "result": if error.is_some() { "fail" } else { "pass" },
+                "error": error.map(Error::message).unwrap_or_default(),
+                "hint": if error.is_some() { hint } else { "" },
+            }));
+        };
+
+    if auth.alias.is_some() {
+        match (&done.entity, &done.entity_error) {
+            (Some(e), err) => check(
+                "entity",
+                "an enabled entity for the alias (created at the first login)",
+                format!(
+                    "entity {} ({}){}",
+                    e.name,
+                    e.id,
+                    if e.disabled { ", disabled" } else { "" }
+                ),
+                err.as_ref(),
+                "the entity holding this alias is disabled: enable it with identity/entity/id/<id> disabled=false",
+            ),
+            (None, None) => check(
+                "entity",
+                "an enabled entity for the alias (created at the first login)",
+                "none yet: login creates one".into(),
+                None,
+                "",
+            ),
+            (None, Some(err)) => check("entity", "an entity for the alias", err.message(), Some(err), ""),
+        }
+    }
+    check(
+        "ttl",
+        "a max TTL above zero",
+        if done.ttl_error.is_some() {
+            "0s".into()
+        } else {
+            fields::go_duration_string(auth.ttl)
+        },
+        done.ttl_error.as_ref(),
+        "",
+    );
+    let mut all = auth.token_policies.clone();
+    all.extend(auth.identity_policies.iter().cloned());
+    check(
+        "policies",
+        "no root or response-wrapping policy",
+        format!("[{}]", all.join(" ")),
+        done.policies_error.as_ref(),
+        "an auth method can never give the root policy: remove it from the role (or the entity/group)",
+    );
+
+    let data = resp.data.get_or_insert_with(Default::default);
+    data.insert("checks".into(), Value::Array(checks));
+    if let Some(e) = done.error() {
+        data.insert("error".into(), json!(e.message()));
+        data.insert("error_status".into(), json!(e.status));
+        data.insert("would_issue".into(), Value::Null);
+        return Ok(resp);
+    }
+    let names = |gs: &[crate::identity::store::Group]| {
+        gs.iter().map(|g| g.name.clone()).collect::<Vec<_>>()
+    };
+    let alias = auth
+        .alias
+        .as_ref()
+        .map(|a| json!({"name": a.name, "metadata": a.metadata, "mount_accessor": mount.accessor}));
+    data.insert(
+        "would_issue".into(),
+        json!({
+            "display_name": auth.display_name,
+            "policies": auth.policies,
+            "token_policies": auth.token_policies,
+            "identity_policies": auth.identity_policies,
+            "ttl": auth.ttl,
+            "max_ttl": auth.max_ttl,
+            "period": auth.period,
+            "explicit_max_ttl": auth.explicit_max_ttl,
+            "num_uses": auth.num_uses,
+            "token_type": auth.token_type,
+            "renewable": auth.renewable,
+            "bound_cidrs": auth.bound_cidrs,
+            "metadata": auth.metadata,
+            "alias": alias,
+            "entity": done.entity.as_ref().map(|e| json!({"id": e.id, "name": e.name})),
+            "new_entity": auth.alias.is_some() && done.entity.is_none(),
+            "group_aliases": auth.group_aliases.iter().map(|a| a.name.clone()).collect::<Vec<_>>(),
+            "groups": names(&done.groups.wanted),
+            "groups_joined": names(&done.groups.join),
+            "groups_left": names(&done.groups.leave),
+        }),
+    );
+    Ok(resp)
 }
 
 /// A check as the endpoint returns it.

@@ -58,6 +58,15 @@ impl Backend for JwtBackend {
         path == "explain"
     }
 
+    fn report(
+        &self,
+        mount: &crate::core::MountEntry,
+        resp: Response,
+        completion: Option<crate::core::login::Completion>,
+    ) -> Result<Response> {
+        explain::report(mount, resp, completion)
+    }
+
     fn renew(&self, ctx: &BackendContext, token: &TokenEntry) -> Result<Auth> {
         login::renew(ctx, token)
     }
