@@ -101,7 +101,8 @@ pub fn auth_json(a: &Auth) -> Value {
         "client_token": a.client_token,
         "accessor": a.accessor,
         "policies": a.policies,
-        "token_policies": a.token_policies,
+        // Go's nil slices: the core leaves both unset when there is nothing to put in them.
+        "token_policies": if a.token_policies.is_empty() { Value::Null } else { json!(a.token_policies) },
         "identity_policies": if a.identity_policies.is_empty() { Value::Null } else { json!(a.identity_policies) },
         "metadata": if a.metadata.is_empty() { Value::Null } else { json!(a.metadata) },
         "orphan": a.orphan,

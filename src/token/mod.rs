@@ -187,7 +187,10 @@ fn create_in(storage: &dyn Storage, new: NewToken, now: i64) -> Result<(String, 
         policies: new.policies,
         meta: new.meta,
         display_name: new.display_name,
-        num_uses: new.num_uses,
+        // A batch token carries only the fields of Vault's encoded batch entry (parent,
+        // policies, path, meta, display name, times, entity, type, internal data, CIDRs): no
+        // use count, explicit max TTL or period, which its TTL already accounts for.
+        num_uses: if batch { 0 } else { new.num_uses },
         creation_time: now,
         ttl: new.ttl,
         creation_ttl: new.ttl,
@@ -197,8 +200,8 @@ fn create_in(storage: &dyn Storage, new: NewToken, now: i64) -> Result<(String, 
             0
         },
         issue_time: now,
-        explicit_max_ttl: new.explicit_max_ttl,
-        period: new.period,
+        explicit_max_ttl: if batch { 0 } else { new.explicit_max_ttl },
+        period: if batch { 0 } else { new.period },
         path: new.path,
         entity_id: new.entity_id,
         token_type: if new.token_type.is_empty() {
