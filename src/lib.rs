@@ -9,6 +9,7 @@
 
 pub mod auth;
 pub mod cli;
+pub mod client;
 pub mod core;
 pub mod dev;
 #[doc(hidden)]

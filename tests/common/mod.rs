@@ -498,3 +498,104 @@ impl WriteWatch {
         self.events
     }
 }
+
+/// The `bao` binary (OpenBao 2.7.2) for tests that need a real server: `$BAO_BIN`, else the
+/// conformance harness's cache, else `bao` on `PATH`; skipped (or, under
+/// `VAULTJWT_REQUIRE_EXTERNAL=1`, failed) when there is none.
+pub fn bao_bin() -> Option<PathBuf> {
+    let cached = std::env::var_os("HOME")
+        .map(|h| PathBuf::from(h).join(".cache/vaultjwt-conformance/openbao-2.7.2/bao"));
+    let on_path = std::env::var_os("PATH").and_then(|p| {
+        std::env::split_paths(&p)
+            .map(|d| d.join("bao"))
+            .find(|b| b.is_file())
+    });
+    let found = std::env::var_os("BAO_BIN")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain(cached)
+        .chain(on_path)
+        .find(|b| {
+            std::process::Command::new(b)
+                .arg("version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        });
+    external_or_skip("a bao binary ($BAO_BIN, the harness cache or PATH)", found)
+}
+
+/// A `bao server -dev` on a free loopback port with root token `root`, stopped (by PID) when
+/// dropped.
+pub struct BaoDev {
+    child: std::process::Child,
+    pub addr: String,
+    _dir: tempfile::TempDir,
+}
+
+impl BaoDev {
+    /// Starts one, or `None` (skipped) when there is no bao binary.
+    pub fn start() -> Option<BaoDev> {
+        let bin = bao_bin()?;
+        let dir = tempfile::tempdir().expect("tempdir");
+        for _ in 0..5 {
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .expect("free port")
+                .port();
+            let addr = format!("http://127.0.0.1:{port}");
+            let mut child = std::process::Command::new(&bin)
+                .args([
+                    "server",
+                    "-dev",
+                    "-dev-root-token-id=root",
+                    &format!("-dev-listen-address=127.0.0.1:{port}"),
+                ])
+                .env("HOME", dir.path())
+                .env_remove("BAO_ADDR")
+                .env_remove("VAULT_ADDR")
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .expect("start bao");
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+            while std::time::Instant::now() < deadline {
+                if let Ok(Some(_)) = child.try_wait() {
+                    break;
+                }
+                if health_ok(port) {
+                    return Some(BaoDev {
+                        child,
+                        addr,
+                        _dir: dir,
+                    });
+                }
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        panic!("bao server -dev did not start");
+    }
+}
+
+fn health_ok(port: u16) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let _ = s.set_read_timeout(Some(std::time::Duration::from_secs(2)));
+    let req = "GET /v1/sys/health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+    if s.write_all(req.as_bytes()).is_err() {
+        return false;
+    }
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    out.starts_with("HTTP/1.0 200") || out.starts_with("HTTP/1.1 200")
+}
+
+impl Drop for BaoDev {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
