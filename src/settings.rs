@@ -20,6 +20,7 @@ struct File {
     format: Option<String>,
     http_timeout: Option<toml::Value>,
     compat: Option<String>,
+    address: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -29,6 +30,8 @@ pub struct Settings {
     /// Timeout of one HTTP request to an issuer, in seconds.
     pub http_timeout: u64,
     pub compat: Compat,
+    /// A server to send commands to (`address = "https://..."`): remote mode by default.
+    pub address: Option<String>,
 }
 
 impl Default for Settings {
@@ -37,6 +40,7 @@ impl Default for Settings {
             format: None,
             http_timeout: 10,
             compat: Compat::Default,
+            address: None,
         }
     }
 }
@@ -77,6 +81,7 @@ impl Settings {
                     };
                     s.http_timeout = secs.max(1) as u64;
                 }
+                s.address = f.address.filter(|a| !a.is_empty());
                 if let Some(c) = f.compat {
                     s.compat =
                         parse_compat(&c).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;

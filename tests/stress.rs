@@ -46,7 +46,7 @@ fn request(
     let Value::Object(data) = data else {
         panic!("data must be an object")
     };
-    s.core.handle(
+    s.handle(
         Request::new(op, path)
             .with_data(data)
             .with_token(token.map(str::to_string)),
@@ -274,7 +274,7 @@ impl Checker {
         let Value::Object(data) = data else {
             panic!("data must be an object")
         };
-        self.session.core.handle(
+        self.session.handle(
             Request::new(op, path)
                 .with_data(data)
                 .with_token(Some(self.root.clone())),

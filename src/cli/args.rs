@@ -20,6 +20,9 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
 
+    #[command(flatten)]
+    pub http: HttpFlags,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -66,6 +69,89 @@ pub struct OutputFlags {
     /// Print only this field of the response
     #[arg(long, value_name = "NAME")]
     pub field: Option<String>,
+}
+
+/// Vault's HTTP options, on every command. With an address (the flag, `$VAULTJWT_ADDR` or
+/// `address` in config.toml) the command goes to that OpenBao/Vault server instead of the
+/// local engine; `VAULT_ADDR` is never read.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct HttpFlags {
+    /// Send the command to this OpenBao/Vault server (default: $VAULTJWT_ADDR, else address in config.toml, else the local engine)
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        env = "VAULTJWT_ADDR",
+        hide_env = true
+    )]
+    pub address: Option<String>,
+    /// The namespace of the request (X-Vault-Namespace)
+    #[arg(
+        long,
+        alias = "ns",
+        global = true,
+        value_name = "NS",
+        env = "VAULTJWT_NAMESPACE",
+        hide_env = true
+    )]
+    pub namespace: Option<String>,
+    /// A PEM file of CA certificates to verify the server with (replaces the system roots)
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        env = "VAULTJWT_CACERT",
+        hide_env = true
+    )]
+    pub ca_cert: Option<PathBuf>,
+    /// A directory of PEM CA certificates to verify the server with
+    #[arg(
+        long,
+        global = true,
+        value_name = "DIR",
+        env = "VAULTJWT_CAPATH",
+        hide_env = true
+    )]
+    pub ca_path: Option<PathBuf>,
+    /// A PEM client certificate for TLS authentication to the server
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        env = "VAULTJWT_CLIENT_CERT",
+        hide_env = true
+    )]
+    pub client_cert: Option<PathBuf>,
+    /// The PEM private key of -client-cert
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        env = "VAULTJWT_CLIENT_KEY",
+        hide_env = true
+    )]
+    pub client_key: Option<PathBuf>,
+    /// Do not verify the server's certificate (insecure)
+    #[arg(long, global = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", value_name = "BOOL", env = "VAULTJWT_SKIP_VERIFY", hide_env = true)]
+    pub tls_skip_verify: Option<bool>,
+    /// How long a request to the server may take, e.g. 30s (default 60s)
+    #[arg(
+        long,
+        global = true,
+        value_name = "DURATION",
+        env = "VAULTJWT_CLIENT_TIMEOUT",
+        hide_env = true
+    )]
+    pub client_timeout: Option<String>,
+    /// Ask the server to wrap the answer in a token with this TTL (X-Vault-Wrap-TTL)
+    #[arg(
+        long,
+        global = true,
+        value_name = "DURATION",
+        env = "VAULTJWT_WRAP_TTL",
+        hide_env = true
+    )]
+    pub wrap_ttl: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

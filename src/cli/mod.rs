@@ -184,11 +184,28 @@ pub fn data_dir(flag: Option<&Path>) -> Result<PathBuf> {
     })
 }
 
-/// One open data directory: settings, the core over file storage, and the caller's token.
+/// Where a session's requests are answered: the local core over the data directory, or a
+/// real OpenBao/Vault server (remote mode). Both answer in the core's shapes, so the commands
+/// and the printer do not care which.
+pub enum Engine {
+    Local(Core),
+    Remote(Box<crate::client::Client>),
+}
+
+/// The HTTP options of this run (set once by `commands::dispatch`).
+static HTTP_FLAGS: std::sync::OnceLock<args::HttpFlags> = std::sync::OnceLock::new();
+
+pub fn set_http_flags(flags: args::HttpFlags) {
+    let _ = HTTP_FLAGS.set(flags);
+}
+
+/// One session: settings, the engine, and the caller's token.
 pub struct Session {
     pub dir: PathBuf,
-    pub core: Core,
-    /// The token requests are made with: `VAULTJWT_TOKEN`, else the token helper.
+    pub engine: Engine,
+    settings: Settings,
+    /// The token requests are made with: `VAULTJWT_TOKEN`, else the token helper (in remote
+    /// mode, the one kept for that server's address).
     pub token: Option<String>,
 }
 
@@ -200,8 +217,34 @@ impl Session {
             crate::settings::Compat::OpenBao => "OpenBao",
             crate::settings::Compat::Default => "Vault",
         });
+        let flags = HTTP_FLAGS.get().cloned().unwrap_or_default();
+        let address = flags
+            .address
+            .clone()
+            .filter(|a| !a.is_empty())
+            .or_else(|| settings.address.clone());
+        let env_token = match std::env::var("VAULTJWT_TOKEN") {
+            Ok(t) if !t.is_empty() => Some(t),
+            _ => None,
+        };
+        if let Some(address) = address {
+            // Remote mode: nothing in the data directory is created or changed, and the local
+            // root token is never sent.
+            let token = match env_token {
+                Some(t) => Some(t),
+                None => read_remote_token(&dir, &address)?,
+            };
+            let client = crate::client::Client::new(remote_config(&address, &flags)?)
+                .map_err(|e| anyhow!("{}", e.message()))?;
+            return Ok(Session {
+                dir,
+                engine: Engine::Remote(Box::new(client)),
+                settings,
+                token,
+            });
+        }
         let storage = FileStorage::open(&dir.join("storage"), true).map_err(|e| anyhow!("{e}"))?;
-        let mut core = Core::new(Box::new(storage), settings);
+        let mut core = Core::new(Box::new(storage), settings.clone());
         // The root token is in the token helper before the store is marked initialised, so
         // a kill in between cannot leave a directory whose root token nobody has.
         let mut helper_error = None;
@@ -216,15 +259,33 @@ impl Session {
             return Err(e);
         }
         init.map_err(|e| anyhow!("cannot initialise {}: {}", dir.display(), e.message()))?;
-        let token = match std::env::var("VAULTJWT_TOKEN") {
-            Ok(t) if !t.is_empty() => Some(t),
-            _ => read_token_helper(&dir)?,
+        let token = match env_token {
+            Some(t) => Some(t),
+            None => read_token_helper(&dir)?,
         };
-        Ok(Session { dir, core, token })
+        Ok(Session {
+            dir,
+            engine: Engine::Local(core),
+            settings,
+            token,
+        })
     }
 
     pub fn settings(&self) -> &Settings {
-        &self.core.settings
+        &self.settings
+    }
+
+    /// Whether requests go to a real server.
+    pub fn is_remote(&self) -> bool {
+        matches!(self.engine, Engine::Remote(_))
+    }
+
+    /// Answers one request, locally or on the server.
+    pub fn handle(&mut self, req: Request) -> std::result::Result<Option<Response>, Error> {
+        match &mut self.engine {
+            Engine::Local(core) => core.handle(req),
+            Engine::Remote(client) => client.send(&req),
+        }
     }
 
     /// Sends one request with the session's token.
@@ -237,7 +298,7 @@ impl Session {
         let req = Request::new(op, path)
             .with_data(data)
             .with_token(self.token.clone());
-        self.core.handle(req)
+        self.handle(req)
     }
 
     /// As [`Session::request`], for a vaultjwt command using vaultjwt's own endpoints
@@ -252,7 +313,16 @@ impl Session {
             .with_data(data)
             .with_token(self.token.clone());
         req.extension = true;
-        self.core.handle(req)
+        self.handle(req)
+    }
+
+    /// Keeps `token` as the current one: the data directory's token helper, or in remote
+    /// mode the token kept for the server's address.
+    pub fn store_token(&self, token: &str) -> Result<()> {
+        match &self.engine {
+            Engine::Local(_) => write_token_helper(&self.dir, token),
+            Engine::Remote(c) => write_remote_token(&self.dir, c.address(), token),
+        }
     }
 
     /// The output format: the flag, else `VAULTJWT_FORMAT` / `config.toml`, else table.
@@ -288,6 +358,83 @@ pub fn write_token_helper(dir: &Path, token: &str) -> Result<()> {
         .write(true)
         .create(true)
         .truncate(true)
+        .mode(0o600)
+        .open(&tmp)
+        .with_context(|| format!("cannot write token helper {}", path.display()))?;
+    f.write_all(token.as_bytes())?;
+    f.sync_all()?;
+    std::fs::rename(&tmp, &path)
+        .with_context(|| format!("cannot write token helper {}", path.display()))?;
+    Ok(())
+}
+
+/// The client configuration of remote mode from the HTTP options.
+fn remote_config(address: &str, flags: &args::HttpFlags) -> Result<crate::client::Config> {
+    let mut cfg = crate::client::Config::new(address);
+    cfg.namespace = flags.namespace.clone().filter(|n| !n.is_empty());
+    cfg.ca_cert = flags.ca_cert.clone();
+    cfg.ca_path = flags.ca_path.clone();
+    cfg.client_cert = flags.client_cert.clone();
+    cfg.client_key = flags.client_key.clone();
+    cfg.tls_skip_verify = flags.tls_skip_verify.unwrap_or(false);
+    if cfg.tls_skip_verify {
+        eprintln!("WARNING! -tls-skip-verify: the server's certificate is not verified.");
+    }
+    if let Some(t) = flags.client_timeout.as_deref().filter(|t| !t.is_empty()) {
+        let secs = crate::core::fields::parse_duration(t)
+            .map_err(|e| anyhow!("invalid -client-timeout {t:?}: {e}"))?;
+        cfg.timeout = std::time::Duration::from_secs(secs.max(1) as u64);
+    }
+    if let Ok(n) = std::env::var("VAULTJWT_MAX_RETRIES") {
+        cfg.max_retries = n
+            .trim()
+            .parse()
+            .map_err(|_| anyhow!("invalid VAULTJWT_MAX_RETRIES {n:?}: expected a whole number"))?;
+    }
+    cfg.wrap_ttl = flags.wrap_ttl.clone().filter(|w| !w.is_empty());
+    Ok(cfg)
+}
+
+/// Where the token for a server is kept: `remote-tokens/<address as a file name>`.
+fn remote_token_path(dir: &Path, address: &str) -> PathBuf {
+    let name: String = address
+        .trim_end_matches('/')
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    dir.join("remote-tokens").join(name)
+}
+
+fn read_remote_token(dir: &Path, address: &str) -> Result<Option<String>> {
+    let path = remote_token_path(dir, address);
+    match std::fs::read_to_string(&path) {
+        Ok(t) => Ok(Some(t.trim().to_string()).filter(|t| !t.is_empty())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("cannot read token helper {}", path.display())),
+    }
+}
+
+/// Keeps the token for a server (0600, in a 0700 directory of the data directory).
+fn write_remote_token(dir: &Path, address: &str, token: &str) -> Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+    let path = remote_token_path(dir, address);
+    let parent = path.parent().unwrap_or(dir);
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(parent)
+        .with_context(|| format!("cannot create {}", parent.display()))?;
+    let tmp = parent.join(format!(".tmp-{}", std::process::id()));
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
         .mode(0o600)
         .open(&tmp)
         .with_context(|| format!("cannot write token helper {}", path.display()))?;

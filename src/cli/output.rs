@@ -37,6 +37,17 @@ pub const EXIT_LOCAL: u8 = 1;
 /// The text of a request error as Vault's API client formats it (without the URL line, as
 /// there is no server): `Error making API request.`, `Code: N. Errors:`, `* message`.
 pub fn api_error_text(headline: &str, err: &Error) -> String {
+    // No answer from a server (remote mode): Go's error after the headline, as the vault CLI.
+    if err.status == 0 {
+        return format!("{headline}: {}\n", err.message());
+    }
+    if err.raw {
+        return format!(
+            "{headline}: Error making API request.\n\nCode: {}. Raw Message:\n\n{}\n",
+            err.status,
+            err.message()
+        );
+    }
     let mut s = format!(
         "{headline}: Error making API request.\n\nCode: {}. Errors:\n\n",
         err.status

@@ -169,7 +169,7 @@ impl Client {
             &req.data,
             req.client_token.as_deref(),
         )?;
-        decode(status, body, &self.config.address)
+        decode(req.operation, status, body, &self.config.address)
     }
 
     /// One request: the status and the JSON body (`None` when empty), with the retries of
@@ -186,9 +186,11 @@ impl Client {
         let mut attempt = 0;
         loop {
             let outcome = self.attempt(op, &url, data, token);
+            let retryable = |status: u16| status == 412 || (status >= 500 && status != 501);
             let retry = match &outcome {
-                Ok((status, _)) => *status == 412 || (*status >= 500 && *status != 501),
-                Err(e) => e.status == 0 && e.errors.iter().any(|m| m.contains("connect")),
+                Ok((status, _)) => retryable(*status),
+                Err(e) if e.status == 0 => e.errors.iter().any(|m| m.contains("connect")),
+                Err(e) => retryable(e.status),
             };
             if !retry || attempt >= self.config.max_retries {
                 return outcome;
@@ -200,11 +202,18 @@ impl Client {
     }
 
     fn url(&self, op: Operation, path: &str) -> Result<reqwest::Url> {
-        let path = path.trim_start_matches('/');
-        let mut url = self
-            .base
-            .join(&format!("v1/{path}"))
-            .map_err(|e| local(format!("invalid path {path:?}: {e}")))?;
+        // The api package builds the URL with Go's `path.Join`, which cleans it: no trailing
+        // slash, no empty, `.` or `..` segments.
+        let clean = go_path_clean(&format!("/v1/{path}"));
+        let mut url = self.base.clone();
+        url.set_path(&format!(
+            "{}{}",
+            self.base.path().trim_end_matches('/'),
+            clean
+        ));
+        if url.cannot_be_a_base() {
+            return Err(local(format!("invalid path {path:?}")));
+        }
         if op == Operation::List {
             url.query_pairs_mut().append_pair("list", "true");
         }
@@ -225,6 +234,18 @@ impl Client {
             Operation::Delete => Method::DELETE,
             Operation::Patch => Method::PATCH,
         };
+        // A read's data goes in the query string (`read PATH k=v`, `kv get -version=N`).
+        let mut url = url.clone();
+        if matches!(op, Operation::Read | Operation::List) {
+            for (k, v) in data {
+                let text = match v {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                url.query_pairs_mut().append_pair(k, &text);
+            }
+        }
+        let url = &url;
         let mut rb = self
             .http
             .request(method.clone(), url.clone())
@@ -276,6 +297,10 @@ impl Client {
         }
         match serde_json::from_slice::<Value>(&body) {
             Ok(v) => Ok((status, Some(v))),
+            Err(_) if status >= 400 => Err(Error::raw(
+                status,
+                String::from_utf8_lossy(&body).into_owned(),
+            )),
             Err(_) => {
                 let text = String::from_utf8_lossy(&body);
                 let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
@@ -286,6 +311,21 @@ impl Client {
             }
         }
     }
+}
+
+/// Go's `path.Clean` of an absolute path.
+fn go_path_clean(p: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for seg in p.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                out.pop();
+            }
+            s => out.push(s),
+        }
+    }
+    format!("/{}", out.join("/"))
 }
 
 /// A request that got no HTTP answer, in the words of Go's `net/http` where they match
@@ -311,7 +351,9 @@ fn transport_error(method: &reqwest::Method, url: &reqwest::Url, e: &reqwest::Er
         if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
             format!("TLS handshake failed: {cause}")
         } else if lower.contains("refused") {
-            "connect: connection refused".to_string()
+            let host = url.host_str().unwrap_or_default();
+            let port = url.port_or_known_default().unwrap_or_default();
+            format!("dial tcp {host}:{port}: connect: connection refused")
         } else {
             format!("cannot connect: {cause}")
         }
@@ -322,8 +364,18 @@ fn transport_error(method: &reqwest::Method, url: &reqwest::Url, e: &reqwest::Er
 }
 
 /// The core's shapes for a server's answer (Vault's `api.ParseSecret` and error handling).
-pub fn decode(status: u16, body: Option<Value>, address: &str) -> Result<Option<Response>> {
+pub fn decode(
+    op: Operation,
+    status: u16,
+    body: Option<Value>,
+    address: &str,
+) -> Result<Option<Response>> {
+    let read = matches!(op, Operation::Read | Operation::List);
     let obj = match body {
+        // Only a read of nothing is no error: any other bodiless 4xx/5xx is.
+        None if status >= 400 && !(read && status == 404) => {
+            return Err(Error::raw(status, ""));
+        }
         None => Map::new(),
         Some(Value::Object(m)) => m,
         Some(other) => {
@@ -346,18 +398,26 @@ pub fn decode(status: u16, body: Option<Value>, address: &str) -> Result<Option<
                     .collect()
             })
             .unwrap_or_default();
-        // A read of nothing: 404 with no errors (and no data) is "No value found".
-        if status == 404 && errors.is_empty() {
+        // An error answer with no errors but data or warnings (a KV v2 read of a deleted
+        // version, a write to an invalid KV v2 path) is a response with that status, as the
+        // local core gives it; a read of nothing (404, nothing at all) is "No value found".
+        if errors.is_empty() {
             let has_data = obj.get("data").is_some_and(|d| !d.is_null())
                 || obj.get("warnings").is_some_and(|w| !w.is_null());
-            if !has_data {
+            if has_data {
+                let mut resp = secret(&obj);
+                resp.status = status;
+                return Ok(Some(resp));
+            }
+            if read && status == 404 {
                 return Ok(None);
             }
-            let mut resp = secret(&obj);
-            resp.status = 404;
-            return Ok(Some(resp));
         }
-        return Err(Error { status, errors });
+        return Err(Error {
+            status,
+            errors,
+            raw: false,
+        });
     }
     if status == 204 || obj.is_empty() {
         return Ok(None);
@@ -449,13 +509,21 @@ mod tests {
     #[test]
     fn decodes_vault_answers() {
         // 204: nothing.
-        assert_eq!(decode(204, None, "a").unwrap().map(|r| r.data), None);
+        assert_eq!(
+            decode(Operation::Update, 204, None, "a")
+                .unwrap()
+                .map(|r| r.data),
+            None
+        );
         // A read of nothing.
-        assert!(decode(404, Some(json!({"errors": []})), "a")
-            .unwrap()
-            .is_none());
+        assert!(
+            decode(Operation::Read, 404, Some(json!({"errors": []})), "a")
+                .unwrap()
+                .is_none()
+        );
         // A KV v2 read of a deleted version: 404 with its metadata.
         let r = decode(
+            Operation::Read,
             404,
             Some(json!({"data": {"data": null}, "warnings": null})),
             "a",
@@ -464,13 +532,20 @@ mod tests {
         .unwrap();
         assert_eq!(r.status, 404);
         // An error.
-        let e = decode(400, Some(json!({"errors": ["missing role"]})), "a").unwrap_err();
+        let e = decode(
+            Operation::Update,
+            400,
+            Some(json!({"errors": ["missing role"]})),
+            "a",
+        )
+        .unwrap_err();
         assert_eq!(
             (e.status, e.errors),
             (400, vec!["missing role".to_string()])
         );
         // A secret with auth.
         let r = decode(
+            Operation::Update,
             200,
             Some(
                 json!({"lease_id": "", "lease_duration": 0, "renewable": false, "data": null,
@@ -488,7 +563,15 @@ mod tests {
         assert_eq!(a.lease_duration, 60);
         assert_eq!(r.warnings, vec!["w".to_string()]);
         // Not an object.
-        assert_eq!(decode(200, Some(json!([1])), "a").unwrap_err().status, 0);
+        // A bodiless 404 to a write is an error, printed as a raw message.
+        let e = decode(Operation::Patch, 404, None, "a").unwrap_err();
+        assert!(e.raw && e.status == 404);
+        assert_eq!(
+            decode(Operation::Update, 200, Some(json!([1])), "a")
+                .unwrap_err()
+                .status,
+            0
+        );
     }
 
     #[test]
@@ -498,6 +581,11 @@ mod tests {
             c.url(Operation::List, "/auth/jwt/role").unwrap().as_str(),
             "http://127.0.0.1:8200/v1/auth/jwt/role?list=true"
         );
+        assert_eq!(
+            c.url(Operation::Update, "sys/auth/jwt/").unwrap().as_str(),
+            "http://127.0.0.1:8200/v1/sys/auth/jwt"
+        );
+        assert_eq!(go_path_clean("/v1/a//b/./c/../d/"), "/v1/a/b/d");
         assert!(Client::new(Config::new("ftp://x")).is_err());
         assert!(Client::new(Config::new("not a url")).is_err());
         let mut cfg = Config::new("https://127.0.0.1:1");
@@ -524,7 +612,7 @@ mod tests {
         assert_eq!(
             e.message(),
             format!(
-                "Put \"http://127.0.0.1:{port}/v1/auth/jwt/login\": connect: connection refused"
+                "Put \"http://127.0.0.1:{port}/v1/auth/jwt/login\": dial tcp 127.0.0.1:{port}: connect: connection refused"
             )
         );
     }

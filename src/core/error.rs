@@ -6,6 +6,9 @@ use crate::storage::StorageError;
 pub struct Error {
     pub status: u16,
     pub errors: Vec<String>,
+    /// The server's answer was not Vault's JSON error list: `errors` holds its body, printed
+    /// as `Raw Message:` (remote mode).
+    pub raw: bool,
 }
 
 impl Error {
@@ -13,6 +16,14 @@ impl Error {
         Error {
             status,
             errors: vec![msg.into()],
+            raw: false,
+        }
+    }
+    /// An error answer whose body is not Vault's JSON error list.
+    pub fn raw(status: u16, body: impl Into<String>) -> Self {
+        Error {
+            raw: true,
+            ..Error::new(status, body)
         }
     }
     /// A user error (400), Vault's `logical.ErrorResponse`.

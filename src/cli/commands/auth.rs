@@ -4,7 +4,7 @@ use crate::cli::args::AuthCommand;
 use crate::cli::{output, Session};
 use crate::core::{mounts, Operation};
 use anyhow::Result;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 pub fn run(s: &mut Session, cmd: AuthCommand) -> Result<u8> {
     match cmd {
@@ -18,21 +18,13 @@ pub fn run(s: &mut Session, cmd: AuthCommand) -> Result<u8> {
         } => {
             s.format(&out)?;
             let path = mounts::normalize_path(path.as_deref().unwrap_or(&kind));
-            let mut body = Map::new();
-            body.insert("type".into(), json!(kind));
-            if let Some(d) = description {
-                body.insert("description".into(), json!(d));
-            }
-            let mut config = Map::new();
-            if let Some(t) = default_lease_ttl {
-                config.insert("default_lease_ttl".into(), json!(t));
-            }
-            if let Some(t) = max_lease_ttl {
-                config.insert("max_lease_ttl".into(), json!(t));
-            }
-            if !config.is_empty() {
-                body.insert("config".into(), Value::Object(config));
-            }
+            let body = super::mount_enable_body(
+                &kind,
+                description,
+                default_lease_ttl,
+                max_lease_ttl,
+                Map::new(),
+            );
             match s.request(Operation::Update, &format!("sys/auth/{path}"), body) {
                 Err(e) => Ok(output::print_api_error(
                     &format!("Error enabling {kind} auth"),

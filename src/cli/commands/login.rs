@@ -1,7 +1,7 @@
 //! `login [-method=token|jwt] ...`: authenticate and store the token in the token helper.
 
 use crate::cli::args::OutputFlags;
-use crate::cli::{kv_args, output, write_token_helper, Session};
+use crate::cli::{kv_args, output, Session};
 use crate::core::{Auth, Operation, Request, Response};
 use crate::settings::Compat;
 use anyhow::Result;
@@ -68,7 +68,7 @@ pub fn run(s: &mut Session, out: &OutputFlags, flags: Flags, args: &[String]) ->
             let data = kv_args::parse(args, &mut std::io::stdin())?;
             let req =
                 Request::new(Operation::Update, format!("auth/{mount}/login")).with_data(data);
-            match s.core.handle(req) {
+            match s.handle(req) {
                 Err(e) => return Ok(output::print_api_error("Error authenticating", &e)),
                 Ok(r) => r.unwrap_or_default(),
             }
@@ -96,7 +96,7 @@ pub fn run(s: &mut Session, out: &OutputFlags, flags: Flags, args: &[String]) ->
         return Ok(output::EXIT_REQUEST);
     };
     if !no_store {
-        write_token_helper(&s.dir, &auth.client_token)?;
+        s.store_token(&auth.client_token)?;
         if std::env::var("VAULTJWT_TOKEN").is_ok_and(|t| !t.is_empty()) {
             eprintln!(
                 "{}\n",
@@ -162,7 +162,7 @@ fn token_login(s: &mut Session, args: &[String]) -> Result<std::result::Result<R
         )));
     }
     let req = Request::new(Operation::Read, "auth/token/lookup-self").with_token(Some(token));
-    let data = match s.core.handle(req) {
+    let data = match s.handle(req) {
         Err(e) => {
             return Ok(Err(output::print_api_error(
                 "Error authenticating: error looking up token",

@@ -25,6 +25,7 @@ use anyhow::Result;
 /// Runs a parsed command; returns the exit status.
 pub fn dispatch(cli: Cli) -> Result<u8> {
     let dir = cli.data_dir.as_deref();
+    crate::cli::set_http_flags(cli.http.clone());
     match cli.command {
         Command::Completion { shell } => completion::run(shell),
         Command::Token(Deferred(cmd)) => token::run(&mut Session::open(dir)?, cmd),
@@ -73,4 +74,49 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Secrets(Deferred(cmd)) => secrets::run(&mut Session::open(dir)?, cmd),
         Command::Kv(Deferred(cmd)) => kv::run(&mut Session::open(dir)?, cmd),
     }
+}
+
+/// The body the vault CLI sends to enable a mount (`api.EnableAuthOptions` /
+/// `api.MountInput`, every field present): `sys/auth/<path>` and `sys/mounts/<path>` answer a
+/// remote server exactly as they answer bao's CLI.
+pub(crate) fn mount_enable_body(
+    kind: &str,
+    description: Option<String>,
+    default_lease_ttl: Option<String>,
+    max_lease_ttl: Option<String>,
+    options: serde_json::Map<String, serde_json::Value>,
+) -> serde_json::Map<String, serde_json::Value> {
+    use serde_json::{json, Value};
+    // The CLI's duration flags, sent as Go's `time.Duration` text.
+    let ttl = |t: Option<String>| match t {
+        None => json!("0s"),
+        Some(t) => match crate::core::fields::parse_duration(&t) {
+            Ok(secs) => json!(crate::core::fields::go_duration_string(secs)),
+            Err(_) => json!(t),
+        },
+    };
+    let mut body = serde_json::Map::new();
+    body.insert("type".into(), json!(kind));
+    body.insert("description".into(), json!(description.unwrap_or_default()));
+    body.insert(
+        "config".into(),
+        json!({
+            "options": null,
+            "default_lease_ttl": ttl(default_lease_ttl),
+            "max_lease_ttl": ttl(max_lease_ttl),
+            "force_no_cache": false,
+        }),
+    );
+    body.insert("local".into(), json!(false));
+    body.insert("seal_wrap".into(), json!(false));
+    body.insert("external_entropy_access".into(), json!(false));
+    body.insert(
+        "options".into(),
+        if options.is_empty() {
+            Value::Null
+        } else {
+            Value::Object(options)
+        },
+    );
+    body
 }

@@ -38,21 +38,6 @@ pub fn run(s: &mut Session, cmd: SecretsCommand) -> Result<u8> {
                 Err(code) => return Ok(code),
             };
             let path = mounts::normalize_path(path.as_deref().unwrap_or(&kind));
-            let mut body = Map::new();
-            body.insert("type".into(), json!(kind));
-            if let Some(d) = description {
-                body.insert("description".into(), json!(d));
-            }
-            let mut config = Map::new();
-            if let Some(t) = default_lease_ttl {
-                config.insert("default_lease_ttl".into(), json!(t));
-            }
-            if let Some(t) = max_lease_ttl {
-                config.insert("max_lease_ttl".into(), json!(t));
-            }
-            if !config.is_empty() {
-                body.insert("config".into(), Value::Object(config));
-            }
             let mut opts = Map::new();
             for o in &options {
                 let (k, v) = o.split_once('=').unwrap_or((o.as_str(), ""));
@@ -71,9 +56,13 @@ pub fn run(s: &mut Session, cmd: SecretsCommand) -> Result<u8> {
                     opts.insert("version".into(), json!(n.to_string()));
                 }
             }
-            if !opts.is_empty() {
-                body.insert("options".into(), Value::Object(opts));
-            }
+            let body = super::mount_enable_body(
+                &kind,
+                description,
+                default_lease_ttl,
+                max_lease_ttl,
+                opts,
+            );
             match s.request(Operation::Update, &format!("sys/mounts/{path}"), body) {
                 Err(e) => Ok(output::print_api_error("Error enabling", &e)),
                 Ok(_) => {

@@ -1,0 +1,191 @@
+//! Remote mode: the CLI as a client of a real `bao server -dev` on loopback (`-address`,
+//! `VAULTJWT_ADDR`, `address` in config.toml), the token kept per address, nothing local
+//! created or sent, and one clear line for a server that cannot answer.
+
+mod common;
+
+use common::{BaoDev, TestEnv};
+use std::io::{Read, Write};
+
+/// `vaultjwt -address=... ARGS` as root on the server.
+fn remote(env: &TestEnv, bao: &BaoDev, args: &[&str]) -> common::Out {
+    let addr = format!("-address={}", bao.addr);
+    let mut all: Vec<&str> = vec![args[0], &addr];
+    all.extend_from_slice(&args[1..]);
+    env.cmd(&all).env("VAULTJWT_TOKEN", "root").run()
+}
+
+#[test]
+fn commands_reach_the_server_and_nothing_local_is_created() {
+    let Some(bao) = BaoDev::start() else {
+        return;
+    };
+    let env = TestEnv::new();
+    remote(&env, &bao, &["auth", "enable", "jwt"])
+        .success()
+        .stdout_is("Success! Enabled jwt auth method at: jwt/\n");
+    let out = env
+        .cmd(&[
+            "policy",
+            &format!("-address={}", bao.addr),
+            "write",
+            "dev",
+            "-",
+        ])
+        .env("VAULTJWT_TOKEN", "root")
+        .stdin("path \"secret/*\" { capabilities = [\"read\"] }\n")
+        .run();
+    out.success();
+    // What the server holds, read back through the CLI: the mount, the policy.
+    let mounts = remote(&env, &bao, &["read", "-format=json", "sys/auth"]);
+    let v = mounts.success().json();
+    assert_eq!(v["data"]["jwt/"]["type"], "jwt", "{v:#}");
+    remote(&env, &bao, &["policy", "read", "dev"])
+        .success()
+        .stdout_has("path \"secret/*\"");
+    // The server's own errors, in Vault's shape, exit 2.
+    let out = remote(&env, &bao, &["write", "auth/jwt/login", "role=r", "jwt=x"]);
+    out.code(2)
+        .stderr_has("Code: 400. Errors:")
+        .stderr_has("* could not load configuration");
+    // VAULTJWT_ADDR works as the flag does.
+    env.cmd(&["auth", "list"])
+        .env("VAULTJWT_ADDR", &bao.addr)
+        .env("VAULTJWT_TOKEN", "root")
+        .run()
+        .success()
+        .stdout_has("jwt/");
+    // The data directory was never created: remote mode changes nothing locally.
+    assert!(!env.data.exists(), "{:?}", common::files_below(&env.data));
+}
+
+#[test]
+fn vault_addr_is_never_read_and_the_local_root_token_never_sent() {
+    let Some(bao) = BaoDev::start() else {
+        return;
+    };
+    let env = TestEnv::new();
+    // VAULT_ADDR / VAULT_TOKEN pointing at the server: the command stays local.
+    env.cmd(&["auth", "enable", "jwt"])
+        .env("VAULT_ADDR", &bao.addr)
+        .env("VAULT_TOKEN", "root")
+        .run()
+        .success();
+    let v = env
+        .cmd(&["read", "-format=json", "sys/auth"])
+        .env("VAULTJWT_ADDR", &bao.addr)
+        .env("VAULTJWT_TOKEN", "root")
+        .run()
+        .success()
+        .json();
+    assert!(
+        v["data"].get("jwt/").is_none(),
+        "the local enable reached the server: {v:#}"
+    );
+    // A local data directory with its root token, then remote mode with no token: the
+    // local root token is not sent, so the server refuses.
+    env.run(&["token", "lookup"]).success();
+    env.cmd(&["token", "lookup"])
+        .env("VAULTJWT_ADDR", &bao.addr)
+        .run()
+        .code(2)
+        .stderr_has("Code: 403");
+}
+
+#[test]
+fn login_keeps_one_token_per_address() {
+    let Some(bao) = BaoDev::start() else {
+        return;
+    };
+    let env = TestEnv::new();
+    // The local directory first: its helper holds the local root token.
+    env.run(&["token", "lookup"]).success();
+    let local_helper = std::fs::read_to_string(env.data.join("token")).unwrap();
+    // Log in to the server with its root token: kept for that address only.
+    env.cmd(&["login", &format!("-address={}", bao.addr), "root"])
+        .run()
+        .success();
+    assert_eq!(
+        std::fs::read_to_string(env.data.join("token")).unwrap(),
+        local_helper,
+        "the local token helper changed"
+    );
+    // Later remote commands use it without VAULTJWT_TOKEN; local ones still the local root.
+    env.cmd(&["token", "lookup", "-format=json"])
+        .env("VAULTJWT_ADDR", &bao.addr)
+        .run()
+        .success()
+        .stdout_has("\"id\": \"root\"");
+    env.run(&["token", "lookup"]).success();
+    let dir = env.data.join("remote-tokens");
+    let files: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().collect();
+    assert_eq!(files.len(), 1);
+    use std::os::unix::fs::PermissionsExt;
+    let mode = files[0].metadata().unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let dmode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
+    assert_eq!(dmode, 0o700);
+}
+
+/// A loopback server that answers every request with `answer` (a raw HTTP response).
+fn fake_server(answer: &'static str) -> String {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = format!("http://{}", l.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for s in l.incoming().flatten().take(16) {
+            let mut s = s;
+            let mut buf = [0u8; 4096];
+            let _ = s.read(&mut buf);
+            let _ = s.write_all(answer.as_bytes());
+        }
+    });
+    addr
+}
+
+#[test]
+fn a_server_that_cannot_answer_gets_one_line_and_exit_2() {
+    let env = TestEnv::new();
+    // Nothing listening.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("http://127.0.0.1:{port}");
+    let out = env
+        .cmd(&["read", &format!("-address={addr}"), "sys/auth"])
+        .env("VAULTJWT_MAX_RETRIES", "0")
+        .run();
+    out.code(2).one_line_error();
+    assert_eq!(
+        out.stderr,
+        format!(
+            "Error reading sys/auth: Get \"{addr}/v1/sys/auth\": dial tcp 127.0.0.1:{port}: connect: connection refused\n"
+        )
+    );
+    // Not JSON.
+    let addr = fake_server(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 15\r\nConnection: close\r\n\r\n<html>hi</html>",
+    );
+    let out = env
+        .cmd(&["read", &format!("-address={addr}"), "sys/auth"])
+        .run();
+    out.code(2)
+        .one_line_error()
+        .stderr_has(&addr)
+        .stderr_has("not JSON");
+    // A bad CA file is refused before anything is sent.
+    let out = env
+        .cmd(&[
+            "read",
+            "-address=https://127.0.0.1:1",
+            "-ca-cert=/nonexistent/ca.pem",
+            "sys/auth",
+        ])
+        .run();
+    out.code(1)
+        .one_line_error()
+        .stderr_has("/nonexistent/ca.pem");
+    // Nothing local was created by any of it.
+    assert!(!env.data.exists());
+}
