@@ -14,7 +14,12 @@ pub fn run(s: &mut Session, out: &OutputFlags, mount: &str, args: &[String]) -> 
     let mount = mount.trim_matches('/').to_string();
     let data = kv_args::parse(args, &mut std::io::stdin())?;
     let path = format!("auth/{mount}/explain");
-    let resp = match s.request_extension(Operation::Update, &path, data) {
+    let answer = if s.is_remote() {
+        remote_explain(s, &mount, data)
+    } else {
+        s.request_extension(Operation::Update, &path, data)
+    };
+    let resp = match answer {
         Ok(r) => r.unwrap_or_default(),
         Err(e) => {
             return Ok(output::print_api_error(
@@ -50,6 +55,152 @@ pub fn run(s: &mut Session, out: &OutputFlags, mount: &str, args: &[String]) -> 
     }
     print!("{}", render_table(&mount, &data));
     Ok(code)
+}
+
+/// `jwt explain -address=URL`: the mount's config and the role are read from the server (read
+/// capability only), written into a scratch local engine in memory, and the login pipeline
+/// runs there, fetching keys as the server would. Nothing is created on the server: no
+/// entity, alias, token or login in its audit log.
+fn remote_explain(
+    s: &mut Session,
+    mount: &str,
+    data: Map<String, Value>,
+) -> std::result::Result<Option<crate::core::Response>, crate::core::Error> {
+    use crate::core::{Core, Error, Request};
+    let needs = |path: &str, e: Error| -> Error {
+        if e.status == 403 {
+            Error::new(
+                403,
+                format!(
+                    "permission denied: jwt explain needs the \"read\" capability on \"{path}\""
+                ),
+            )
+        } else {
+            e
+        }
+    };
+    let config_path = format!("auth/{mount}/config");
+    let config = s
+        .request(Operation::Read, &config_path, Map::new())
+        .map_err(|e| needs(&config_path, e))?
+        .and_then(|r| r.data);
+    let role_name = data
+        .get("role")
+        .and_then(Value::as_str)
+        .filter(|r| !r.is_empty())
+        .map(str::to_string)
+        .or_else(|| {
+            config
+                .as_ref()
+                .and_then(|c| c.get("default_role"))
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
+        .unwrap_or_default()
+        .to_lowercase();
+    let role = if role_name.is_empty() {
+        None
+    } else {
+        let role_path = format!("auth/{mount}/role/{role_name}");
+        s.request(Operation::Read, &role_path, Map::new())
+            .map_err(|e| needs(&role_path, e))?
+            .and_then(|r| r.data)
+    };
+    // The mount's TTL limits, when the caller may read them (else the defaults).
+    let tune = s
+        .request(
+            Operation::Read,
+            &format!("sys/auth/{mount}/tune"),
+            Map::new(),
+        )
+        .ok()
+        .flatten()
+        .and_then(|r| r.data);
+    // The server's clock, for the time checks.
+    let server_time = s
+        .request(Operation::Read, "sys/health", Map::new())
+        .ok()
+        .flatten()
+        .and_then(|r| r.data)
+        .and_then(|d| d.get("server_time_utc").and_then(Value::as_i64));
+
+    let storage = crate::storage::MemoryStorage::default();
+    let mut core = Core::new(Box::new(storage), s.settings().clone());
+    let root = core.initialize()?.unwrap_or_default();
+    let mut local = |op: Operation, path: &str, body: Map<String, Value>| {
+        core.handle(
+            Request::new(op, path)
+                .with_data(body)
+                .with_token(Some(root.clone())),
+        )
+    };
+    let mut enable = Map::new();
+    enable.insert("type".into(), Value::from("jwt"));
+    local(Operation::Update, &format!("sys/auth/{mount}"), enable)?;
+    if let Some(t) = tune {
+        let mut body = Map::new();
+        for k in ["default_lease_ttl", "max_lease_ttl", "token_type"] {
+            if let Some(v) = t.get(k) {
+                body.insert(k.into(), v.clone());
+            }
+        }
+        let _ = local(Operation::Update, &format!("sys/auth/{mount}/tune"), body);
+    }
+    let mut warnings = vec![format!(
+        "explained by vaultjwt against the config and role read from {}: the keys were fetched by this machine (the server may hold other cached keys), and the server's entities and groups were not consulted",
+        match &s.engine {
+            crate::cli::Engine::Remote(c) => c.address().to_string(),
+            crate::cli::Engine::Local(_) => String::new(),
+        }
+    )];
+    if let Some(mut c) = config {
+        c.remove("status");
+        // The secret is never readable; a placeholder keeps the client id valid.
+        if c.get("oidc_client_id")
+            .and_then(Value::as_str)
+            .is_some_and(|id| !id.is_empty())
+        {
+            c.insert("oidc_client_secret".into(), Value::from("(not readable)"));
+        }
+        let out = local(Operation::Update, &config_path, c).map_err(|e| {
+            Error::new(
+                e.status,
+                format!("the server's config cannot be used here: {}", e.message()),
+            )
+        })?;
+        warnings.extend(out.map(|r| r.warnings).unwrap_or_default());
+    }
+    if let Some(r) = role {
+        local(
+            Operation::Update,
+            &format!("auth/{mount}/role/{role_name}"),
+            r,
+        )
+        .map_err(|e| {
+            Error::new(
+                e.status,
+                format!("the server's role cannot be used here: {}", e.message()),
+            )
+        })?;
+    }
+    if let Some(t) = server_time {
+        let skew = t - crate::core::now();
+        if skew.abs() > 5 {
+            warnings.push(format!(
+                "this machine's clock differs from the server's by {skew}s: time checks near a boundary may get another verdict there"
+            ));
+        }
+    }
+    let mut req = Request::new(Operation::Update, format!("auth/{mount}/explain"))
+        .with_data(data)
+        .with_token(Some(root.clone()));
+    req.extension = true;
+    let mut resp = core.handle(req)?;
+    if let Some(r) = resp.as_mut() {
+        warnings.append(&mut r.warnings);
+        r.warnings = warnings;
+    }
+    Ok(resp)
 }
 
 fn text(v: Option<&Value>) -> String {
