@@ -2,7 +2,9 @@
 # vaultjwt against the bao CLI, from one run: median wall time per CLI call of login (RS256
 # static key; ES256 through a loopback JWKS with a warm cache), token create, token lookup,
 # policy write and token capabilities; the ratios; spawning /bin/true; vaultjwt's peak RSS;
-# login with 10 vs 100,000 stored tokens and entities; JWKS hits during warm-cache logins.
+# login with 10 vs 100,000 stored tokens and entities; JWKS hits during warm-cache logins;
+# remote mode (vaultjwt as a client of the same bao server: kv get, token lookup, login)
+# against the bao CLI.
 #
 # Runs on a fresh machine with a Rust toolchain and python3: builds vaultjwt (release),
 # installs bao 2.7.2 the way the conformance harness does (`harness.py install-bao`: from
@@ -216,6 +218,24 @@ def main():
         results.append((name, median_ms(vt), median_ms(bt)))
         log(f"bench: {name}: vaultjwt {median_ms(vt):.2f} ms, bao {median_ms(bt):.1f} ms")
 
+    # Remote mode: vaultjwt as a client of the same bao server, against bao's own CLI.
+    remote_env = base_env({"VAULTJWT_HOME": os.path.join(work, "remote"),
+                           "VAULTJWT_ADDR": f"http://127.0.0.1:{port}", "VAULTJWT_TOKEN": "root"})
+    run([BAO, "kv", "put", "secret/bench", "k=v"], bao_env)
+    remote_ops = [
+        ("remote: kv get", ["kv", "get", "secret/bench"]),
+        ("remote: token lookup", ["token", "lookup"]),
+        ("remote: login RS256", ["write", "auth/jwt/login", "role=bench", rs]),
+    ]
+    remote_results = []
+    for name, args in remote_ops:
+        vt, bt = [], []
+        for _ in range(N):
+            vt.append(timed([VAULTJWT, *args], remote_env))
+            bt.append(timed([BAO, *args], bao_env))
+        remote_results.append((name, median_ms(vt), median_ms(bt)))
+        log(f"bench: {name}: vaultjwt {median_ms(vt):.2f} ms, bao {median_ms(bt):.1f} ms")
+
     t_true = median_ms(true_t)
     # Peak RSS: GNU time forks from a small process; a child forked (or vforked) from this
     # Python process would report Python's resident size as its own peak.
@@ -245,7 +265,7 @@ def main():
     print()
     print(f"| {'operation':<32} | {'vaultjwt':>9} | {'bao':>9} | {'bao/vaultjwt':>12} | {'vaultjwt/true':>13} |")
     print(f"|{'-' * 34}|{'-' * 10}:|{'-' * 10}:|{'-' * 13}:|{'-' * 14}:|")
-    for name, v, b in results:
+    for name, v, b in results + remote_results:
         print(f"| {name:<32} | {v:6.2f} ms | {b:6.1f} ms | {b / v:11.1f}x | {v / t_true:12.2f}x |")
     print(f"| {'/bin/true (spawn only)':<32} | {t_true:6.2f} ms | {'':>9} | {'':>12} | {1:12.2f}x |")
     print()
@@ -270,6 +290,9 @@ def main():
         (f"login peak RSS <= 10 MiB ({rss_max / 1024:.1f} MiB)", bool(vj_rss) and rss_max <= 10 * 1024),
         (f"{SEED:,} stored tokens within 10% of 10 ({diff:+.1f}%)", diff <= 10),
         (f"no JWKS request while the cache is fresh ({jwks_hits_vj})", jwks_hits_vj == 0),
+        ("remote mode >= 20x faster than bao per call ("
+         + ", ".join(f"{n.split(': ')[1]} {b / v:.0f}x" for n, v, b in remote_results) + ")",
+         min(b / v for _, v, b in remote_results) >= 20),
     ]
     for text, ok in checks:
         print(f"  [{'ok' if ok else 'MISSED'}] {text}")
