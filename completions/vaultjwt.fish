@@ -48,6 +48,9 @@ complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "token" -d 'Create
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "login" -d 'Authenticate: store a token (or one from `-method=jwt`) in the token helper'
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "jwt" -d 'Tokens themselves: decode, explain, keygen, sign'
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "dev" -d 'Development tools: a loopback OIDC issuer'
+complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "pull" -d 'Copy a server\'s JWT mounts, configs, roles, the policies they name and external groups into the data directory'
+complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "plan" -d 'Show what apply would change on the server to make it match the local state'
+complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "apply" -d 'Make the server match the local state: policies, mounts, config, roles, groups'
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "demo" -d 'The whole JWT login story in one command, in a throwaway data directory'
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "secrets" -d 'Enable, disable and list secret engines'
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "kv" -d 'Read and write secrets in a KV secret engine (versions 1 and 2)'
@@ -531,6 +534,54 @@ false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and __fish_seen_subcommand_from issuer" -l client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and __fish_seen_subcommand_from issuer" -l wrap-ttl -d 'Ask the server to wrap the answer in a token with this TTL (X-Vault-Wrap-TTL)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and __fish_seen_subcommand_from issuer" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand pull" -l path -d 'Only this mount (repeatable; default: every jwt mount)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand pull" -l home -d 'Pull into this data directory instead (created when missing)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand pull" -l force -d 'Replace the JWT mounts, policies and groups the data directory already holds' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand pull" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand pull" -l address -d 'Send the command to this OpenBao/Vault server (default: $VAULTJWT_ADDR, else address in config.toml, else the local engine)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand pull" -l namespace -d 'The namespace of the request (X-Vault-Namespace)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand pull" -l ca-cert -d 'A PEM file of CA certificates to verify the server with (replaces the system roots)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand pull" -l ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand pull" -l client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand pull" -l client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand pull" -l tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand pull" -l client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand pull" -l wrap-ttl -d 'Ask the server to wrap the answer in a token with this TTL (X-Vault-Wrap-TTL)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand pull" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand plan" -l path -d 'Only this mount (repeatable; default: every local jwt mount)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand plan" -l prune -d 'Also delete what the server has and the local state does not' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand plan" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand plan" -l address -d 'Send the command to this OpenBao/Vault server (default: $VAULTJWT_ADDR, else address in config.toml, else the local engine)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand plan" -l namespace -d 'The namespace of the request (X-Vault-Namespace)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand plan" -l ca-cert -d 'A PEM file of CA certificates to verify the server with (replaces the system roots)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand plan" -l ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand plan" -l client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand plan" -l client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand plan" -l tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand plan" -l client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand plan" -l wrap-ttl -d 'Ask the server to wrap the answer in a token with this TTL (X-Vault-Wrap-TTL)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand plan" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand apply" -l path -d 'Only this mount (repeatable; default: every local jwt mount)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand apply" -l prune -d 'Also delete what the server has and the local state does not' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand apply" -l auto-approve -d 'Apply without asking for confirmation (needed when not on a terminal)' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand apply" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand apply" -l address -d 'Send the command to this OpenBao/Vault server (default: $VAULTJWT_ADDR, else address in config.toml, else the local engine)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand apply" -l namespace -d 'The namespace of the request (X-Vault-Namespace)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand apply" -l ca-cert -d 'A PEM file of CA certificates to verify the server with (replaces the system roots)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand apply" -l ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand apply" -l client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand apply" -l client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand apply" -l tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand apply" -l client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand apply" -l wrap-ttl -d 'Ask the server to wrap the answer in a token with this TTL (X-Vault-Wrap-TTL)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand apply" -s h -l help -d 'Print help'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand demo" -l keep -d 'Keep the throwaway data directory' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand demo" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F

@@ -240,6 +240,39 @@ pub enum Command {
     /// Development tools: a loopback OIDC issuer
     #[command(subcommand)]
     Dev(Deferred<DevCommand>),
+    /// Copy a server's JWT mounts, configs, roles, the policies they name and external groups into the data directory
+    Pull {
+        /// Only this mount (repeatable; default: every jwt mount)
+        #[arg(long = "path", value_name = "MOUNT")]
+        paths: Vec<String>,
+        /// Pull into this data directory instead (created when missing)
+        #[arg(long, value_name = "DIR")]
+        home: Option<PathBuf>,
+        /// Replace the JWT mounts, policies and groups the data directory already holds
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
+        force: bool,
+    },
+    /// Show what apply would change on the server to make it match the local state
+    Plan {
+        /// Only this mount (repeatable; default: every local jwt mount)
+        #[arg(long = "path", value_name = "MOUNT")]
+        paths: Vec<String>,
+        /// Also delete what the server has and the local state does not
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
+        prune: bool,
+    },
+    /// Make the server match the local state: policies, mounts, config, roles, groups
+    Apply {
+        /// Only this mount (repeatable; default: every local jwt mount)
+        #[arg(long = "path", value_name = "MOUNT")]
+        paths: Vec<String>,
+        /// Also delete what the server has and the local state does not
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
+        prune: bool,
+        /// Apply without asking for confirmation (needed when not on a terminal)
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
+        auto_approve: bool,
+    },
     /// The whole JWT login story in one command, in a throwaway data directory
     Demo {
         /// Keep the throwaway data directory

@@ -210,39 +210,73 @@ pub struct Session {
 }
 
 impl Session {
+    /// The session a command runs in: remote when an address is given (the flag,
+    /// `VAULTJWT_ADDR`, `address` in config.toml), else the local data directory.
     pub fn open(flag: Option<&Path>) -> Result<Session> {
         let dir = data_dir(flag)?;
         let settings = Settings::load(&dir)?;
-        output::set_server_name(match settings.compat {
-            crate::settings::Compat::OpenBao => "OpenBao",
-            crate::settings::Compat::Default => "Vault",
-        });
+        match Self::address(&settings) {
+            Some(address) => Self::open_remote(dir, settings, &address),
+            None => Self::open_local_in(dir, settings),
+        }
+    }
+
+    /// The local data directory, whatever address is configured (`pull`, `plan`, `apply`),
+    /// with its own token helper's token: `VAULTJWT_TOKEN` is the server's there.
+    pub fn open_local(flag: Option<&Path>) -> Result<Session> {
+        let dir = data_dir(flag)?;
+        let settings = Settings::load(&dir)?;
+        let mut s = Self::open_local_in(dir, settings)?;
+        s.token = read_token_helper(&s.dir)?;
+        Ok(s)
+    }
+
+    /// The server, which must be given (`pull`, `plan`, `apply`); `what` names the command.
+    pub fn open_server(flag: Option<&Path>, what: &str) -> Result<Session> {
+        let dir = data_dir(flag)?;
+        let settings = Settings::load(&dir)?;
+        let address = Self::address(&settings).ok_or_else(|| {
+            anyhow!("{what} needs a server: -address=URL, VAULTJWT_ADDR, or address in config.toml")
+        })?;
+        Self::open_remote(dir, settings, &address)
+    }
+
+    fn address(settings: &Settings) -> Option<String> {
         let flags = HTTP_FLAGS.get().cloned().unwrap_or_default();
-        let address = flags
+        flags
             .address
-            .clone()
             .filter(|a| !a.is_empty())
-            .or_else(|| settings.address.clone());
-        let env_token = match std::env::var("VAULTJWT_TOKEN") {
+            .or_else(|| settings.address.clone())
+    }
+
+    fn env_token() -> Option<String> {
+        match std::env::var("VAULTJWT_TOKEN") {
             Ok(t) if !t.is_empty() => Some(t),
             _ => None,
-        };
-        if let Some(address) = address {
-            // Remote mode: nothing in the data directory is created or changed, and the local
-            // root token is never sent.
-            let token = match env_token {
-                Some(t) => Some(t),
-                None => read_remote_token(&dir, &address)?,
-            };
-            let client = crate::client::Client::new(remote_config(&address, &flags)?)
-                .map_err(|e| anyhow!("{}", e.message()))?;
-            return Ok(Session {
-                dir,
-                engine: Engine::Remote(Box::new(client)),
-                settings,
-                token,
-            });
         }
+    }
+
+    /// Remote mode: nothing in the data directory is created or changed, and the local root
+    /// token is never sent.
+    fn open_remote(dir: PathBuf, settings: Settings, address: &str) -> Result<Session> {
+        set_server_name(&settings);
+        let flags = HTTP_FLAGS.get().cloned().unwrap_or_default();
+        let token = match Self::env_token() {
+            Some(t) => Some(t),
+            None => read_remote_token(&dir, address)?,
+        };
+        let client = crate::client::Client::new(remote_config(address, &flags)?)
+            .map_err(|e| anyhow!("{}", e.message()))?;
+        Ok(Session {
+            dir,
+            engine: Engine::Remote(Box::new(client)),
+            settings,
+            token,
+        })
+    }
+
+    fn open_local_in(dir: PathBuf, settings: Settings) -> Result<Session> {
+        set_server_name(&settings);
         let storage = FileStorage::open(&dir.join("storage"), true).map_err(|e| anyhow!("{e}"))?;
         let mut core = Core::new(Box::new(storage), settings.clone());
         // The root token is in the token helper before the store is marked initialised, so
@@ -259,7 +293,7 @@ impl Session {
             return Err(e);
         }
         init.map_err(|e| anyhow!("cannot initialise {}: {}", dir.display(), e.message()))?;
-        let token = match env_token {
+        let token = match Self::env_token() {
             Some(t) => Some(t),
             None => read_token_helper(&dir)?,
         };
@@ -366,6 +400,24 @@ pub fn write_token_helper(dir: &Path, token: &str) -> Result<()> {
     std::fs::rename(&tmp, &path)
         .with_context(|| format!("cannot write token helper {}", path.display()))?;
     Ok(())
+}
+
+fn set_server_name(settings: &Settings) {
+    output::set_server_name(match settings.compat {
+        crate::settings::Compat::OpenBao => "OpenBao",
+        crate::settings::Compat::Default => "Vault",
+    });
+}
+
+impl crate::client::sync::Api for Session {
+    fn call(
+        &mut self,
+        op: Operation,
+        path: &str,
+        data: serde_json::Map<String, serde_json::Value>,
+    ) -> std::result::Result<Option<Response>, Error> {
+        self.request(op, path, data)
+    }
 }
 
 /// The client configuration of remote mode from the HTTP options.

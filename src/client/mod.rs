@@ -13,6 +13,8 @@
 //! Vault's JSON, one over [`MAX_RESPONSE_BYTES`]) is an [`Error`] with status 0 and one
 //! message naming the address and what went wrong.
 
+pub mod sync;
+
 use crate::core::{Alias, Auth, Error, Operation, Request, Response, Result};
 use serde_json::{Map, Value};
 use std::io::Read;

@@ -17,6 +17,7 @@ pub mod jwt;
 // Secret engines and the kv helper.
 mod kv;
 mod secrets;
+mod sync;
 
 use super::args::{Cli, Command, Deferred};
 use super::Session;
@@ -71,6 +72,13 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Jwt(Deferred(cmd)) => jwt::run(dir, cmd),
         Command::Dev(Deferred(cmd)) => dev::run(dir, cmd),
         Command::Demo { keep } => demo::run(keep),
+        Command::Pull { paths, home, force } => sync::pull(home.as_deref().or(dir), &paths, force),
+        Command::Plan { paths, prune } => sync::plan(dir, &paths, prune, None),
+        Command::Apply {
+            paths,
+            prune,
+            auto_approve,
+        } => sync::plan(dir, &paths, prune, Some(auto_approve)),
         Command::Secrets(Deferred(cmd)) => secrets::run(&mut Session::open(dir)?, cmd),
         Command::Kv(Deferred(cmd)) => kv::run(&mut Session::open(dir)?, cmd),
     }
