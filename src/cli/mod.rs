@@ -9,7 +9,7 @@ pub mod yaml;
 
 use crate::core::{Core, Error, Operation, Request, Response};
 use crate::settings::Settings;
-use crate::storage::FileStorage;
+use crate::storage::{Dir, FileStorage};
 use anyhow::{anyhow, Context, Result};
 use args::{Cli, OutputFlags};
 use output::Format;
@@ -195,18 +195,21 @@ pub struct Session {
 impl Session {
     pub fn open(flag: Option<&Path>) -> Result<Session> {
         let dir = data_dir(flag)?;
+        // Refused unless it is the caller's own and nobody else can write to it; everything
+        // in it is reached from this handle without following links.
+        let data = Dir::open_trusted(&dir, "data directory").map_err(|e| anyhow!(e))?;
         let settings = Settings::load(&dir)?;
         output::set_server_name(match settings.compat {
             crate::settings::Compat::OpenBao => "OpenBao",
             crate::settings::Compat::Default => "Vault",
         });
-        let storage = FileStorage::open(&dir.join("storage"), true).map_err(|e| anyhow!("{e}"))?;
+        let storage = FileStorage::open_in(&data, true).map_err(|e| anyhow!("{e}"))?;
         let mut core = Core::new(Box::new(storage), settings);
         // The root token is in the token helper before the store is marked initialised, so
         // a kill in between cannot leave a directory whose root token nobody has.
         let mut helper_error = None;
         let init = core.initialize_with(|root| {
-            write_token_helper(&dir, root).map_err(|e| {
+            write_token_helper_in(&data, root).map_err(|e| {
                 let msg = format!("{e:#}");
                 helper_error = Some(e);
                 Error::internal(msg)
@@ -218,7 +221,7 @@ impl Session {
         init.map_err(|e| anyhow!("cannot initialise {}: {}", dir.display(), e.message()))?;
         let token = match std::env::var("VAULTJWT_TOKEN") {
             Ok(t) if !t.is_empty() => Some(t),
-            _ => read_token_helper(&dir)?,
+            _ => read_token_helper_in(&data)?,
         };
         Ok(Session { dir, core, token })
     }
@@ -267,33 +270,37 @@ impl Session {
 }
 
 pub fn read_token_helper(dir: &Path) -> Result<Option<String>> {
-    let path = dir.join(TOKEN_HELPER);
-    match std::fs::read_to_string(&path) {
-        Ok(t) => Ok(Some(t.trim().to_string()).filter(|t| !t.is_empty())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+    read_token_helper_in(&Dir::open_trusted(dir, "data directory").map_err(|e| anyhow!(e))?)
+}
+
+/// The token helper of the data directory `data` (a regular file; a link is refused).
+fn read_token_helper_in(data: &Dir) -> Result<Option<String>> {
+    let path = data.join(TOKEN_HELPER);
+    match data.read(TOKEN_HELPER) {
+        Ok(Some(t)) => {
+            Ok(Some(String::from_utf8_lossy(&t).trim().to_string()).filter(|t| !t.is_empty()))
+        }
+        Ok(None) => Ok(None),
         Err(e) => Err(e).with_context(|| format!("cannot read token helper {}", path.display())),
     }
 }
 
 /// Stores `token` as the current token (0600), atomically.
 pub fn write_token_helper(dir: &Path, token: &str) -> Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let path = dir.join(TOKEN_HELPER);
+    write_token_helper_in(
+        &Dir::open_trusted(dir, "data directory").map_err(|e| anyhow!(e))?,
+        token,
+    )
+}
+
+fn write_token_helper_in(data: &Dir, token: &str) -> Result<()> {
     // Written under the storage lock, with a temp file in the storage's `.tmp/`, which
-    // `FileStorage::open` clears of a killed writer's leftovers.
-    let tmp = FileStorage::temp_path_in(&dir.join("storage"))
-        .with_context(|| format!("cannot write token helper {}", path.display()))?;
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(&tmp)
-        .with_context(|| format!("cannot write token helper {}", path.display()))?;
-    f.write_all(token.as_bytes())?;
-    f.sync_all()?;
-    std::fs::rename(&tmp, &path)
-        .with_context(|| format!("cannot write token helper {}", path.display()))?;
-    Ok(())
+    // `FileStorage::open` clears of a killed writer's leftovers; a link at its path is
+    // replaced, never followed.
+    crate::storage::write_beside(data, TOKEN_HELPER, token.as_bytes()).with_context(|| {
+        format!(
+            "cannot write token helper {}",
+            data.join(TOKEN_HELPER).display()
+        )
+    })
 }
