@@ -688,6 +688,16 @@ impl FileStorage {
         });
     }
 
+    /// Undoes step 0 of a batch that is not going ahead: its temp files, and the folders it
+    /// created (any folder of its keys left empty).
+    fn abandon(&self, raw: &[RawOp], staged: &[Option<Staged>]) {
+        self.unstage(staged);
+        for op in raw {
+            let (dirs, _) = split_key(&op.key);
+            self.remove_empty_folders(&dirs);
+        }
+    }
+
     /// Deletes `key`'s state file (step 2 of a delete); then, when `tidy`, its folders once
     /// empty.
     fn delete_doc(&self, key: &str, tidy: bool) -> std::io::Result<()> {
@@ -937,11 +947,7 @@ impl Storage for FileStorage {
                 Some(bytes) => match self.stage(&op.key, bytes) {
                     Ok(s) => staged.push(Some(s)),
                     Err(e) => {
-                        self.unstage(&staged);
-                        for op in &raw {
-                            let (dirs, _) = split_key(&op.key);
-                            self.remove_empty_folders(&dirs);
-                        }
+                        self.abandon(&raw, &staged);
                         return Err(self.op_err(op, &e));
                     }
                 },
@@ -952,7 +958,7 @@ impl Storage for FileStorage {
         let at = match self.append(&record) {
             Ok(at) => at,
             Err(e) => {
-                self.unstage(&staged);
+                self.abandon(&raw, &staged);
                 return Err(e);
             }
         };
