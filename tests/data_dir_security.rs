@@ -554,3 +554,74 @@ fn on_a_full_disk_a_failed_write_is_not_applied_and_reads_work() {
         .stdout_is("after");
     assert_eq!(common::temp_files(&env.storage()), 0);
 }
+
+#[test]
+fn on_a_full_disk_a_write_left_in_the_journal_is_read_through() {
+    let Some(disk) = SmallDisk::mount("2m") else {
+        return;
+    };
+    let env = TestEnv {
+        home: tempfile::tempdir().unwrap(),
+        data: disk.path().join("data"),
+    };
+    env.run(&["secrets", "enable", "-path=secret", "kv-v2"])
+        .success();
+    env.run(&["kv", "put", "secret/c", "v=old"]).success();
+    // A writer killed right after its record's fdatasync (step 5: two temp files, two
+    // halves of the record, the fdatasync), before any rename: the record is committed,
+    // the state files are not written.
+    let out = env
+        .cmd(&["kv", "put", "secret/c", "v=new"])
+        .env("VAULTJWT_TEST_CRASH_AFTER", "5")
+        .run();
+    assert_eq!(out.code, None, "killed: {out:?}");
+    let meta = common::paths_below(&env.storage())
+        .into_iter()
+        .find(|p| p.ends_with("metadata/_c.json"))
+        .unwrap();
+    let on_disk = || std::fs::read_to_string(&meta).unwrap();
+    assert!(
+        on_disk().contains(r#""current_version":1"#),
+        "{}",
+        on_disk()
+    );
+    // Its temp files go (as the next open removes them), so they free no space for the
+    // replay.
+    for e in std::fs::read_dir(env.storage().join(".tmp")).unwrap() {
+        std::fs::remove_file(e.unwrap().path()).unwrap();
+    }
+    let filler = fill(disk.path());
+    // Opening cannot replay it (no space for the temp files), but reads see it.
+    for _ in 0..2 {
+        env.run(&["kv", "get", "-field=v", "secret/c"])
+            .success()
+            .stdout_is("new");
+        env.run(&["auth", "list"]).success();
+    }
+    assert!(
+        on_disk().contains(r#""current_version":1"#),
+        "{}",
+        on_disk()
+    );
+    // A write is refused (nothing else is written before the record is completed).
+    env.run(&["kv", "put", "secret/d", "v=1"])
+        .code(1)
+        .one_line_error()
+        .stderr_has("no space left on device");
+    for p in filler {
+        std::fs::remove_file(p).unwrap();
+    }
+    env.run(&["kv", "put", "secret/d", "v=1"]).success();
+    assert!(
+        on_disk().contains(r#""current_version":2"#),
+        "{}",
+        on_disk()
+    );
+    env.run(&["kv", "get", "-field=v", "secret/c"])
+        .success()
+        .stdout_is("new");
+    env.run(&["kv", "get", "-field=v", "secret/d"])
+        .success()
+        .stdout_is("1");
+    assert_eq!(common::temp_files(&env.storage()), 0);
+}
