@@ -51,8 +51,16 @@ impl Settings {
     pub fn load(data_dir: &Path) -> anyhow::Result<Settings> {
         let path = data_dir.join("config.toml");
         let mut s = Settings::default();
-        match std::fs::read_to_string(&path) {
-            Ok(text) => {
+        // Read without following a link (as everything in the data directory).
+        let read = match crate::storage::Dir::open_existing(data_dir) {
+            Ok(Some(d)) => d
+                .read("config.toml")
+                .map(|b| b.map(|b| String::from_utf8_lossy(&b).into_owned())),
+            Ok(None) => Ok(None),
+            Err(e) => Err(e),
+        };
+        match read {
+            Ok(Some(text)) => {
                 let f: File = toml::from_str(&text).map_err(|e| {
                     let line = e.span().map(|sp| line_of(&text, sp.start)).unwrap_or(1);
                     anyhow::anyhow!("{}:{line}: {}", path.display(), e.message())
@@ -87,8 +95,13 @@ impl Settings {
                         parse_compat(&c).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
                 }
             }
+            Ok(None) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => anyhow::bail!("cannot read {}: {e}", path.display()),
+            Err(e) => anyhow::bail!(
+                "cannot read {}: {}",
+                path.display(),
+                crate::storage::io_text(&e)
+            ),
         }
         if let Ok(c) = std::env::var("VAULTJWT_COMPAT") {
             s.compat = parse_compat(&c).map_err(|e| anyhow::anyhow!("VAULTJWT_COMPAT: {e}"))?;

@@ -189,3 +189,22 @@ fn a_server_that_cannot_answer_gets_one_line_and_exit_2() {
     // Nothing local was created by any of it.
     assert!(!env.data.exists());
 }
+
+#[test]
+fn the_per_address_token_is_never_written_through_a_link() {
+    let Some(bao) = BaoDev::start() else {
+        return;
+    };
+    let env = TestEnv::new();
+    env.run(&["token", "lookup"]).success();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("keep"), "keep").unwrap();
+    std::os::unix::fs::symlink(outside.path(), env.data.join("remote-tokens")).unwrap();
+    let before = common::snapshot(outside.path());
+    let out = env
+        .cmd(&["login", &format!("-address={}", bao.addr), "root"])
+        .run();
+    assert_ne!(out.code, Some(0), "a login stored its token through a link");
+    assert!(out.stderr.contains("remote-tokens"), "{}", out.stderr);
+    assert_eq!(common::snapshot(outside.path()), before);
+}

@@ -68,6 +68,7 @@
 //!   role without audiences: warning ..................... I jwt_login::default_mode_walkthrough_role
 //! 14 state: modes ....................................... I core_acceptance::private_modes_and_no_plaintext_token_in_the_data_directory
 //!   interrupted write ................................... I storage::sigkill_during_writes_leaves_parseable_state
+//!   links in / others' data directory; full disk ........ I data_dir_security (issue 12)
 //!   the issued token never on stderr .................... here `the_issued_token_is_only_on_stdout`
 //!   a JWT replayed succeeds (parity) .................... I walkthrough::seed_walkthrough_logs_in_in_default_mode
 //! A17 oversize / deeply nested (§2 table): a 10 MiB token is refused before decoding (cap

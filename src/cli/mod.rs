@@ -9,7 +9,7 @@ pub mod yaml;
 
 use crate::core::{Core, Error, Operation, Request, Response};
 use crate::settings::Settings;
-use crate::storage::FileStorage;
+use crate::storage::{Dir, FileStorage};
 use anyhow::{anyhow, Context, Result};
 use args::{Cli, OutputFlags};
 use output::Format;
@@ -277,13 +277,16 @@ impl Session {
 
     fn open_local_in(dir: PathBuf, settings: Settings) -> Result<Session> {
         set_server_name(&settings);
-        let storage = FileStorage::open(&dir.join("storage"), true).map_err(|e| anyhow!("{e}"))?;
+        // Refused unless it is the caller's own and nobody else can write to it; everything
+        // in it is reached from this handle without following links.
+        let data = Dir::open_trusted(&dir, "data directory").map_err(|e| anyhow!(e))?;
+        let storage = FileStorage::open_in(&data, true).map_err(|e| anyhow!("{e}"))?;
         let mut core = Core::new(Box::new(storage), settings.clone());
         // The root token is in the token helper before the store is marked initialised, so
         // a kill in between cannot leave a directory whose root token nobody has.
         let mut helper_error = None;
         let init = core.initialize_with(|root| {
-            write_token_helper(&dir, root).map_err(|e| {
+            write_token_helper_in(&data, root).map_err(|e| {
                 let msg = format!("{e:#}");
                 helper_error = Some(e);
                 Error::internal(msg)
@@ -295,7 +298,7 @@ impl Session {
         init.map_err(|e| anyhow!("cannot initialise {}: {}", dir.display(), e.message()))?;
         let token = match Self::env_token() {
             Some(t) => Some(t),
-            None => read_token_helper(&dir)?,
+            None => read_token_helper_in(&data)?,
         };
         Ok(Session {
             dir,
@@ -371,35 +374,39 @@ impl Session {
 }
 
 pub fn read_token_helper(dir: &Path) -> Result<Option<String>> {
-    let path = dir.join(TOKEN_HELPER);
-    match std::fs::read_to_string(&path) {
-        Ok(t) => Ok(Some(t.trim().to_string()).filter(|t| !t.is_empty())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+    read_token_helper_in(&Dir::open_trusted(dir, "data directory").map_err(|e| anyhow!(e))?)
+}
+
+/// The token helper of the data directory `data` (a regular file; a link is refused).
+fn read_token_helper_in(data: &Dir) -> Result<Option<String>> {
+    let path = data.join(TOKEN_HELPER);
+    match data.read(TOKEN_HELPER) {
+        Ok(Some(t)) => {
+            Ok(Some(String::from_utf8_lossy(&t).trim().to_string()).filter(|t| !t.is_empty()))
+        }
+        Ok(None) => Ok(None),
         Err(e) => Err(e).with_context(|| format!("cannot read token helper {}", path.display())),
     }
 }
 
 /// Stores `token` as the current token (0600), atomically.
 pub fn write_token_helper(dir: &Path, token: &str) -> Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let path = dir.join(TOKEN_HELPER);
+    write_token_helper_in(
+        &Dir::open_trusted(dir, "data directory").map_err(|e| anyhow!(e))?,
+        token,
+    )
+}
+
+fn write_token_helper_in(data: &Dir, token: &str) -> Result<()> {
     // Written under the storage lock, with a temp file in the storage's `.tmp/`, which
-    // `FileStorage::open` clears of a killed writer's leftovers.
-    let tmp = FileStorage::temp_path_in(&dir.join("storage"))
-        .with_context(|| format!("cannot write token helper {}", path.display()))?;
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(&tmp)
-        .with_context(|| format!("cannot write token helper {}", path.display()))?;
-    f.write_all(token.as_bytes())?;
-    f.sync_all()?;
-    std::fs::rename(&tmp, &path)
-        .with_context(|| format!("cannot write token helper {}", path.display()))?;
-    Ok(())
+    // `FileStorage::open` clears of a killed writer's leftovers; a link at its path is
+    // replaced, never followed.
+    crate::storage::write_beside(data, TOKEN_HELPER, token.as_bytes()).with_context(|| {
+        format!(
+            "cannot write token helper {}",
+            data.join(TOKEN_HELPER).display()
+        )
+    })
 }
 
 fn set_server_name(settings: &Settings) {
@@ -448,6 +455,9 @@ fn remote_config(address: &str, flags: &args::HttpFlags) -> Result<crate::client
 }
 
 /// Where the token for a server is kept: `remote-tokens/<address as a file name>`.
+/// The data directory's folder of tokens kept per server address.
+const REMOTE_TOKENS: &str = "remote-tokens";
+
 fn remote_token_path(dir: &Path, address: &str) -> PathBuf {
     let name: String = address
         .trim_end_matches('/')
@@ -460,39 +470,68 @@ fn remote_token_path(dir: &Path, address: &str) -> PathBuf {
             }
         })
         .collect();
-    dir.join("remote-tokens").join(name)
+    dir.join(REMOTE_TOKENS).join(name)
 }
 
 fn read_remote_token(dir: &Path, address: &str) -> Result<Option<String>> {
     let path = remote_token_path(dir, address);
-    match std::fs::read_to_string(&path) {
-        Ok(t) => Ok(Some(t.trim().to_string()).filter(|t| !t.is_empty())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e).with_context(|| format!("cannot read token helper {}", path.display())),
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let read = || -> std::io::Result<Option<Vec<u8>>> {
+        let Some(data) = Dir::open_existing(dir)? else {
+            return Ok(None);
+        };
+        let Some(tokens) = data.sub(REMOTE_TOKENS, false)? else {
+            return Ok(None);
+        };
+        tokens.read(name)
+    };
+    match read() {
+        Ok(t) => Ok(t
+            .map(|t| String::from_utf8_lossy(&t).trim().to_string())
+            .filter(|t| !t.is_empty())),
+        Err(e) => Err(anyhow!(
+            "cannot read token helper {}: {}",
+            path.display(),
+            crate::storage::io_text(&e)
+        )),
     }
 }
 
-/// Keeps the token for a server (0600, in a 0700 directory of the data directory).
+/// Keeps the token for a server (0600, in a 0700 directory of the data directory), written
+/// to a temp file and renamed, never through a link.
 fn write_remote_token(dir: &Path, address: &str, token: &str) -> Result<()> {
     use std::io::Write;
-    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
     let path = remote_token_path(dir, address);
-    let parent = path.parent().unwrap_or(dir);
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(parent)
-        .with_context(|| format!("cannot create {}", parent.display()))?;
-    let tmp = parent.join(format!(".tmp-{}", std::process::id()));
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&tmp)
-        .with_context(|| format!("cannot write token helper {}", path.display()))?;
-    f.write_all(token.as_bytes())?;
-    f.sync_all()?;
-    std::fs::rename(&tmp, &path)
-        .with_context(|| format!("cannot write token helper {}", path.display()))?;
-    Ok(())
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let data = Dir::open_trusted(dir, "data directory").map_err(|e| anyhow!(e))?;
+    let write = || -> std::io::Result<()> {
+        let tokens = data
+            .sub(REMOTE_TOKENS, true)?
+            .ok_or(std::io::ErrorKind::NotFound)?;
+        let tmp = format!(".tmp-{}-{}", std::process::id(), uuid::Uuid::new_v4());
+        let res = (|| {
+            let mut f = tokens.create_new(&tmp)?;
+            f.write_all(token.as_bytes())?;
+            f.sync_all()?;
+            drop(f);
+            tokens.rename(&tmp, &tokens, name)
+        })();
+        if res.is_err() {
+            let _ = tokens.remove_file(&tmp);
+        }
+        res
+    };
+    write().map_err(|e| {
+        anyhow!(
+            "cannot write token helper {}: {}",
+            path.display(),
+            crate::storage::io_text(&e)
+        )
+    })
 }

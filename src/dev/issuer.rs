@@ -10,6 +10,7 @@
 //! The JWKS is re-read from the directory on every request.
 
 use super::keys::{KeyType, PrivateKey, ALGS, RSA_BITS};
+use crate::storage::Dir;
 use serde_json::{json, Value};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -20,50 +21,58 @@ use std::time::Duration;
 
 /// Directory of the issuer's state inside a data directory.
 pub fn issuer_dir(data_dir: &Path) -> PathBuf {
-    data_dir.join("dev-issuer")
+    data_dir.join(ISSUER_DIR)
 }
+
+/// Name of the issuer's folder in the data directory.
+const ISSUER_DIR: &str = "dev-issuer";
 
 /// Path of the JWKS below the issuer URL.
 pub const JWKS_PATH: &str = "/.well-known/jwks.json";
 /// Path of the discovery document below the issuer URL.
 pub const DISCOVERY_PATH: &str = "/.well-known/openid-configuration";
 
-fn create_private_dir(dir: &Path) -> Result<(), String> {
-    use std::os::unix::fs::DirBuilderExt;
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
-        .map_err(|e| format!("cannot create {}: {}", dir.display(), io_text(&e)))
+/// The issuer's folder in the data directory, created (0700) when missing and `create`:
+/// the data directory must be the caller's and not writable by others, and nothing below it
+/// is reached through a link (see `crate::storage::Dir`). `None` when missing.
+fn open_issuer_dir(data_dir: &Path, create: bool) -> Result<Option<Dir>, String> {
+    let data = Dir::open_trusted(data_dir, "data directory")?;
+    data.sub(ISSUER_DIR, create).map_err(|e| {
+        format!(
+            "cannot use {}: {}",
+            data.join(ISSUER_DIR).display(),
+            io_text(&e)
+        )
+    })
 }
 
-/// Writes `contents` to `path` (0600) unless it exists; never replaces an existing file.
-/// Returns false when another writer got there first.
-fn write_new_private(path: &Path, contents: &[u8]) -> Result<bool, String> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(
+/// Writes `contents` to `name` in `dir` (0600) unless it exists; never replaces an existing
+/// file. Returns false when another writer got there first.
+fn write_new_private(dir: &Dir, name: &str, contents: &[u8]) -> Result<bool, String> {
+    let tmp = format!(
         ".tmp-{}-{}",
         std::process::id(),
         uuid::Uuid::new_v4().simple()
-    ));
+    );
+    let path = dir.join(name);
     let fail = |e: std::io::Error| format!("cannot write {}: {}", path.display(), io_text(&e));
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&tmp)
-        .map_err(fail)?;
-    f.write_all(contents).map_err(fail)?;
-    f.sync_all().map_err(fail)?;
+    let mut f = dir.create_new(&tmp).map_err(fail)?;
+    let written = f.write_all(contents).and_then(|_| f.sync_all());
     drop(f);
-    let linked = std::fs::hard_link(&tmp, path);
-    let _ = std::fs::remove_file(&tmp);
+    let linked = written.and_then(|_| dir.link(&tmp, dir, name));
+    let _ = dir.remove_file(&tmp);
     match linked {
         Ok(()) => Ok(true),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
         Err(e) => Err(fail(e)),
     }
+}
+
+/// Reads `name` in `dir` as text (a regular file; a link is refused); `None` when missing.
+fn read_text(dir: &Dir, name: &str) -> Result<Option<String>, String> {
+    dir.read(name)
+        .map(|b| b.map(|b| String::from_utf8_lossy(&b).into_owned()))
+        .map_err(|e| format!("cannot read {}: {}", dir.join(name).display(), io_text(&e)))
 }
 
 /// An I/O error without Rust's `(os error N)` suffix, lower-cased as Go prints it.
@@ -82,23 +91,19 @@ pub fn io_text(e: &std::io::Error) -> String {
 
 /// The issuer's key of `kind`, created (0600) when missing.
 pub fn key(data_dir: &Path, kind: KeyType) -> Result<PrivateKey, String> {
-    let dir = issuer_dir(data_dir);
-    let path = dir.join(format!("{}.pem", kind.stem()));
-    match std::fs::read_to_string(&path) {
-        Ok(text) => {
-            return PrivateKey::from_pem(&text).map_err(|e| format!("{}: {e}", path.display()))
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(format!("cannot read {}: {}", path.display(), io_text(&e))),
+    let dir = open_issuer_dir(data_dir, true)?
+        .ok_or_else(|| format!("cannot create {}", issuer_dir(data_dir).display()))?;
+    let name = format!("{}.pem", kind.stem());
+    let path = dir.join(&name);
+    if let Some(text) = read_text(&dir, &name)? {
+        return PrivateKey::from_pem(&text).map_err(|e| format!("{}: {e}", path.display()));
     }
-    create_private_dir(&dir)?;
     let k = PrivateKey::generate(kind, RSA_BITS)?;
-    if write_new_private(&path, k.to_pem()?.as_bytes())? {
+    if write_new_private(&dir, &name, k.to_pem()?.as_bytes())? {
         Ok(k)
     } else {
         // created concurrently: use the one on disk
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| format!("cannot read {}: {}", path.display(), io_text(&e)))?;
+        let text = read_text(&dir, &name)?.unwrap_or_default();
         PrivateKey::from_pem(&text).map_err(|e| format!("{}: {e}", path.display()))
     }
 }
@@ -110,10 +115,12 @@ pub fn all_keys(data_dir: &Path) -> Result<Vec<PrivateKey>, String> {
 
 /// The JWKS of the issuer's keys that exist on disk.
 pub fn jwks(data_dir: &Path) -> Value {
-    let dir = issuer_dir(data_dir);
+    let Ok(Some(dir)) = open_issuer_dir(data_dir, false) else {
+        return super::keys::jwks(Vec::new());
+    };
     let keys = KeyType::ALL
         .iter()
-        .filter_map(|k| std::fs::read_to_string(dir.join(format!("{}.pem", k.stem()))).ok())
+        .filter_map(|k| read_text(&dir, &format!("{}.pem", k.stem())).ok().flatten())
         .filter_map(|t| PrivateKey::from_pem(&t).ok())
         .map(|k| k.public_jwk(&k.thumbprint(), None))
         .collect();
@@ -136,15 +143,18 @@ pub fn discovery(url: &str) -> Value {
 /// The URL of the issuer last started with this data directory.
 pub fn last_url(data_dir: &Path) -> Result<String, String> {
     let path = issuer_dir(data_dir).join("issuer.json");
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+    let text = match open_issuer_dir(data_dir, false)? {
+        Some(dir) => read_text(&dir, "issuer.json")?,
+        None => None,
+    };
+    let text = match text {
+        Some(t) => t,
+        None => {
             return Err(format!(
                 "no dev issuer has been started with the data directory {}: run `vaultjwt dev issuer` first",
                 data_dir.display()
             ))
         }
-        Err(e) => return Err(format!("cannot read {}: {}", path.display(), io_text(&e))),
     };
     serde_json::from_str::<Value>(&text)
         .ok()
@@ -165,23 +175,16 @@ pub fn is_listening(url: &str) -> bool {
 }
 
 fn save_url(data_dir: &Path, url: &str) -> Result<(), String> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let dir = issuer_dir(data_dir);
-    create_private_dir(&dir)?;
+    let dir = open_issuer_dir(data_dir, true)?
+        .ok_or_else(|| format!("cannot create {}", issuer_dir(data_dir).display()))?;
     let path = dir.join("issuer.json");
-    let tmp = dir.join(format!(".issuer-{}", std::process::id()));
+    let tmp = format!(".issuer-{}", std::process::id());
     let fail = |e: std::io::Error| format!("cannot write {}: {}", path.display(), io_text(&e));
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(&tmp)
-        .map_err(fail)?;
+    let mut f = dir.open_or_create(&tmp, true).map_err(fail)?;
     f.write_all(json!({ "issuer": url }).to_string().as_bytes())
         .map_err(fail)?;
     f.sync_all().map_err(fail)?;
-    std::fs::rename(&tmp, &path).map_err(fail)
+    dir.rename(&tmp, &dir, "issuer.json").map_err(fail)
 }
 
 /// Parses a listen address and refuses anything but loopback. `localhost:PORT` means

@@ -3,18 +3,34 @@
 //! on `<root>/.lock` for the lifetime of the value (exclusive for writers, shared for readers),
 //! so concurrent processes serialize.
 //!
+//! # No symbolic links
+//!
+//! The root is opened once as a directory handle ([`Dir`]) and checked: it must be the
+//! caller's and not writable by group or others. Every path below it (`.lock`, `.journal`,
+//! `.tmp/` and its files, each folder and state file) is reached relative to that handle
+//! without following a symbolic link, and must be what it should be (a directory, a regular
+//! file): a link planted there is an error naming it, never followed (see `dir.rs`).
+//!
 //! # Writes: a journal, then the files
 //!
 //! Every write is a batch ([`Storage::apply`]; `put` and `delete` are batches of one):
 //!
+//! 0. everything that needs disk space is done first, invisibly: the folders of the new
+//!    documents are created and each document is written to a temp file in `<root>/.tmp/`
+//!    (no fsync). A failure here (a full disk) removes the temp files: nothing was applied;
 //! 1. the batch is appended as one record to the journal `<root>/.journal` and the journal is
-//!    `fdatasync`ed: from here the batch is durable, and it is acknowledged only after this;
-//! 2. each state file is replaced by writing a temp file in `<root>/.tmp/` and renaming it
-//!    over the target (deletes unlink), without an fsync: a reader sees the old document or
-//!    the new one, never a torn one;
+//!    `fdatasync`ed: from here the batch is durable, and it is acknowledged only after this.
+//!    A failed append or fdatasync cuts the journal back to its previous length: the batch is
+//!    not applied, and is never replayed;
+//! 2. each temp file is renamed over its target (deletes unlink): a reader sees the old
+//!    document or the new one, never a torn one;
 //! 3. the journal header's `applied` offset is moved past the record (no fsync).
 //!
-//! So a batch costs one fsync instead of two per file (a login's token, accessor and mount
+//! So an error reported by a write means the write was not applied. Should step 2 still fail
+//! (an I/O error), the batch is committed all the same: it stays in the journal, reads of
+//! this value see it (below), and the next open completes it.
+//!
+//! A batch costs one fsync instead of two per file (a login's token, accessor and mount
 //! index, entity and alias indexes: one record). See `journal.rs` for the format.
 //!
 //! **Recovery** (at every exclusive open; a shared open that finds work to do takes the lock
@@ -31,6 +47,11 @@
 //! never completed, so it was never acknowledged) is cut off. The replayed records are then
 //! fdatasynced (the killed writer may have died before its own fdatasync).
 //!
+//! **A replay that cannot write** (a full disk) does not make the storage unreadable: the
+//! records stay in the journal, unapplied, and this value overlays them on what it reads
+//! (pending writes). A later write of this value first tries to complete them and is refused,
+//! with the reason, while it cannot; nothing is checkpointed meanwhile.
+//!
 //! **When records leave the journal** (checkpoint): a record may be dropped only once the
 //! files it wrote are durable themselves. When the journal grows past [`CHECKPOINT_BYTES`]
 //! (and after replaying records of another boot), the writer fsyncs every state file named by
@@ -38,10 +59,11 @@
 //! truncates the journal to its header and fsyncs it. Until then the records stay, however
 //! long: they are what makes the un-fsynced files recoverable. Checkpoints are rare (one per
 //! 256 KiB of records: about 250 logins of a known user, 100 of new ones), and by then the
-//! kernel has usually written those files back already, so their fsyncs are cheap. On disk,
-//! between a power loss and the next open, a state file named by the journal may be torn;
-//! the next open replays it before anything reads it. (The journal itself is created once,
-//! with its header; the first append also fsyncs the root directory.)
+//! kernel has usually written those files back already, so their fsyncs are cheap. A
+//! checkpoint that fails is tried again later; it never fails the write that triggered it.
+//! On disk, between a power loss and the next open, a state file named by the journal may be
+//! torn; the next open replays it before anything reads it. (The journal itself is created
+//! once, with its header; the first append also fsyncs the root directory.)
 //!
 //! Temp files of killed writers in `.tmp/` are removed at open. A state file that does not
 //! parse is reported with its path and is never overwritten: a batch that would replace it is
@@ -52,30 +74,33 @@
 //!
 //! **Fault injection** (debug builds only, for `tests/crash_login.rs`): with
 //! `VAULTJWT_TEST_CRASH_AFTER=k` in the environment, the process kills itself with SIGKILL at
-//! the k-th step of a write or a recovery (appending the first or second half of a record,
-//! fdatasync, each temp file, rename, unlink, header update, checkpoint step; counted from 1).
+//! the k-th step of a write or a recovery (each temp file, appending the first or second half
+//! of a record, fdatasync, rename, unlink, header update, checkpoint step; counted from 1).
 //! Release builds compile the hook to nothing.
 
+use super::dir::{io_text, Dir, Kind};
 use super::journal::{self, Header, RawOp, HEADER_LEN};
 use super::{check_key, Op, Result, Storage, StorageError};
 use serde_json::Value;
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap};
-use std::fs::{self, File, OpenOptions};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fs::File;
 use std::io::{ErrorKind, Write};
-use std::os::unix::fs::{DirBuilderExt, FileExt, OpenOptionsExt};
+use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
 pub struct FileStorage {
-    root: PathBuf,
+    root: Dir,
     lock: File,
     exclusive: bool,
     /// Documents read (`None`: no such file), valid while the lock is held.
     cache: RefCell<HashMap<String, Option<Value>>>,
     /// The open journal, once there is one.
     journal: RefCell<Option<Journal>>,
-    /// `.tmp/` is known to exist.
-    tmp_ready: std::cell::Cell<bool>,
+    /// `.tmp/`, once open.
+    tmp: RefCell<Option<Dir>>,
+    /// Journaled writes not yet in the state files (see the module documentation).
+    pending: RefCell<Pending>,
 }
 
 struct Journal {
@@ -87,40 +112,54 @@ struct Journal {
     new: bool,
 }
 
+/// Writes the journal holds from `from` on that could not be applied to the state files.
+#[derive(Default)]
+struct Pending {
+    /// Each key's last value in those records (`None`: deleted).
+    docs: BTreeMap<String, Option<Value>>,
+    from: u64,
+}
+
+/// A document written to its temp file, ready to be renamed over its target.
+struct Staged {
+    dir: Dir,
+    name: String,
+    tmp: String,
+}
+
 const SUFFIX: &str = ".json";
 /// Folder of in-flight temp files, below the root.
 const TMP_DIR: &str = ".tmp";
-
-/// `PID-RANDOM` in `tmp_dir`.
-fn fresh_temp_name(tmp_dir: &Path) -> PathBuf {
-    tmp_dir.join(format!("{}-{}", std::process::id(), rand::random::<u64>()))
-}
+/// The storage's folder in a data directory ([`FileStorage::open_in`]).
+pub const STORAGE_DIR: &str = "storage";
 /// The journal, below the root.
 const JOURNAL: &str = ".journal";
+/// The lock file, below the root.
+const LOCK: &str = ".lock";
 /// Journal size past which a writer checkpoints (see the module documentation).
 pub const CHECKPOINT_BYTES: u64 = 256 * 1024;
+
+/// `PID-RANDOM`: a fresh temp file name.
+fn fresh_temp_name() -> String {
+    format!("{}-{}", std::process::id(), rand::random::<u64>())
+}
 
 fn err(what: impl std::fmt::Display) -> StorageError {
     StorageError(format!("{}{what}", super::ERROR_PREFIX))
 }
 
-/// An I/O error without Rust's ` (os error N)` suffix, lower-case as Go prints it.
-fn io_text(e: &std::io::Error) -> String {
-    let s = e.to_string();
-    let s = s.split(" (os error").next().unwrap_or("").to_string();
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_lowercase().collect::<String>() + c.as_str(),
-        None => s,
-    }
-}
-
-/// Creates `dir` and its parents with mode 0700.
-pub(crate) fn create_dir_0700(dir: &Path) -> std::io::Result<()> {
-    fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
+/// The folders and the file name of `key`'s state file (`a/b/c`: `a`, `b` and `_c.json`).
+fn split_key(key: &str) -> (Vec<&str>, String) {
+    let (dir, name) = match key.rfind('/') {
+        Some(i) => (&key[..i], &key[i + 1..]),
+        None => ("", key),
+    };
+    let dirs = if dir.is_empty() {
+        Vec::new()
+    } else {
+        dir.split('/').collect()
+    };
+    (dirs, format!("_{name}{SUFFIX}"))
 }
 
 /// The fault-injection hook (see the module documentation): a no-op in release builds.
@@ -150,34 +189,82 @@ fn step() {
 #[inline(always)]
 fn step() {}
 
-fn sync_dir(dir: &Path) -> std::io::Result<()> {
-    File::open(dir)?.sync_all()
+/// A directory reached from the root: the root itself or one below it.
+enum At<'a> {
+    Root(&'a Dir),
+    Sub(Dir),
+}
+
+impl std::ops::Deref for At<'_> {
+    type Target = Dir;
+    fn deref(&self) -> &Dir {
+        match self {
+            At::Root(d) => d,
+            At::Sub(d) => d,
+        }
+    }
+}
+
+impl At<'_> {
+    fn into_owned(self) -> std::io::Result<Dir> {
+        match self {
+            At::Root(d) => d.try_clone(),
+            At::Sub(d) => Ok(d),
+        }
+    }
+}
+
+/// Writes `bytes` as the file `name` of the data directory `data` (0600, fsynced), atomically:
+/// a temp file in its storage's `.tmp/` (which [`FileStorage::open`] clears of a killed
+/// writer's leftovers) renamed over `name`; a link there is replaced, never followed. For the
+/// token helper, written under the storage lock.
+pub fn write_beside(data: &Dir, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp_dir = data
+        .sub(STORAGE_DIR, true)?
+        .and_then(|s| s.sub(TMP_DIR, true).transpose())
+        .transpose()?
+        .ok_or(ErrorKind::NotFound)?;
+    let tmp = fresh_temp_name();
+    let res = (|| {
+        let mut f = tmp_dir.create_new(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        tmp_dir.rename(&tmp, data, name)
+    })();
+    if res.is_err() {
+        let _ = tmp_dir.remove_file(&tmp);
+    }
+    res
 }
 
 impl FileStorage {
     /// Opens (creating if needed) the storage rooted at `root`, and takes the lock: exclusive
     /// when `exclusive`, shared otherwise. Blocks until the lock is granted. Recovers what a
-    /// killed writer left (see the module documentation).
+    /// killed writer left (see the module documentation). `root` must be the caller's and
+    /// not writable by group or others.
     pub fn open(root: &Path, exclusive: bool) -> Result<Self> {
-        create_dir_0700(root).map_err(|e| {
-            err(format!(
-                "cannot create data directory {}: {}",
-                root.display(),
-                io_text(&e)
-            ))
-        })?;
-        let lock_path = root.join(".lock");
-        let lock = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .read(true)
-            .write(true)
-            .mode(0o600)
-            .open(&lock_path)
+        let dir = Dir::open_trusted(root, "storage directory").map_err(err)?;
+        Self::open_dir(dir, exclusive)
+    }
+
+    /// As [`FileStorage::open`], for the storage of the data directory `data`
+    /// (`<data>/storage`, which must not be a link).
+    pub fn open_in(data: &Dir, exclusive: bool) -> Result<Self> {
+        let dir = data
+            .sub_trusted(STORAGE_DIR, "storage directory")
+            .map_err(err)?;
+        Self::open_dir(dir, exclusive)
+    }
+
+    fn open_dir(root: Dir, exclusive: bool) -> Result<Self> {
+        let lock_path = root.join(LOCK);
+        let lock = root
+            .open_or_create(LOCK, false)
             .map_err(|e| match e.kind() {
                 ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem => err(format!(
                     "data directory {} is not writable: {}",
-                    root.display(),
+                    root.path().display(),
                     io_text(&e)
                 )),
                 _ => err(format!(
@@ -199,12 +286,13 @@ impl FileStorage {
             lock.lock_shared().map_err(lock_err)?;
         }
         let mut s = FileStorage {
-            root: root.to_path_buf(),
+            root,
             lock,
             exclusive,
             cache: RefCell::new(HashMap::new()),
             journal: RefCell::new(None),
-            tmp_ready: std::cell::Cell::new(false),
+            tmp: RefCell::new(None),
+            pending: RefCell::new(Pending::default()),
         };
         if exclusive {
             s.clean_tmp()?;
@@ -227,6 +315,36 @@ impl FileStorage {
         self.root.join(JOURNAL)
     }
 
+    /// The path of `key`'s state file, for messages.
+    fn file_path(&self, key: &str) -> PathBuf {
+        let (dirs, name) = split_key(key);
+        let mut p = self.root.path().to_path_buf();
+        p.extend(dirs);
+        p.push(name);
+        p
+    }
+
+    /// The folder `dirs` below the root, created (0700) when `create`; `None` when missing.
+    fn walk(&self, dirs: &[&str], create: bool) -> std::io::Result<Option<At<'_>>> {
+        let mut cur = At::Root(&self.root);
+        for d in dirs {
+            match cur.sub(d, create)? {
+                Some(next) => cur = At::Sub(next),
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(cur))
+    }
+
+    /// `key`'s state file, as it is on disk; `None` when missing.
+    fn read_doc(&self, key: &str) -> std::io::Result<Option<Vec<u8>>> {
+        let (dirs, name) = split_key(key);
+        match self.walk(&dirs, false)? {
+            Some(d) => d.read(&name),
+            None => Ok(None),
+        }
+    }
+
     /// The journal's header; `None` for a journal whose creation never completed (shorter
     /// than a header, or a header of zeros): nothing in it was ever acknowledged, since the
     /// first append syncs the header before it returns.
@@ -245,9 +363,9 @@ impl FileStorage {
 
     /// Whether the journal holds records a writer must replay.
     fn needs_recovery(&self) -> Result<bool> {
-        let file = match File::open(self.journal_path()) {
-            Ok(f) => f,
-            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(false),
+        let file = match self.root.open_file(JOURNAL, false) {
+            Ok(Some(f)) => f,
+            Ok(None) => return Ok(false),
             Err(e) => return Err(self.journal_err(&e)),
         };
         let Some(h) = self.read_header(&file)? else {
@@ -272,10 +390,9 @@ impl FileStorage {
 
     /// Replays what a killed writer left in the journal (see the module documentation).
     fn recover(&self) -> Result<()> {
-        let path = self.journal_path();
-        let file = match OpenOptions::new().read(true).write(true).open(&path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(()),
+        let file = match self.root.open_file(JOURNAL, true) {
+            Ok(Some(f)) => f,
+            Ok(None) => return Ok(()),
             Err(e) => return Err(self.journal_err(&e)),
         };
         let Some(h) = self.read_header(&file)? else {
@@ -306,12 +423,23 @@ impl FileStorage {
         file.read_exact_at(&mut bytes, start)
             .map_err(|e| self.journal_err(&e))?;
         let (records, used) = journal::decode(&bytes);
-        for ops in &records {
-            for op in ops {
-                self.write_op(op).map_err(|e| self.op_err(op, &e))?;
-            }
-        }
         let end = start + used as u64;
+        let replayed = self.replay(&records);
+        if replayed.is_err() {
+            // Cannot write now (a full disk): keep the records, read through them.
+            self.set_pending(&records, start)?;
+            if end < len {
+                let _ = file.set_len(end);
+            }
+            let _ = file.sync_data();
+            *self.journal.borrow_mut() = Some(Journal {
+                file,
+                end,
+                boot,
+                new: false,
+            });
+            return Ok(());
+        }
         let io = || -> std::io::Result<()> {
             if end < len {
                 // A torn append: never acknowledged, never applied.
@@ -341,13 +469,86 @@ impl FileStorage {
             new: false,
         });
         if !same_boot && end > HEADER_LEN {
-            self.checkpoint()?;
+            // Tried again at a later write when it fails.
+            let _ = self.checkpoint();
         }
         Ok(())
     }
 
-    /// Makes the files named by the journal durable, then empties the journal.
+    /// Writes the ops of `records` to the state files, in order.
+    fn replay(&self, records: &[Vec<RawOp>]) -> Result<()> {
+        for op in records.iter().flatten() {
+            self.write_op(op).map_err(|e| self.op_err(op, &e))?;
+        }
+        Ok(())
+    }
+
+    /// Makes `records` (from offset `from` of the journal) the pending writes.
+    fn set_pending(&self, records: &[Vec<RawOp>], from: u64) -> Result<()> {
+        let mut docs = BTreeMap::new();
+        for op in records.iter().flatten() {
+            let v = match &op.doc {
+                Some(b) => Some(parse(&self.file_path(&op.key), b)?),
+                None => None,
+            };
+            docs.insert(op.key.clone(), v);
+        }
+        let mut cache = self.cache.borrow_mut();
+        for k in docs.keys() {
+            cache.remove(k);
+        }
+        *self.pending.borrow_mut() = Pending { docs, from };
+        Ok(())
+    }
+
+    /// Completes the pending writes, if any (before anything else is written).
+    fn complete_pending(&self) -> Result<()> {
+        let from = {
+            let p = self.pending.borrow();
+            if p.docs.is_empty() {
+                return Ok(());
+            }
+            p.from
+        };
+        let guard = self.journal.borrow();
+        let Some(j) = guard.as_ref() else {
+            return Err(err("journal unavailable"));
+        };
+        let mut bytes = vec![0u8; (j.end - from) as usize];
+        j.file
+            .read_exact_at(&mut bytes, from)
+            .map_err(|e| self.journal_err(&e))?;
+        let (records, _) = journal::decode(&bytes);
+        self.replay(&records).map_err(|e| {
+            err(format!(
+                "an earlier write is still in the journal and cannot be completed, so nothing \
+                 else is written: {}",
+                e.0.strip_prefix(super::ERROR_PREFIX).unwrap_or(&e.0)
+            ))
+        })?;
+        let _ = j.file.sync_data();
+        let _ = j.file.write_all_at(
+            &Header {
+                applied: j.end,
+                boot: j.boot.clone(),
+            }
+            .encode(),
+            0,
+        );
+        let keys = std::mem::take(&mut *self.pending.borrow_mut()).docs;
+        let mut cache = self.cache.borrow_mut();
+        for k in keys.keys() {
+            cache.remove(k);
+        }
+        Ok(())
+    }
+
+    /// Makes the files named by the journal durable, then empties the journal. Not while
+    /// writes are pending: their records are the only copy.
     fn checkpoint(&self) -> Result<()> {
+        if !self.pending.borrow().docs.is_empty() {
+            return Ok(());
+        }
         let mut guard = self.journal.borrow_mut();
         let Some(j) = guard.as_mut() else {
             return Ok(());
@@ -356,37 +557,45 @@ impl FileStorage {
         j.file
             .read_exact_at(&mut bytes, HEADER_LEN)
             .map_err(|e| self.journal_err(&e))?;
-        let mut files = BTreeSet::new();
+        let mut keys = BTreeSet::new();
         let mut dirs = BTreeSet::new();
         let (records, _) = journal::decode(&bytes);
         for op in records.iter().flatten() {
-            let p = self.file_path(&op.key);
-            let mut d = p.parent().map(Path::to_path_buf);
-            while let Some(dir) = d {
-                if !dirs.insert(dir.clone()) || dir == self.root {
-                    break;
-                }
-                d = dir.parent().map(Path::to_path_buf);
+            let (parts, _) = split_key(&op.key);
+            for n in 1..=parts.len() {
+                dirs.insert(parts[..n].join("/"));
             }
-            files.insert(p);
+            keys.insert(op.key.clone());
         }
-        dirs.insert(self.root.clone());
-        let sync = |p: &Path| -> Result<()> {
-            match File::open(p).and_then(|f| f.sync_all()) {
-                Ok(()) => {}
-                Err(e) if e.kind() == ErrorKind::NotFound => {}
-                Err(e) => return Err(err(format!("cannot sync {}: {}", p.display(), io_text(&e)))),
-            }
-            step();
-            Ok(())
+        let sync_err = |p: PathBuf, e: std::io::Error| {
+            err(format!("cannot sync {}: {}", p.display(), io_text(&e)))
         };
-        for f in &files {
-            sync(f)?;
+        for key in &keys {
+            let (parts, name) = split_key(key);
+            let res = self.walk(&parts, false).and_then(|d| match d {
+                Some(d) => match d.open_file(&name, false)? {
+                    Some(f) => f.sync_all(),
+                    None => Ok(()),
+                },
+                None => Ok(()),
+            });
+            res.map_err(|e| sync_err(self.file_path(key), e))?;
+            step();
         }
         // Deepest first; a folder removed since is skipped, its parent records the removal.
         for d in dirs.iter().rev() {
-            sync(d)?;
+            let parts: Vec<&str> = d.split('/').collect();
+            let res = self.walk(&parts, false).and_then(|d| match d {
+                Some(d) => d.sync(),
+                None => Ok(()),
+            });
+            res.map_err(|e| sync_err(self.root.join(d), e))?;
+            step();
         }
+        self.root
+            .sync()
+            .map_err(|e| sync_err(self.root.path().to_path_buf(), e))?;
+        step();
         let io = || -> std::io::Result<()> {
             j.file.set_len(HEADER_LEN)?;
             step();
@@ -409,17 +618,10 @@ impl FileStorage {
 
     /// Creates an empty journal (header only). Not synced here: the first append syncs it
     /// and the root directory before anything is acknowledged, and a journal whose header
-    /// never reached the disk held nothing acknowledged (see [`Self::open_journal`]).
+    /// never reached the disk held nothing acknowledged (see [`Self::read_header`]).
     fn create_journal(&self) -> std::io::Result<Journal> {
         let boot = journal::boot_id();
-        let path = self.journal_path();
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&path)?;
+        let file = self.root.open_or_create(JOURNAL, true)?;
         file.write_all_at(
             &Header {
                 applied: HEADER_LEN,
@@ -437,73 +639,106 @@ impl FileStorage {
         })
     }
 
-    /// A fresh temp file name in `.tmp/` (the folder is created if needed).
-    fn temp_path(&self) -> std::io::Result<PathBuf> {
-        let tmp_dir = self.root.join(TMP_DIR);
-        if !self.tmp_ready.get() {
-            create_dir_0700(&tmp_dir)?;
-            self.tmp_ready.set(true);
+    /// Runs `f` on `.tmp/` (created if needed).
+    fn with_tmp<T>(&self, f: impl FnOnce(&Dir) -> std::io::Result<T>) -> std::io::Result<T> {
+        if self.tmp.borrow().is_none() {
+            let d = self.root.sub(TMP_DIR, true)?.ok_or(ErrorKind::NotFound)?;
+            *self.tmp.borrow_mut() = Some(d);
         }
-        Ok(fresh_temp_name(&tmp_dir))
+        match self.tmp.borrow().as_ref() {
+            Some(d) => f(d),
+            None => Err(ErrorKind::NotFound.into()),
+        }
     }
 
-    /// A fresh temp file name in the `.tmp/` of the storage at `root` (created if needed), for
-    /// a file written beside the storage under its lock (the token helper): a writer killed
-    /// before its rename leaves it where the next [`FileStorage::open`] removes it.
-    pub fn temp_path_in(root: &Path) -> std::io::Result<PathBuf> {
-        let tmp_dir = root.join(TMP_DIR);
-        create_dir_0700(&tmp_dir)?;
-        Ok(fresh_temp_name(&tmp_dir))
+    /// Step 0 of a put: the folder of `key` (created if needed) and a temp file holding
+    /// `bytes`.
+    fn stage(&self, key: &str, bytes: &[u8]) -> std::io::Result<Staged> {
+        let (dirs, name) = split_key(key);
+        let dir = self
+            .walk(&dirs, true)?
+            .ok_or(ErrorKind::NotFound)?
+            .into_owned()?;
+        let tmp = fresh_temp_name();
+        self.with_tmp(|t| {
+            let res = t.create_new(&tmp).and_then(|mut f| f.write_all(bytes));
+            if res.is_err() {
+                let _ = t.remove_file(&tmp);
+            }
+            res
+        })?;
+        step();
+        Ok(Staged { dir, name, tmp })
     }
 
-    /// Applies one write to its state file (step 2): temp file + rename, or unlink.
+    /// Step 2 of a put: renames the temp file over the target.
+    fn publish(&self, s: &Staged) -> std::io::Result<()> {
+        self.with_tmp(|t| t.rename(&s.tmp, &s.dir, &s.name))?;
+        step();
+        Ok(())
+    }
+
+    /// Removes temp files that were staged and not published.
+    fn unstage(&self, staged: &[Option<Staged>]) {
+        let _ = self.with_tmp(|t| {
+            for s in staged.iter().flatten() {
+                let _ = t.remove_file(&s.tmp);
+            }
+            Ok(())
+        });
+    }
+
+    /// Undoes step 0 of a batch that is not going ahead: its temp files, and the folders it
+    /// created (any folder of its keys left empty).
+    fn abandon(&self, raw: &[RawOp], staged: &[Option<Staged>]) {
+        self.unstage(staged);
+        for op in raw {
+            let (dirs, _) = split_key(&op.key);
+            self.remove_empty_folders(&dirs);
+        }
+    }
+
+    /// Deletes `key`'s state file (step 2 of a delete); then, when `tidy`, its folders once
+    /// empty.
+    fn delete_doc(&self, key: &str, tidy: bool) -> std::io::Result<()> {
+        let (dirs, name) = split_key(key);
+        let Some(d) = self.walk(&dirs, false)? else {
+            return Ok(());
+        };
+        match d.remove_file(&name) {
+            Ok(()) => step(),
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e),
+        }
+        drop(d);
+        if tidy {
+            self.remove_empty_folders(&dirs);
+        }
+        Ok(())
+    }
+
+    /// Removes the folders `dirs` below the root, deepest first, while they are empty, as
+    /// Vault's file backend does.
+    fn remove_empty_folders(&self, dirs: &[&str]) {
+        for n in (1..=dirs.len()).rev() {
+            let removed = match self.walk(&dirs[..n - 1], false) {
+                Ok(Some(parent)) => parent.remove_dir(dirs[n - 1]).is_ok(),
+                _ => false,
+            };
+            if !removed {
+                break;
+            }
+        }
+    }
+
+    /// Applies one write to its state file (replay): temp file + rename, or unlink.
     fn write_op(&self, op: &RawOp) -> std::io::Result<()> {
-        let path = self.file_path(&op.key);
         match &op.doc {
             Some(bytes) => {
-                let tmp = self.temp_path()?;
-                let write = || -> std::io::Result<()> {
-                    let mut f = OpenOptions::new()
-                        .write(true)
-                        .create_new(true)
-                        .mode(0o600)
-                        .open(&tmp)?;
-                    f.write_all(bytes)?;
-                    drop(f);
-                    step();
-                    // The target's folder is created when the rename says it is missing.
-                    match fs::rename(&tmp, &path) {
-                        Err(e) if e.kind() == ErrorKind::NotFound => {
-                            if let Some(dir) = path.parent() {
-                                create_dir_0700(dir)?;
-                            }
-                            fs::rename(&tmp, &path)?;
-                        }
-                        other => other?,
-                    }
-                    step();
-                    Ok(())
-                };
-                write().inspect_err(|_| {
-                    let _ = fs::remove_file(&tmp);
-                })
+                let s = self.stage(&op.key, bytes)?;
+                self.publish(&s).inspect_err(|_| self.unstage(&[Some(s)]))
             }
-            None => {
-                match fs::remove_file(&path) {
-                    Ok(()) => step(),
-                    Err(e) if e.kind() == ErrorKind::NotFound => return Ok(()),
-                    Err(e) => return Err(e),
-                }
-                // Remove now-empty parent folders, as Vault's file backend does.
-                let mut dir = path.parent().map(Path::to_path_buf);
-                while let Some(d) = dir {
-                    if d == self.root || fs::remove_dir(&d).is_err() {
-                        break;
-                    }
-                    dir = d.parent().map(Path::to_path_buf);
-                }
-                Ok(())
-            }
+            None => self.delete_doc(&op.key, true),
         }
     }
 
@@ -520,13 +755,13 @@ impl FileStorage {
     /// Refuses to replace a state file that does not parse: it may be the only copy of
     /// something a person wants to recover.
     fn check_replaceable(&self, key: &str) -> Result<()> {
-        if self.cache.borrow().contains_key(key) {
+        if self.cache.borrow().contains_key(key) || self.pending.borrow().docs.contains_key(key) {
             return Ok(()); // read (and parsed) or known absent
         }
         let path = self.file_path(key);
-        match fs::read(&path) {
-            Ok(old) => parse(&path, &old).map(|_| ()),
-            Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => Ok(()),
+        match self.read_doc(key) {
+            Ok(Some(old)) => parse(&path, &old).map(|_| ()),
+            Ok(None) => Ok(()),
             Err(e) => Err(err(format!(
                 "cannot read state file {}: {}",
                 path.display(),
@@ -538,41 +773,42 @@ impl FileStorage {
     /// Removes the temp files of writers that were killed (only called under the exclusive
     /// lock, when no writer can be running).
     fn clean_tmp(&self) -> Result<()> {
-        let dir = self.root.join(TMP_DIR);
-        let entries = match fs::read_dir(&dir) {
-            Ok(e) => {
-                self.tmp_ready.set(true);
-                e
-            }
-            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(()),
+        let path = self.root.join(TMP_DIR);
+        let dir = match self.root.sub(TMP_DIR, false) {
+            Ok(Some(d)) => d,
+            Ok(None) => return Ok(()),
             Err(e) => {
                 return Err(err(format!(
-                    "cannot list {}: {}",
-                    dir.display(),
+                    "cannot use temp folder {}: {}",
+                    path.display(),
                     io_text(&e)
                 )))
             }
         };
-        for entry in entries.flatten() {
-            let p = entry.path();
-            if let Err(e) = fs::remove_file(&p) {
+        let entries = dir
+            .entries()
+            .map_err(|e| err(format!("cannot list {}: {}", path.display(), io_text(&e))))?;
+        for (name, _) in entries {
+            if let Err(e) = dir.remove_file(&name) {
                 if e.kind() != ErrorKind::NotFound {
                     return Err(err(format!(
                         "cannot remove stale temp file {}: {}",
-                        p.display(),
+                        path.join(&name).display(),
                         io_text(&e)
                     )));
                 }
             }
         }
+        *self.tmp.borrow_mut() = Some(dir);
         Ok(())
     }
 
     /// Number of stale temp files (for tests and diagnostics).
     pub fn stale_temp_files(&self) -> usize {
-        fs::read_dir(self.root.join(TMP_DIR))
-            .map(|d| d.count())
-            .unwrap_or(0)
+        match self.root.sub(TMP_DIR, false) {
+            Ok(Some(d)) => d.entries().map(|e| e.len()).unwrap_or(0),
+            _ => 0,
+        }
     }
 
     /// Size in bytes of the journal's records not yet checkpointed (for tests and benches).
@@ -583,35 +819,77 @@ impl FileStorage {
             .map_or(0, |j| j.end - HEADER_LEN)
     }
 
+    /// Number of keys written by journal records that could not be applied yet (for tests).
+    pub fn pending_writes(&self) -> usize {
+        self.pending.borrow().docs.len()
+    }
+
     /// Checkpoints now (see the module documentation); for tests and benches.
     pub fn flush_journal(&self) -> Result<()> {
         self.checkpoint()
     }
 
-    fn file_path(&self, key: &str) -> PathBuf {
-        let (dir, name) = match key.rfind('/') {
-            Some(i) => (&key[..i], &key[i + 1..]),
-            None => ("", key),
-        };
-        let mut p = self.root.clone();
-        if !dir.is_empty() {
-            p.push(dir);
+    /// Step 1: appends `record` to the journal and syncs it. On failure the journal is cut
+    /// back, so the record is never replayed. Returns the record's offset.
+    fn append(&self, record: &[u8]) -> Result<u64> {
+        let mut guard = self.journal.borrow_mut();
+        if guard.is_none() {
+            *guard = Some(self.create_journal().map_err(|e| self.journal_err(&e))?);
         }
-        p.push(format!("_{name}{SUFFIX}"));
-        p
+        let Some(j) = guard.as_mut() else {
+            return Err(err("journal unavailable"));
+        };
+        // Debug builds append in two halves, so the fault hook can tear a record.
+        let half = if cfg!(debug_assertions) {
+            record.len() / 2
+        } else {
+            record.len()
+        };
+        let append = || -> std::io::Result<()> {
+            j.file.write_all_at(&record[..half], j.end)?;
+            step();
+            if half < record.len() {
+                j.file.write_all_at(&record[half..], j.end + half as u64)?;
+                step();
+            }
+            j.file.sync_data()?;
+            step();
+            if j.new {
+                self.root.sync()?;
+                step();
+            }
+            Ok(())
+        };
+        if let Err(e) = append() {
+            // Leave no record behind a failed append: it was not applied, so it must never
+            // be replayed. Cutting a file needs no free space. Should even that fail, the
+            // record's head is zeroed, which makes it a torn tail that replay drops.
+            if j.file.set_len(j.end).is_err() {
+                let _ = j.file.write_all_at(&[0u8; 16], j.end);
+            }
+            let _ = j.file.sync_data();
+            return Err(self.journal_err(&e));
+        }
+        let at = j.end;
+        j.end += record.len() as u64;
+        j.new = false;
+        Ok(at)
     }
 }
 
 impl Storage for FileStorage {
     fn get(&self, key: &str) -> Result<Option<Value>> {
         check_key(key)?;
+        if let Some(v) = self.pending.borrow().docs.get(key) {
+            return Ok(v.clone());
+        }
         if let Some(v) = self.cache.borrow().get(key) {
             return Ok(v.clone());
         }
         let path = self.file_path(key);
-        let v = match fs::read(&path) {
-            Ok(b) => Some(parse(&path, &b)?),
-            Err(e) if e.kind() == ErrorKind::NotFound => None,
+        let v = match self.read_doc(key) {
+            Ok(Some(b)) => Some(parse(&path, &b)?),
+            Ok(None) => None,
             Err(e) => {
                 return Err(err(format!(
                     "cannot read state file {}: {}",
@@ -639,9 +917,10 @@ impl Storage for FileStorage {
         if !self.exclusive {
             return Err(err(format!(
                 "cannot write to {}: opened for reading only",
-                self.root.display()
+                self.root.path().display()
             )));
         }
+        self.complete_pending()?;
         let mut raw = Vec::with_capacity(ops.len());
         for op in ops {
             check_key(op.key())?;
@@ -661,44 +940,28 @@ impl Storage for FileStorage {
             });
         }
         let record = journal::encode(&raw).ok_or_else(|| err("cannot write a batch over 4 GiB"))?;
-        // 1. The record, durably.
-        {
-            let mut guard = self.journal.borrow_mut();
-            if guard.is_none() {
-                *guard = Some(self.create_journal().map_err(|e| self.journal_err(&e))?);
+        // 0. What needs space, invisibly.
+        let mut staged = Vec::with_capacity(raw.len());
+        for op in &raw {
+            match &op.doc {
+                Some(bytes) => match self.stage(&op.key, bytes) {
+                    Ok(s) => staged.push(Some(s)),
+                    Err(e) => {
+                        self.abandon(&raw, &staged);
+                        return Err(self.op_err(op, &e));
+                    }
+                },
+                None => staged.push(None),
             }
-            let Some(j) = guard.as_mut() else {
-                return Err(err("journal unavailable"));
-            };
-            // Debug builds append in two halves, so the fault hook can tear a record.
-            let half = if cfg!(debug_assertions) {
-                record.len() / 2
-            } else {
-                record.len()
-            };
-            let append = || -> std::io::Result<()> {
-                j.file.write_all_at(&record[..half], j.end)?;
-                step();
-                if half < record.len() {
-                    j.file.write_all_at(&record[half..], j.end + half as u64)?;
-                    step();
-                }
-                j.file.sync_data()?;
-                step();
-                if j.new {
-                    sync_dir(&self.root)?;
-                    step();
-                }
-                Ok(())
-            };
-            if let Err(e) = append() {
-                // Leave no partial record behind a failed append.
-                let _ = j.file.set_len(j.end);
-                return Err(self.journal_err(&e));
-            }
-            j.end += record.len() as u64;
-            j.new = false;
         }
+        // 1. The record, durably.
+        let at = match self.append(&record) {
+            Ok(at) => at,
+            Err(e) => {
+                self.abandon(&raw, &staged);
+                return Err(e);
+            }
+        };
         // 2. The state files.
         {
             let mut cache = self.cache.borrow_mut();
@@ -706,63 +969,119 @@ impl Storage for FileStorage {
                 cache.remove(op.key());
             }
         }
-        for op in &raw {
-            // On failure the record stays unapplied; the next open replays it.
-            self.write_op(op).map_err(|e| self.op_err(op, &e))?;
+        let mut deleted = Vec::new();
+        let mut done = Ok(());
+        for (i, (op, s)) in raw.iter().zip(&staged).enumerate() {
+            done = match s {
+                Some(s) => self.publish(s),
+                None => {
+                    deleted.push(op.key.as_str());
+                    self.delete_doc(&op.key, false)
+                }
+            };
+            if done.is_err() {
+                self.unstage(&staged[i..]);
+                break;
+            }
         }
-        // 3. Mark it applied.
+        if done.is_err() {
+            // Committed all the same: reads see it, the next write or open completes it.
+            return self.set_pending(&[raw], at);
+        }
+        // Folders a delete emptied and a later put of the batch did not fill again.
+        for key in deleted {
+            let (dirs, _) = split_key(key);
+            self.remove_empty_folders(&dirs);
+        }
+        // 3. Mark it applied. Should that fail, the record is replayed again: harmless.
         let end = {
             let guard = self.journal.borrow();
             let Some(j) = guard.as_ref() else {
                 return Ok(());
             };
-            j.file
-                .write_all_at(&j.end.to_le_bytes(), 8)
-                .map_err(|e| self.journal_err(&e))?;
-            step();
+            if j.file.write_all_at(&j.end.to_le_bytes(), 8).is_ok() {
+                step();
+            }
             j.end
         };
         if end - HEADER_LEN > CHECKPOINT_BYTES {
-            self.checkpoint()?;
+            // Tried again at the next write when it fails; the batch is applied either way.
+            let _ = self.checkpoint();
         }
         Ok(())
     }
 
     fn list(&self, prefix: &str) -> Result<Vec<String>> {
-        let dir = if prefix.is_empty() {
-            self.root.clone()
+        let dirs: Vec<&str> = if prefix.is_empty() {
+            Vec::new()
         } else {
             check_key(prefix.trim_end_matches('/'))?;
-            self.root.join(prefix.trim_end_matches('/'))
+            prefix.trim_end_matches('/').split('/').collect()
         };
-        let entries = match fs::read_dir(&dir) {
-            Ok(e) => e,
-            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => {
-                return Err(err(format!(
-                    "cannot list {}: {}",
-                    dir.display(),
-                    io_text(&e)
-                )))
-            }
+        let path = self.root.path().join(prefix.trim_end_matches('/'));
+        let list_err =
+            |e: std::io::Error| err(format!("cannot list {}: {}", path.display(), io_text(&e)));
+        let entries = match self.walk(&dirs, false) {
+            Ok(Some(d)) => d.entries().map_err(list_err)?,
+            Ok(None) => Vec::new(),
+            Err(e) if e.kind() == ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(list_err(e)),
         };
-        let mut out = Vec::new();
-        for entry in entries {
-            let entry = entry.map_err(|e| err(format!("cannot list {}: {e}", dir.display())))?;
-            let name = entry.file_name().to_string_lossy().into_owned();
+        let mut out = BTreeSet::new();
+        for (name, kind) in entries {
             if name.starts_with('.') {
-                // Bookkeeping: the lock, temp files.
+                // Bookkeeping: the lock, the journal, temp files.
                 continue;
             }
-            let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);
-            if is_dir {
-                out.push(format!("{name}/"));
-            } else if let Some(n) = name.strip_prefix('_').and_then(|n| n.strip_suffix(SUFFIX)) {
-                out.push(n.to_string());
+            match kind {
+                Kind::Dir => {
+                    out.insert(format!("{name}/"));
+                }
+                Kind::File => {
+                    if let Some(n) = name.strip_prefix('_').and_then(|n| n.strip_suffix(SUFFIX)) {
+                        out.insert(n.to_string());
+                    }
+                }
+                Kind::Other => {}
             }
         }
-        out.sort();
-        Ok(out)
+        self.overlay_pending(prefix, &mut out)?;
+        Ok(out.into_iter().collect())
+    }
+}
+
+impl FileStorage {
+    /// Adds the pending writes below `prefix` to its listing `out`.
+    fn overlay_pending(&self, prefix: &str, out: &mut BTreeSet<String>) -> Result<()> {
+        let mut maybe_empty = BTreeSet::new();
+        {
+            let pending = self.pending.borrow();
+            for (key, v) in pending.docs.range(prefix.to_string()..) {
+                let Some(rest) = key.strip_prefix(prefix) else {
+                    break;
+                };
+                match (rest.split_once('/'), v) {
+                    (Some((d, _)), Some(_)) => {
+                        out.insert(format!("{d}/"));
+                    }
+                    (Some((d, _)), None) => {
+                        maybe_empty.insert(format!("{d}/"));
+                    }
+                    (None, Some(_)) => {
+                        out.insert(rest.to_string());
+                    }
+                    (None, None) => {
+                        out.remove(rest);
+                    }
+                }
+            }
+        }
+        for d in maybe_empty {
+            if out.contains(&d) && self.list(&format!("{prefix}{d}"))?.is_empty() {
+                out.remove(&d);
+            }
+        }
+        Ok(())
     }
 }
 
@@ -779,6 +1098,7 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs::{self, OpenOptions};
     use std::os::unix::fs::PermissionsExt;
 
     #[test]
@@ -906,14 +1226,15 @@ mod tests {
     }
 
     #[test]
-    fn a_batch_cut_after_its_journal_record_is_completed_at_next_open() {
+    fn a_batch_that_cannot_be_written_is_not_applied_even_later() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("data");
         {
             let s = FileStorage::open(&root, true).unwrap();
-            s.put("t/old", &json!("gone soon")).unwrap();
-            // A file where the second key's folder must go makes the batch fail half-applied.
+            s.put("t/old", &json!("kept")).unwrap();
+            // A file where the second key's folder must go makes the batch fail.
             fs::write(root.join("u"), b"in the way").unwrap();
+            let before = journal_len(&root);
             let e = s
                 .apply(&[
                     put("t/a", json!(1)),
@@ -922,15 +1243,105 @@ mod tests {
                 ])
                 .unwrap_err();
             assert!(e.to_string().contains("_b.json"), "{e}");
-            assert_eq!(s.get("t/a").unwrap(), Some(json!(1)));
-            assert_eq!(s.get("t/old").unwrap(), Some(json!("gone soon")));
+            assert!(e.to_string().contains("not a directory"), "{e}");
+            assert_eq!(s.get("t/a").unwrap(), None);
+            assert_eq!(s.get("t/old").unwrap(), Some(json!("kept")));
+            assert_eq!(journal_len(&root), before);
+            assert_eq!(s.stale_temp_files(), 0);
         }
         fs::remove_file(root.join("u")).unwrap();
         let s = FileStorage::open(&root, true).unwrap();
-        assert_eq!(s.get("t/a").unwrap(), Some(json!(1)));
+        assert_eq!(s.get("t/a").unwrap(), None);
+        assert_eq!(s.get("u/b").unwrap(), None);
+        assert_eq!(s.get("t/old").unwrap(), Some(json!("kept")));
+        assert_eq!(s.list("").unwrap(), vec!["t/"]);
+    }
+
+    #[test]
+    fn a_record_that_cannot_be_replayed_is_read_through_until_it_can() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("data");
+        {
+            let s = FileStorage::open(&root, true).unwrap();
+            s.put("t/old", &json!("gone soon")).unwrap();
+            s.put("t/keep", &json!(0)).unwrap();
+            s.put("v/only", &json!(0)).unwrap();
+        }
+        append_unapplied(
+            &root,
+            &[
+                put("t/a", json!(1)),
+                put("u/b", json!(2)),
+                Op::Delete("t/old".into()),
+                Op::Delete("v/only".into()),
+            ],
+        );
+        fs::write(root.join("u"), b"in the way").unwrap();
+        {
+            // Opening works, and reads see the journal's writes.
+            let s = FileStorage::open(&root, true).unwrap();
+            assert!(s.pending_writes() > 0);
+            assert_eq!(s.get("t/a").unwrap(), Some(json!(1)));
+            assert_eq!(s.get("u/b").unwrap(), Some(json!(2)));
+            assert_eq!(s.get("t/old").unwrap(), None);
+            assert_eq!(s.list("t/").unwrap(), vec!["a", "keep"]);
+            assert_eq!(s.list("").unwrap(), vec!["t/", "u/"]);
+            // Nothing else is written meanwhile, and the reason is given.
+            let e = s.put("w", &json!(1)).unwrap_err().to_string();
+            assert!(e.contains("earlier write") && e.contains("_b.json"), "{e}");
+            assert_eq!(s.get("w").unwrap(), None);
+            // Not checkpointed either: the records are the only copy.
+            s.flush_journal().unwrap();
+            assert!(s.journal_backlog() > 0);
+        }
+        fs::remove_file(root.join("u")).unwrap();
+        let s = FileStorage::open(&root, true).unwrap();
+        assert_eq!(s.pending_writes(), 0);
+        s.put("w", &json!(1)).unwrap();
+        drop(s);
+        let s = FileStorage::open(&root, true).unwrap();
         assert_eq!(s.get("u/b").unwrap(), Some(json!(2)));
-        assert_eq!(s.get("t/old").unwrap(), None);
-        assert_eq!(s.list("t/").unwrap(), vec!["a"]);
+        assert_eq!(s.get("w").unwrap(), Some(json!(1)));
+        assert_eq!(s.list("").unwrap(), vec!["t/", "u/", "w"]);
+    }
+
+    #[test]
+    fn a_pending_record_is_completed_by_the_next_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("data");
+        FileStorage::open(&root, true)
+            .unwrap()
+            .put("k", &json!(1))
+            .unwrap();
+        append_unapplied(&root, &[put("u/b", json!(2))]);
+        fs::write(root.join("u"), b"in the way").unwrap();
+        let s = FileStorage::open(&root, true).unwrap();
+        assert_eq!(s.pending_writes(), 1);
+        fs::remove_file(root.join("u")).unwrap();
+        s.put("k", &json!(3)).unwrap();
+        assert_eq!(s.pending_writes(), 0);
+        assert_eq!(fs::read(root.join("u/_b.json")).unwrap(), b"2");
+        drop(s);
+        let s = FileStorage::open(&root, true).unwrap();
+        assert_eq!(s.get("k").unwrap(), Some(json!(3)));
+        assert_eq!(s.get("u/b").unwrap(), Some(json!(2)));
+    }
+
+    #[test]
+    fn a_delete_and_a_put_in_one_folder_keep_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("data");
+        let s = FileStorage::open(&root, true).unwrap();
+        s.put("f/old", &json!(1)).unwrap();
+        s.apply(&[Op::Delete("f/old".into()), put("f/new", json!(2))])
+            .unwrap();
+        s.apply(&[put("g/x", json!(1)), Op::Delete("g/x".into())])
+            .unwrap();
+        drop(s);
+        let s = FileStorage::open(&root, true).unwrap();
+        assert_eq!(s.list("f/").unwrap(), vec!["new"]);
+        assert_eq!(s.get("g/x").unwrap(), None);
+        assert_eq!(s.list("").unwrap(), vec!["f/"]);
     }
 
     #[test]

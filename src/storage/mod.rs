@@ -2,12 +2,14 @@
 //! layer. Keys are `/`-separated paths (`core/auth`, `auth/<uuid>/role/dev`).
 
 mod batch;
+mod dir;
 mod file;
 mod journal;
 mod memory;
 
 pub use batch::Batch;
-pub use file::FileStorage;
+pub use dir::{io_text, Dir};
+pub use file::{write_beside, FileStorage, STORAGE_DIR};
 pub use memory::MemoryStorage;
 
 use serde::{de::DeserializeOwned, Serialize};

@@ -249,12 +249,15 @@ fn write_version(
         destroyed: false,
     };
     let n = meta.current_version + 1;
-    s.put(&version_key(&meta.key, n), &json!({ "data": data }))?;
+    // One batch: the version and its metadata land together or not at all.
+    let tx = crate::storage::Batch::new(s);
+    tx.put(&version_key(&meta.key, n), &json!({ "data": data }))?;
     let dropped = add_version(&mut meta, vm, config);
-    save_meta(s, &meta)?;
+    save_meta(&tx, &meta)?;
     for i in dropped {
-        s.delete(&version_key(&meta.key, i))?;
+        tx.delete(&version_key(&meta.key, i))?;
     }
+    tx.commit()?;
     let v = meta.versions.get(&n).cloned().unwrap_or_default();
     Ok(Some(Response::json(version_json(&meta, n, &v))))
 }
