@@ -312,6 +312,16 @@ impl Session {
         &self.settings
     }
 
+    /// In remote mode, sends the session's requests to another address of the same cluster
+    /// (the active node), with the same options and token.
+    pub fn retarget(&mut self, address: &str) -> Result<()> {
+        let flags = HTTP_FLAGS.get().cloned().unwrap_or_default();
+        let client = crate::client::Client::new(remote_config(address, &flags)?)
+            .map_err(|e| anyhow!("{}", e.message()))?;
+        self.engine = Engine::Remote(Box::new(client));
+        Ok(())
+    }
+
     /// Whether requests go to a real server.
     pub fn is_remote(&self) -> bool {
         matches!(self.engine, Engine::Remote(_))

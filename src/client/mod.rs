@@ -427,8 +427,35 @@ pub fn decode(
     Ok(Some(secret(&obj)))
 }
 
-/// Vault's `api.Secret` as a [`Response`].
+/// Vault's `api.Secret` as a [`Response`]. As the api package's `ParseSecret`, a body that
+/// has none of a secret's fields (set to something other than its zero value) is itself the
+/// data: `sys/health`, `sys/leader`, `sys/seal-status` answer that way.
 fn secret(obj: &Map<String, Value>) -> Response {
+    let zero = |v: &Value| match v {
+        Value::Null => true,
+        Value::Bool(b) => !b,
+        Value::Number(n) => n.as_f64() == Some(0.0),
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(_) => false,
+    };
+    const FIELDS: [&str; 9] = [
+        "request_id",
+        "lease_id",
+        "lease_duration",
+        "renewable",
+        "data",
+        "warnings",
+        "auth",
+        "wrap_info",
+        "mount_type",
+    ];
+    if FIELDS.iter().all(|k| obj.get(*k).is_none_or(zero)) {
+        return Response {
+            data: Some(obj.clone()),
+            ..Default::default()
+        };
+    }
     let str_of = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or_default().to_string();
     Response {
         data: obj.get("data").and_then(Value::as_object).cloned(),
@@ -564,6 +591,16 @@ mod tests {
         assert_eq!(a.metadata.get("role").map(String::as_str), Some("r"));
         assert_eq!(a.lease_duration, 60);
         assert_eq!(r.warnings, vec!["w".to_string()]);
+        // A body that is not a secret is the data.
+        let r = decode(
+            Operation::Read,
+            200,
+            Some(json!({"ha_enabled": true, "is_self": false})),
+            "a",
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(r.data.unwrap()["is_self"], json!(false));
         // Not an object.
         // A bodiless 404 to a write is an error, printed as a raw message.
         let e = decode(Operation::Patch, 404, None, "a").unwrap_err();

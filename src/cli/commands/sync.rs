@@ -76,6 +76,12 @@ pub fn plan(
 ) -> Result<u8> {
     let mut local = Session::open_local(dir)?;
     let mut server = Session::open_server(dir, if confirm.is_some() { "apply" } else { "plan" })?;
+    // A standby of an HA cluster answers reads from its own, possibly older, copy and
+    // forwards writes: plan and apply talk to the active node, so that they read what they
+    // wrote.
+    if let Err(code) = to_active_node(&mut server)? {
+        return Ok(code);
+    }
     let address = server_address(&server);
     let mine = match sync::read_state(&mut local, paths) {
         Ok(s) => s,
@@ -133,6 +139,44 @@ pub fn plan(
         }
         Err(e) => Ok(api_error(&format!("Error applying to {address}"), &e)),
     }
+}
+
+/// Points the session at the cluster's active node when it was given a standby
+/// (`sys/leader`); `Err(code)` when a standby cannot say where the active node is.
+fn to_active_node(server: &mut Session) -> Result<std::result::Result<(), u8>> {
+    let given = server_address(server);
+    let leader = match server.request(
+        crate::core::Operation::Read,
+        "sys/leader",
+        Default::default(),
+    ) {
+        Ok(r) => r.and_then(|r| r.data).unwrap_or_default(),
+        // An old server, or one that does not say: use it as given.
+        Err(_) => return Ok(Ok(())),
+    };
+    let flag = |k: &str| {
+        leader
+            .get(k)
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(false)
+    };
+    if !flag("ha_enabled") || flag("is_self") {
+        return Ok(Ok(()));
+    }
+    let active = leader
+        .get("leader_address")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default()
+        .trim_end_matches('/')
+        .to_string();
+    if active.is_empty() {
+        return Ok(Err(output::print_local_error(&format!(
+            "Error: {given} is a standby node that knows no active node to forward to (sys/leader): try again once the cluster has elected one, or give the active node's address"
+        ))));
+    }
+    eprintln!("{given} is a standby node: using the active node {active}");
+    server.retarget(&active)?;
+    Ok(Ok(()))
 }
 
 fn server_address(s: &Session) -> String {
