@@ -7,19 +7,6 @@ mod common;
 use common::{fixture_key, BaoDev, TestEnv};
 use serde_json::Value;
 
-fn mint(claims: Value) -> String {
-    use vaultjwt::dev::{keys::PrivateKey, sign};
-    let key = PrivateKey::from_pem(&fixture_key("rsa2048.key")).unwrap();
-    sign::sign(
-        &key,
-        "RS256",
-        None,
-        &serde_json::Map::new(),
-        claims.as_object().unwrap(),
-    )
-    .unwrap()
-}
-
 #[test]
 fn explain_against_a_server_agrees_with_its_logins_and_creates_nothing() {
     let Some(bao) = BaoDev::start() else {
@@ -81,7 +68,7 @@ fn explain_against_a_server_agrees_with_its_logins_and_creates_nothing() {
     ];
     let mut explained = Vec::new();
     for claims in &tokens {
-        let jwt = mint(claims.clone());
+        let jwt = common::mint_claims(claims.clone());
         let e = remote(
             &[
                 "jwt",

@@ -8,19 +8,6 @@ mod common;
 use common::{fixture_key, BaoDev, TestEnv};
 use serde_json::{json, Value};
 
-fn mint(claims: Value) -> String {
-    use vaultjwt::dev::{keys::PrivateKey, sign};
-    let key = PrivateKey::from_pem(&fixture_key("rsa2048.key")).unwrap();
-    sign::sign(
-        &key,
-        "RS256",
-        None,
-        &serde_json::Map::new(),
-        claims.as_object().unwrap(),
-    )
-    .unwrap()
-}
-
 struct Both<'a> {
     env: &'a TestEnv,
     addr: String,
@@ -157,10 +144,10 @@ fn pull_explain_plan_apply_against_a_server() {
     // Nothing differs, and explain works offline against production's exact config.
     b.sync(&["plan"], "root").success().stdout_has("No changes");
     let now = vaultjwt::dev::time::now();
-    let good = mint(
+    let good = common::mint_claims(
         json!({"sub": "alice", "aud": "vault", "env": "prod", "groups": ["developers"], "iat": now - 5, "exp": now + 600}),
     );
-    let bad = mint(
+    let bad = common::mint_claims(
         json!({"sub": "alice", "aud": "vault", "env": "dev", "iat": now - 5, "exp": now + 600}),
     );
     b.local(
@@ -220,11 +207,12 @@ fn pull_explain_plan_apply_against_a_server() {
         .stdout_has("No changes");
 
     // The same tokens get the same answers from both.
-    let staging = mint(
+    let staging = common::mint_claims(
         json!({"sub": "bob", "aud": "vault", "env": "staging", "groups": ["developers"], "iat": now - 5, "exp": now + 600}),
     );
-    let wrong_aud =
-        mint(json!({"sub": "bob", "aud": "x", "env": "prod", "iat": now - 5, "exp": now + 600}));
+    let wrong_aud = common::mint_claims(
+        json!({"sub": "bob", "aud": "x", "env": "prod", "iat": now - 5, "exp": now + 600}),
+    );
     for jwt in [&good, &bad, &staging, &wrong_aud] {
         let args = [
             "write",

@@ -427,6 +427,18 @@ pub fn decode(
     Ok(Some(secret(&obj)))
 }
 
+/// The strings of a JSON list (anything else: none).
+pub(crate) fn strings(v: Option<&Value>) -> Vec<String> {
+    v.and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Vault's `api.Secret` as a [`Response`]. As the api package's `ParseSecret`, a body that
 /// has none of a secret's fields (set to something other than its zero value) is itself the
 /// data: `sys/health`, `sys/leader`, `sys/seal-status` answer that way.
@@ -460,16 +472,7 @@ fn secret(obj: &Map<String, Value>) -> Response {
     Response {
         data: obj.get("data").and_then(Value::as_object).cloned(),
         auth: obj.get("auth").and_then(Value::as_object).map(auth),
-        warnings: obj
-            .get("warnings")
-            .and_then(Value::as_array)
-            .map(|w| {
-                w.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default(),
+        warnings: strings(obj.get("warnings")),
         lease_id: str_of(obj.get("lease_id")),
         lease_duration: obj
             .get("lease_duration")
@@ -491,17 +494,7 @@ fn auth(a: &Map<String, Value>) -> Auth {
             .unwrap_or_default()
             .to_string()
     };
-    let list = |k: &str| -> Vec<String> {
-        a.get(k)
-            .and_then(Value::as_array)
-            .map(|v| {
-                v.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
+    let list = |k: &str| strings(a.get(k));
     let metadata = a
         .get("metadata")
         .and_then(Value::as_object)

@@ -70,16 +70,7 @@ fn read(api: &mut dyn Api, path: &str) -> Result<Option<Map<String, Value>>> {
 
 fn list(api: &mut dyn Api, path: &str) -> Result<Vec<String>> {
     match api.call(Operation::List, path, Map::new()) {
-        Ok(r) => Ok(data_of(r)
-            .get("keys")
-            .and_then(Value::as_array)
-            .map(|k| {
-                k.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default()),
+        Ok(r) => Ok(super::strings(data_of(r).get("keys"))),
         Err(e) if e.status == 404 => Ok(Vec::new()),
         Err(e) => Err(named(path, "list", e)),
     }
@@ -174,16 +165,7 @@ pub fn read_state(api: &mut dyn Api, only: &[String]) -> Result<State> {
         if alias.is_none() {
             continue;
         }
-        let policies: Vec<String> = g
-            .get("policies")
-            .and_then(Value::as_array)
-            .map(|v| {
-                v.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default();
+        let policies = super::strings(g.get("policies"));
         wanted_policies.extend(policies.iter().map(|p| p.trim().to_lowercase()));
         st.groups.insert(
             name,

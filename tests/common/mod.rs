@@ -430,6 +430,14 @@ pub fn mint_jwt(sub: &str, aud: &str) -> String {
     sign::sign(&key, "RS256", None, &serde_json::Map::new(), &claims).unwrap()
 }
 
+/// A JWT with these claims, RS256-signed with the `rsa2048.key` fixture.
+pub fn mint_claims(claims: serde_json::Value) -> String {
+    use vaultjwt::dev::{keys::PrivateKey, sign};
+    let key = PrivateKey::from_pem(&fixture_key("rsa2048.key")).unwrap();
+    let claims = claims.as_object().cloned().unwrap_or_default();
+    sign::sign(&key, "RS256", None, &serde_json::Map::new(), &claims).unwrap()
+}
+
 /// Enables `jwt/` trusting the `rsa2048.pub` fixture, with role `r` (`user_claim=sub`,
 /// `bound_audiences=AUD`).
 pub fn setup_jwt_mount(env: &TestEnv, aud: &str) {
