@@ -208,3 +208,34 @@ fn the_per_address_token_is_never_written_through_a_link() {
     assert!(out.stderr.contains("remote-tokens"), "{}", out.stderr);
     assert_eq!(common::snapshot(outside.path()), before);
 }
+
+#[test]
+fn output_curl_string_prints_the_request_and_sends_nothing() {
+    // A port nothing listens on: had anything been sent, the command would fail.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let env = TestEnv::new();
+    let out = env
+        .cmd(&[
+            "write",
+            &format!("-address=http://127.0.0.1:{port}"),
+            "-output-curl-string",
+            "auth/jwt/role/r",
+            "role_type=jwt",
+        ])
+        .env("VAULTJWT_TOKEN", "s.secret")
+        .run();
+    out.success().stdout_is(&format!(
+        "curl -X PUT -H \"X-Vault-Request: true\" -H \"X-Vault-Token: $(vaultjwt print token)\" -d '{{\"role_type\":\"jwt\"}}' http://127.0.0.1:{port}/v1/auth/jwt/role/r\n"
+    ));
+    assert!(!out.stdout.contains("s.secret"));
+    // `print token` gives what the curl line refers to.
+    env.cmd(&["print", "token"])
+        .env("VAULTJWT_TOKEN", "s.secret")
+        .run()
+        .success()
+        .stdout_is("s.secret\n");
+}

@@ -143,6 +143,9 @@ pub struct HttpFlags {
         hide_env = true
     )]
     pub client_timeout: Option<String>,
+    /// Print the curl command of the request instead of sending it
+    #[arg(long, global = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", value_name = "BOOL")]
+    pub output_curl_string: Option<bool>,
     /// Ask the server to wrap the answer in a token with this TTL (X-Vault-Wrap-TTL)
     #[arg(
         long,
@@ -240,6 +243,12 @@ pub enum Command {
     /// Development tools: a loopback OIDC issuer
     #[command(subcommand)]
     Dev(Deferred<DevCommand>),
+    /// Print a value of the CLI's configuration: `print token`, the token requests are made with
+    Print {
+        /// What to print: token
+        #[arg(value_name = "WHAT", value_parser = ["token"])]
+        what: String,
+    },
     /// Copy a server's JWT mounts, configs, roles, the policies they name and external groups into the data directory
     Pull {
         /// Only this mount (repeatable; default: every jwt mount)

@@ -331,7 +331,18 @@ impl Session {
     pub fn handle(&mut self, req: Request) -> std::result::Result<Option<Response>, Error> {
         match &mut self.engine {
             Engine::Local(core) => core.handle(req),
-            Engine::Remote(client) => client.send(&req),
+            Engine::Remote(client) => {
+                let curl = HTTP_FLAGS
+                    .get()
+                    .and_then(|f| f.output_curl_string)
+                    .unwrap_or(false);
+                if curl {
+                    // As the vault CLI: the first request's curl command, and nothing sent.
+                    println!("{}", client.curl_string(&req, "vaultjwt")?);
+                    std::process::exit(0);
+                }
+                client.send(&req)
+            }
         }
     }
 

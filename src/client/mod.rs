@@ -203,6 +203,54 @@ impl Client {
         }
     }
 
+    /// The request as a curl command line, as the vault CLI's `-output-curl-string` prints
+    /// it (the token as `$(CLI print token)`, so that it is not shown).
+    pub fn curl_string(&self, req: &Request, cli: &str) -> Result<String> {
+        let mut url = self.url(req.operation, &req.path)?;
+        let method = match req.operation {
+            Operation::Read | Operation::List => "GET",
+            Operation::Create | Operation::Update => "PUT",
+            Operation::Delete => "DELETE",
+            Operation::Patch => "PATCH",
+        };
+        let quote = |s: &str| format!("'{}'", s.replace('\'', "'\"'\"'"));
+        let mut out = format!("curl -X {method}");
+        out.push_str(" -H \"X-Vault-Request: true\"");
+        if req.client_token.is_some() || self.config.token.is_some() {
+            out.push_str(&format!(" -H \"X-Vault-Token: $({cli} print token)\""));
+        }
+        if let Some(ns) = &self.config.namespace {
+            out.push_str(&format!(
+                " -H {}",
+                quote(&format!("X-Vault-Namespace: {ns}"))
+            ));
+        }
+        if let Some(w) = &self.config.wrap_ttl {
+            out.push_str(&format!(" -H {}", quote(&format!("X-Vault-Wrap-TTL: {w}"))));
+        }
+        match req.operation {
+            Operation::Read | Operation::List => {
+                for (k, v) in &req.data {
+                    let text = match v {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    url.query_pairs_mut().append_pair(k, &text);
+                }
+            }
+            _ if !req.data.is_empty() => {
+                out.push_str(&format!(
+                    " -d {}",
+                    quote(&Value::Object(req.data.clone()).to_string())
+                ));
+            }
+            _ => {}
+        }
+        out.push(' ');
+        out.push_str(url.as_str());
+        Ok(out)
+    }
+
     fn url(&self, op: Operation, path: &str) -> Result<reqwest::Url> {
         // The api package builds the URL with Go's `path.Join`, which cleans it: no trailing
         // slash, no empty, `.` or `..` segments.
@@ -603,6 +651,27 @@ mod tests {
                 .unwrap_err()
                 .status,
             0
+        );
+    }
+
+    #[test]
+    fn curl_strings() {
+        let c = Client::new(Config::new("http://127.0.0.1:8200")).unwrap();
+        let mut data = Map::new();
+        data.insert("type".into(), json!("jwt"));
+        let req = Request::new(Operation::Update, "sys/auth/jwt/")
+            .with_data(data)
+            .with_token(Some("s.x".into()));
+        assert_eq!(
+            c.curl_string(&req, "vaultjwt").unwrap(),
+            "curl -X PUT -H \"X-Vault-Request: true\" -H \"X-Vault-Token: $(vaultjwt print token)\" -d '{\"type\":\"jwt\"}' http://127.0.0.1:8200/v1/sys/auth/jwt"
+        );
+        let mut q = Map::new();
+        q.insert("version".into(), json!("2"));
+        let req = Request::new(Operation::Read, "secret/data/a").with_data(q);
+        assert_eq!(
+            c.curl_string(&req, "vaultjwt").unwrap(),
+            "curl -X GET -H \"X-Vault-Request: true\" http://127.0.0.1:8200/v1/secret/data/a?version=2"
         );
     }
 

@@ -72,6 +72,13 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Jwt(Deferred(cmd)) => jwt::run(dir, cmd),
         Command::Dev(Deferred(cmd)) => dev::run(dir, cmd),
         Command::Demo { keep } => demo::run(keep),
+        Command::Print { what: _ } => {
+            // `print token`: the token requests are made with (VAULTJWT_TOKEN, else the
+            // token helper, per address in remote mode), as `vault print token`.
+            let s = Session::open(dir)?;
+            println!("{}", s.token.unwrap_or_default());
+            Ok(0)
+        }
         Command::Pull { paths, home, force } => sync::pull(home.as_deref().or(dir), &paths, force),
         Command::Plan { paths, prune } => sync::plan(dir, &paths, prune, None),
         Command::Apply {
