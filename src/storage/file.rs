@@ -76,6 +76,8 @@ pub struct FileStorage {
     journal: RefCell<Option<Journal>>,
     /// `.tmp/` is known to exist.
     tmp_ready: std::cell::Cell<bool>,
+    /// The lock is released for a while ([`Storage::unlock`]): no writes.
+    unlocked: std::cell::Cell<bool>,
 }
 
 struct Journal {
@@ -205,6 +207,7 @@ impl FileStorage {
             cache: RefCell::new(HashMap::new()),
             journal: RefCell::new(None),
             tmp_ready: std::cell::Cell::new(false),
+            unlocked: std::cell::Cell::new(false),
         };
         if exclusive {
             s.clean_tmp()?;
@@ -642,6 +645,12 @@ impl Storage for FileStorage {
                 self.root.display()
             )));
         }
+        if self.unlocked.get() {
+            return Err(err(format!(
+                "cannot write to {}: its lock is released",
+                self.root.display()
+            )));
+        }
         let mut raw = Vec::with_capacity(ops.len());
         for op in ops {
             check_key(op.key())?;
@@ -726,6 +735,43 @@ impl Storage for FileStorage {
             self.checkpoint()?;
         }
         Ok(())
+    }
+
+    /// Only a writer releases its lock (a reader's shared lock holds up no reader).
+    fn unlock(&self) -> Result<()> {
+        if !self.exclusive || self.unlocked.get() {
+            return Ok(());
+        }
+        self.lock.unlock().map_err(|e| {
+            err(format!(
+                "cannot unlock {}: {}",
+                self.root.join(".lock").display(),
+                io_text(&e)
+            ))
+        })?;
+        self.unlocked.set(true);
+        self.cache.borrow_mut().clear();
+        Ok(())
+    }
+
+    fn relock(&self) -> Result<()> {
+        if !self.unlocked.get() {
+            return Ok(());
+        }
+        self.lock.lock().map_err(|e| {
+            err(format!(
+                "cannot lock {}: {}",
+                self.root.join(".lock").display(),
+                io_text(&e)
+            ))
+        })?;
+        self.unlocked.set(false);
+        // Others may have written, checkpointed or died mid-write meanwhile: as an open.
+        self.cache.borrow_mut().clear();
+        *self.journal.borrow_mut() = None;
+        self.tmp_ready.set(false);
+        self.clean_tmp()?;
+        self.recover()
     }
 
     fn list(&self, prefix: &str) -> Result<Vec<String>> {

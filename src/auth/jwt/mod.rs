@@ -50,6 +50,10 @@ impl Backend for JwtBackend {
         Err(Error::unsupported_path())
     }
 
+    fn may_fetch(&self, path: &str) -> bool {
+        matches!(path, "login" | "config" | "explain")
+    }
+
     fn is_unauthenticated(&self, path: &str) -> bool {
         path == "login"
     }
