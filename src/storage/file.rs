@@ -828,6 +828,30 @@ mod tests {
     use std::os::unix::fs::PermissionsExt;
 
     #[test]
+    fn unlock_lets_another_writer_in_and_relock_sees_its_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("data");
+        let s = FileStorage::open(&root, true).unwrap();
+        s.put("k", &serde_json::json!(1)).unwrap();
+        assert_eq!(s.get("k").unwrap(), Some(serde_json::json!(1)));
+        s.unlock().unwrap();
+        // No writes without the lock.
+        assert!(s.put("x", &serde_json::json!(0)).is_err());
+        {
+            // Another writer gets the lock at once, and writes.
+            let other = FileStorage::open(&root, true).unwrap();
+            other.put("k", &serde_json::json!(2)).unwrap();
+        }
+        s.relock().unwrap();
+        // What was read before is forgotten; writes go on the journal as they should.
+        assert_eq!(s.get("k").unwrap(), Some(serde_json::json!(2)));
+        s.put("k", &serde_json::json!(3)).unwrap();
+        drop(s);
+        let again = FileStorage::open(&root, true).unwrap();
+        assert_eq!(again.get("k").unwrap(), Some(serde_json::json!(3)));
+    }
+
+    #[test]
     fn contract() {
         let dir = tempfile::tempdir().unwrap();
         let s = FileStorage::open(&dir.path().join("data"), true).unwrap();

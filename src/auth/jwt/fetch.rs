@@ -438,3 +438,58 @@ fn tls_text(inner: &str) -> Option<String> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A loopback server answering `body` to each of `n` connections; returns its URL.
+    fn serve(n: usize, body: &'static str) -> String {
+        use std::io::Write;
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/doc", l.local_addr().unwrap());
+        std::thread::spawn(move || {
+            for mut c in l.incoming().flatten().take(n) {
+                let mut buf = [0u8; 4096];
+                let _ = c.read(&mut buf);
+                let _ = write!(
+                    c,
+                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        });
+        url
+    }
+
+    #[test]
+    fn recorded_gets_are_replayed_without_the_network() {
+        let url = serve(1, "{}");
+        let (first, recorded) = recording(|| get(&url, "", 2));
+        assert_eq!(first.unwrap().body, b"{}");
+        assert!(!recorded.is_empty());
+        // The server answers no more: only the replay can answer.
+        let again = replaying(recorded, || get(&url, "", 2));
+        assert_eq!(again.unwrap().body, b"{}");
+        // Another timeout is another GET; outside a replay, the network is asked.
+        assert!(replaying(Prefetched::default(), || get(&url, "", 1)).is_err());
+        assert!(get(&url, "", 1).is_err());
+    }
+
+    #[test]
+    fn failures_have_kinds() {
+        let dead = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            format!("http://{}/x", l.local_addr().unwrap())
+        };
+        let e = get(&dead, "", 1).unwrap_err();
+        assert_eq!(e.kind, Failure::Connect, "{e}");
+        assert!(e.text.contains("connect: connection refused"), "{e}");
+        let e = get("ftp://127.0.0.1/x", "", 1).unwrap_err();
+        assert_eq!(e.kind, Failure::Url);
+        assert_eq!(
+            e.text,
+            "Get \"ftp://127.0.0.1/x\": unsupported protocol scheme \"ftp\""
+        );
+    }
+}
