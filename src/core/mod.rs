@@ -48,10 +48,11 @@ pub trait Backend {
         Ok(None)
     }
 
-    /// Paths (relative to the mount) whose requests may fetch documents over the network
-    /// (`login`, `config`): the core fetches them first with the storage's lock released
-    /// (see [`Core::handle`]).
-    fn may_fetch(&self, _path: &str) -> bool {
+    /// Whether a request (its path relative to the mount) may fetch documents over the
+    /// network (a JWT login against a JWKS, a config naming one): the core then fetches
+    /// them first with the storage's lock released (see [`Core::handle`]). A cheap guess
+    /// from the stored state, under the lock; `true` when unsure.
+    fn may_fetch(&self, _ctx: &BackendContext, _req: &Request) -> bool {
         false
     }
 
@@ -144,7 +145,7 @@ impl Core {
     /// changed the config in between, is made then).
     pub fn handle(&mut self, mut req: Request) -> Result<Option<Response>> {
         req.path = req.path.trim_start_matches('/').to_string();
-        if !self.may_fetch(&req)? {
+        if !self.may_fetch(&mut req)? {
             return self.route(req);
         }
         self.storage.unlock()?;
@@ -165,12 +166,24 @@ impl Core {
     }
 
     /// Whether `req` goes to an auth method that may fetch over the network.
-    fn may_fetch(&self, req: &Request) -> Result<bool> {
+    fn may_fetch(&self, req: &mut Request) -> Result<bool> {
         let Some(mount) = Self::plugin_mount(self.storage.as_ref(), &req.path)? else {
             return Ok(false);
         };
-        Ok(auth_backend(&mount.kind)
-            .is_some_and(|b| b.may_fetch(relative(&req.path, &mount.full_path()))))
+        let Some(backend) = auth_backend(&mount.kind) else {
+            return Ok(false);
+        };
+        let ctx = BackendContext {
+            storage: View::new(self.storage.as_ref(), mount.storage_prefix()),
+            mount: &mount,
+            settings: &self.settings,
+            now: now(),
+        };
+        let rel = relative(&req.path, &mount.full_path()).to_string();
+        let full = std::mem::replace(&mut req.path, rel);
+        let may = backend.may_fetch(&ctx, req);
+        req.path = full;
+        Ok(may)
     }
 
     /// The part of [`Core::route`] that leads to an auth method's fetches (the mount, the
