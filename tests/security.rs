@@ -739,7 +739,7 @@ fn bad_config_and_role_writes_change_nothing() {
         ),
         (
             vec![format!("jwks_url={dead}")],
-            "* error checking jwks URL\n",
+            "* error checking jwks URL: cannot connect to the server: ",
         ),
         (
             vec![

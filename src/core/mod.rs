@@ -14,6 +14,7 @@ pub use mounts::MountEntry;
 pub use request::{Operation, Request};
 pub use response::{Alias, Auth, Response};
 
+use crate::auth::jwt::fetch;
 use crate::settings::Settings;
 use crate::storage::{Storage, StorageExt, View};
 use crate::token::TokenEntry;
@@ -45,6 +46,14 @@ pub trait Backend {
     /// no existence check (always `update`).
     fn exists(&self, _ctx: &BackendContext, _req: &Request) -> Result<Option<bool>> {
         Ok(None)
+    }
+
+    /// Whether a request (its path relative to the mount) may fetch documents over the
+    /// network (a JWT login against a JWKS, a config naming one): the core then fetches
+    /// them first with the storage's lock released (see [`Core::handle`]). A cheap guess
+    /// from the stored state, under the lock; `true` when unsure.
+    fn may_fetch(&self, _ctx: &BackendContext, _req: &Request) -> bool {
+        false
     }
 
     /// Paths (relative to the mount) that need no token, as `login`.
@@ -139,8 +148,88 @@ impl Core {
     }
 
     /// Handles one request: routing, authorization, dispatch.
+    ///
+    /// A request to an auth method that may fetch documents over the network (a JWT login,
+    /// `jwt explain`, the config) runs twice: first with the storage's lock released and its
+    /// writes discarded, fetching what it needs ([`Core::rehearse`]); then for real, under
+    /// the lock, with those fetches answered from memory. So no other process waits on a
+    /// slow issuer, and what the request does and answers is the same as a single run (a
+    /// fetch the real run needs that the first did not make, because another process
+    /// changed the config in between, is made then).
     pub fn handle(&mut self, mut req: Request) -> Result<Option<Response>> {
         req.path = req.path.trim_start_matches('/').to_string();
+        if !self.may_fetch(&mut req)? {
+            return self.route(req);
+        }
+        self.storage.unlock()?;
+        let (_, prefetched) = fetch::recording(|| self.rehearse(&mut req));
+        self.storage.relock()?;
+        fetch::replaying(prefetched, || self.route(req))
+    }
+
+    /// The auth plugin mount a path is under, if any (not `token/`).
+    fn plugin_mount(storage: &dyn Storage, path: &str) -> Result<Option<MountEntry>> {
+        let Some(rest) = path.strip_prefix("auth/") else {
+            return Ok(None);
+        };
+        let table = mounts::load_auth(storage)?;
+        Ok(mounts::match_auth(&table, rest)
+            .filter(|m| m.kind != "token")
+            .cloned())
+    }
+
+    /// Whether `req` goes to an auth method that may fetch over the network.
+    fn may_fetch(&self, req: &mut Request) -> Result<bool> {
+        let Some(mount) = Self::plugin_mount(self.storage.as_ref(), &req.path)? else {
+            return Ok(false);
+        };
+        let Some(backend) = auth_backend(&mount.kind) else {
+            return Ok(false);
+        };
+        let ctx = BackendContext {
+            storage: View::new(self.storage.as_ref(), mount.storage_prefix()),
+            mount: &mount,
+            settings: &self.settings,
+            now: now(),
+        };
+        let rel = relative(&req.path, &mount.full_path()).to_string();
+        let full = std::mem::replace(&mut req.path, rel);
+        let may = backend.may_fetch(&ctx, req);
+        req.path = full;
+        Ok(may)
+    }
+
+    /// The part of [`Core::route`] that leads to an auth method's fetches (the mount, the
+    /// token's authorization, the backend), over a scratch copy of the storage whose writes
+    /// are dropped. Its result does not matter: only the fetches it makes do.
+    fn rehearse(&self, req: &mut Request) -> Result<()> {
+        let scratch = crate::storage::Batch::new(self.storage.as_ref());
+        let Some(mount) = Self::plugin_mount(&scratch, &req.path)? else {
+            return Ok(());
+        };
+        let Some(backend) = auth_backend(&mount.kind) else {
+            return Ok(());
+        };
+        let rel = relative(&req.path, &mount.full_path()).to_string();
+        if !backend.is_unauthenticated(&rel) {
+            authorize_in(&scratch, req, req.operation, false)?;
+        }
+        let ctx = BackendContext {
+            storage: View::new(&scratch, mount.storage_prefix()),
+            mount: &mount,
+            settings: &self.settings,
+            now: now(),
+        };
+        // The request goes as it is (a login's `jwt` may be large), its path made relative
+        // for the while.
+        let full = std::mem::replace(&mut req.path, rel);
+        let answer = backend.handle(&ctx, req);
+        req.path = full;
+        answer.map(|_| ())
+    }
+
+    /// Routes one request (see [`Core::handle`]).
+    fn route(&mut self, req: Request) -> Result<Option<Response>> {
         let path = req.path.clone();
         let auth_table = mounts::load_auth(self.storage.as_ref())?;
 
@@ -278,22 +367,32 @@ impl Core {
     }
 
     fn authorize_with(&mut self, req: &Request, op: Operation, exact: bool) -> Result<Caller> {
-        let token = match req.client_token.as_deref() {
-            Some(t) if !t.is_empty() => t.to_string(),
-            _ => return Err(Error::new(403, "permission denied")),
-        };
-        let entry = crate::token::use_token(self.storage.as_ref(), &token, now())?
-            .ok_or_else(|| Error::new(403, "permission denied"))?;
-        let acl = crate::policy::acl_for_token(self.storage.as_ref(), &entry)?;
-        let allowed = acl.allows_request(op, &req.path, &req.data, exact);
-        if !allowed {
-            return Err(Error::new(
-                403,
-                "1 error occurred:\n\t* permission denied\n\n",
-            ));
-        }
-        Ok(Caller { token, entry })
+        authorize_in(self.storage.as_ref(), req, op, exact)
     }
+}
+
+/// Validates the request's token in `storage` and checks its policies allow `op`.
+fn authorize_in(
+    storage: &dyn Storage,
+    req: &Request,
+    op: Operation,
+    exact: bool,
+) -> Result<Caller> {
+    let token = match req.client_token.as_deref() {
+        Some(t) if !t.is_empty() => t.to_string(),
+        _ => return Err(Error::new(403, "permission denied")),
+    };
+    let entry = crate::token::use_token(storage, &token, now())?
+        .ok_or_else(|| Error::new(403, "permission denied"))?;
+    let acl = crate::policy::acl_for_token(storage, &entry)?;
+    let allowed = acl.allows_request(op, &req.path, &req.data, exact);
+    if !allowed {
+        return Err(Error::new(
+            403,
+            "1 error occurred:\n\t* permission denied\n\n",
+        ));
+    }
+    Ok(Caller { token, entry })
 }
 
 /// `path` relative to the mount path `mount` (`auth/jwt/login` under `auth/jwt/` → `login`).

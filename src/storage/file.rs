@@ -101,6 +101,8 @@ pub struct FileStorage {
     tmp: RefCell<Option<Dir>>,
     /// Journaled writes not yet in the state files (see the module documentation).
     pending: RefCell<Pending>,
+    /// The lock is released for a while ([`Storage::unlock`]): no writes.
+    unlocked: std::cell::Cell<bool>,
 }
 
 struct Journal {
@@ -293,6 +295,7 @@ impl FileStorage {
             journal: RefCell::new(None),
             tmp: RefCell::new(None),
             pending: RefCell::new(Pending::default()),
+            unlocked: std::cell::Cell::new(false),
         };
         if exclusive {
             s.clean_tmp()?;
@@ -920,6 +923,12 @@ impl Storage for FileStorage {
                 self.root.path().display()
             )));
         }
+        if self.unlocked.get() {
+            return Err(err(format!(
+                "cannot write to {}: its lock is released",
+                self.root.path().display()
+            )));
+        }
         self.complete_pending()?;
         let mut raw = Vec::with_capacity(ops.len());
         for op in ops {
@@ -1011,6 +1020,44 @@ impl Storage for FileStorage {
         Ok(())
     }
 
+    /// Only a writer releases its lock (a reader's shared lock holds up no reader).
+    fn unlock(&self) -> Result<()> {
+        if !self.exclusive || self.unlocked.get() {
+            return Ok(());
+        }
+        self.lock.unlock().map_err(|e| {
+            err(format!(
+                "cannot unlock {}: {}",
+                self.root.join(".lock").display(),
+                io_text(&e)
+            ))
+        })?;
+        self.unlocked.set(true);
+        self.cache.borrow_mut().clear();
+        Ok(())
+    }
+
+    fn relock(&self) -> Result<()> {
+        if !self.unlocked.get() {
+            return Ok(());
+        }
+        self.lock.lock().map_err(|e| {
+            err(format!(
+                "cannot lock {}: {}",
+                self.root.join(".lock").display(),
+                io_text(&e)
+            ))
+        })?;
+        self.unlocked.set(false);
+        // Others may have written, checkpointed or died mid-write meanwhile: as an open.
+        self.cache.borrow_mut().clear();
+        *self.journal.borrow_mut() = None;
+        *self.tmp.borrow_mut() = None;
+        *self.pending.borrow_mut() = Pending::default();
+        self.clean_tmp()?;
+        self.recover()
+    }
+
     fn list(&self, prefix: &str) -> Result<Vec<String>> {
         let dirs: Vec<&str> = if prefix.is_empty() {
             Vec::new()
@@ -1100,6 +1147,30 @@ mod tests {
     use super::*;
     use std::fs::{self, OpenOptions};
     use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn unlock_lets_another_writer_in_and_relock_sees_its_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("data");
+        let s = FileStorage::open(&root, true).unwrap();
+        s.put("k", &serde_json::json!(1)).unwrap();
+        assert_eq!(s.get("k").unwrap(), Some(serde_json::json!(1)));
+        s.unlock().unwrap();
+        // No writes without the lock.
+        assert!(s.put("x", &serde_json::json!(0)).is_err());
+        {
+            // Another writer gets the lock at once, and writes.
+            let other = FileStorage::open(&root, true).unwrap();
+            other.put("k", &serde_json::json!(2)).unwrap();
+        }
+        s.relock().unwrap();
+        // What was read before is forgotten; writes go on the journal as they should.
+        assert_eq!(s.get("k").unwrap(), Some(serde_json::json!(2)));
+        s.put("k", &serde_json::json!(3)).unwrap();
+        drop(s);
+        let again = FileStorage::open(&root, true).unwrap();
+        assert_eq!(again.get("k").unwrap(), Some(serde_json::json!(3)));
+    }
 
     #[test]
     fn contract() {

@@ -52,6 +52,17 @@ pub trait Storage {
         }
         Ok(())
     }
+    /// Releases the storage's lock for a wait that must not hold up other processes (a
+    /// network fetch). Until [`Storage::relock`], reads see whatever other processes have
+    /// written (a document at a time) and writes are refused. A no-op by default.
+    fn unlock(&self) -> Result<()> {
+        Ok(())
+    }
+    /// Takes the lock back after [`Storage::unlock`]: forgets what was read before and
+    /// recovers what a writer killed in the meantime left, as an open does.
+    fn relock(&self) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// One write of a batch given to [`Storage::apply`].
@@ -137,6 +148,12 @@ impl Storage for View<'_> {
             })
             .collect();
         self.inner.apply(&ops)
+    }
+    fn unlock(&self) -> Result<()> {
+        self.inner.unlock()
+    }
+    fn relock(&self) -> Result<()> {
+        self.inner.relock()
     }
 }
 

@@ -260,7 +260,12 @@ fn write(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
             );
         }
         match fetched {
-            Ok(d) => discovered = Some(d),
+            Ok(d) => {
+                if !strict && insecure_jwks_uri(&config.oidc_discovery_url, &d.jwks_uri) {
+                    warnings.push(insecure_jwks_uri_warning(&d.jwks_uri));
+                }
+                discovered = Some(d)
+            }
             Err(_) if skip => warnings.push("error checking oidc discovery URL".into()),
             Err(e) => {
                 return Err(Error::bad_request(format!(
@@ -280,8 +285,9 @@ fn write(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
         }
         match keys::fetch_jwks(ctx, &config.jwks_url, &config.jwks_ca_pem) {
             Ok(j) => jwks = Some(j),
-            Err(_) if skip => warnings.push("error checking jwks URL".into()),
-            Err(_) => return Err(Error::bad_request("error checking jwks URL")),
+            // vaultjwt default mode says why (OpenBao gives no reason).
+            Err(e) if skip => warnings.push(jwks_failure(strict, &e)),
+            Err(e) => return Err(Error::bad_request(jwks_failure(strict, &e))),
         }
     }
 
@@ -349,6 +355,13 @@ fn write(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
         }
     }
 
+    if let Some(j) = jwks.as_ref().filter(|_| !strict) {
+        let weak = j.weak_keys();
+        if !weak.is_empty() {
+            warnings.push(keys::weak_keys_warning(&config.jwks_url, &weak));
+        }
+    }
+
     ctx.storage.put_as(CONFIG_KEY, &config)?;
     keys::drop_cache(&ctx.storage)?;
     if let Some(d) = &discovered {
@@ -379,6 +392,32 @@ fn write(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
         warnings,
         ..Default::default()
     }))
+}
+
+/// `error checking jwks URL`, with the reason in default mode.
+fn jwks_failure(strict: bool, e: &keys::JwksError) -> String {
+    if strict {
+        "error checking jwks URL".into()
+    } else {
+        format!("error checking jwks URL: {}", e.reason)
+    }
+}
+
+/// Whether an `https://` discovery document names a `jwks_uri` that is not `https://`.
+pub fn insecure_jwks_uri(discovery_url: &str, jwks_uri: &str) -> bool {
+    let https = |u: &str| {
+        u.get(..8)
+            .is_some_and(|p| p.eq_ignore_ascii_case("https://"))
+    };
+    https(discovery_url) && !https(jwks_uri)
+}
+
+/// The default-mode warning for [`insecure_jwks_uri`].
+pub fn insecure_jwks_uri_warning(jwks_uri: &str) -> String {
+    format!(
+        "the https discovery document names a jwks_uri without TLS ({jwks_uri}): the keys \
+         are fetched over plain HTTP, as OpenBao does, so anyone on the path can replace them"
+    )
 }
 
 /// The issuer URL of a discovery URL ending in `/.well-known/openid-configuration`.

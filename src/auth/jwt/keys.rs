@@ -14,6 +14,7 @@ use super::jws::{self, Jws};
 use super::pem::{self, Jwk, PublicKey, SUPPORTED_ALGS};
 use crate::core::fields::go_quote;
 use crate::core::BackendContext;
+use crate::settings::Compat;
 use crate::storage::{Storage, StorageExt};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -103,6 +104,8 @@ pub struct Inspection {
     pub steps: Vec<KeyStep>,
     pub header: Option<Map<String, Value>>,
     pub claims: Option<Map<String, Value>>,
+    /// Default-mode notes (a weak key verified the token); always empty in strict mode.
+    pub warnings: Vec<String>,
 }
 
 impl Inspection {
@@ -280,17 +283,29 @@ pub fn inspect(
                 );
             } else {
                 match remote_verify(ctx, url, ca, &jws) {
-                    Ok(kid) => out.push(
-                        "signature",
-                        expected,
-                        format!(
-                            "verified by JWKS key {} ({})",
-                            kid.as_deref().map(go_quote).unwrap_or("(no kid)".into()),
-                            jws.alg
-                        ),
-                        Ok(()),
-                        "",
-                    ),
+                    Ok((kid, weak)) => {
+                        if let Some(bits) = weak.filter(|_| ctx.settings.compat != Compat::OpenBao)
+                        {
+                            out.warnings.push(format!(
+                                "the token was verified by the {bits}-bit RSA key {} of {url}: \
+                                 OpenBao accepts it and so does vaultjwt, but RSA keys shorter \
+                                 than 2048 bits are weak (RFC 7518): the issuer should rotate \
+                                 to a longer key",
+                                kid.as_deref().map(go_quote).unwrap_or("(no kid)".into())
+                            ));
+                        }
+                        out.push(
+                            "signature",
+                            expected,
+                            format!(
+                                "verified by JWKS key {} ({})",
+                                kid.as_deref().map(go_quote).unwrap_or("(no kid)".into()),
+                                jws.alg
+                            ),
+                            Ok(()),
+                            "",
+                        )
+                    }
                     Err((e, kids)) => {
                         let hint = remote_miss_hint(&jws, kids.as_deref());
                         out.push(
@@ -535,7 +550,12 @@ pub fn fetch_discovery_of(
     );
     let resp = super::fetch::get(&url, ca, ctx.settings.http_timeout)?;
     if resp.status != 200 {
-        return Err(format!("{}: {}", resp.status_line, excerpt(&resp.body)));
+        // go-oidc quotes the whole body (capped by the fetch)
+        return Err(format!(
+            "{}: {}",
+            resp.status_line,
+            String::from_utf8_lossy(&resp.body)
+        ));
     }
     #[derive(Deserialize)]
     struct Doc {
@@ -582,22 +602,73 @@ pub struct FetchedJwks {
     keys: Vec<Jwk>,
 }
 
-/// GETs and decodes a JWKS, with go-oidc's error texts (`oidc: get keys failed: ...`).
-pub fn fetch_jwks(ctx: &BackendContext, url: &str, ca: &str) -> Result<FetchedJwks, String> {
-    let resp = super::fetch::get(url, ca, ctx.settings.http_timeout)
-        .map_err(|e| format!("oidc: get keys failed {e}"))?;
-    if resp.status != 200 {
-        return Err(format!(
-            "oidc: get keys failed: {} {}",
-            resp.status_line,
-            excerpt(&resp.body)
-        ));
+impl FetchedJwks {
+    /// Its RSA keys under 2048 bits, as `kid (N bits)` (for a default-mode warning).
+    pub fn weak_keys(&self) -> Vec<String> {
+        self.keys
+            .iter()
+            .filter_map(|k| {
+                let bits = k.weak_rsa_bits?;
+                Some(format!(
+                    "{} ({bits} bits)",
+                    k.kid.as_deref().map(go_quote).unwrap_or("(no kid)".into())
+                ))
+            })
+            .collect()
     }
-    let doc: Value = resp
-        .json()
-        .map_err(|e| format!("oidc: failed to decode keys: {e} {}", excerpt(&resp.body)))?;
-    let keys = pem::parse_jwks(&resp.body)
-        .map_err(|e| format!("oidc: failed to decode keys: {e} {}", excerpt(&resp.body)))?;
+}
+
+/// Why a JWKS could not be had: go-oidc's text (`oidc: get keys failed ...`), and the cause in
+/// plain words for vaultjwt's default mode.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JwksError {
+    pub text: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for JwksError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// The default-mode warning for RSA keys under 2048 bits in a JWKS.
+pub fn weak_keys_warning(url: &str, weak: &[String]) -> String {
+    format!(
+        "the JWKS at {url} has RSA keys shorter than 2048 bits: {}; OpenBao accepts them and so \
+         does vaultjwt, but such keys are weak (RFC 7518 requires 2048 bits): the issuer \
+         should rotate to a longer key",
+        weak.join(", ")
+    )
+}
+
+/// GETs and decodes a JWKS, with go-oidc's error texts (`oidc: get keys failed ...`), whose
+/// bodies are quoted whole as go-oidc does (the fetch caps them).
+pub fn fetch_jwks(ctx: &BackendContext, url: &str, ca: &str) -> Result<FetchedJwks, JwksError> {
+    let timeout = ctx.settings.http_timeout;
+    let resp = super::fetch::get(url, ca, timeout).map_err(|e| JwksError {
+        text: if e.in_body {
+            e.text.clone()
+        } else {
+            format!("oidc: get keys failed {e}")
+        },
+        reason: e.reason(timeout),
+    })?;
+    let body = String::from_utf8_lossy(&resp.body);
+    if resp.status != 200 {
+        return Err(JwksError {
+            text: format!("oidc: get keys failed: {} {body}", resp.status_line),
+            reason: format!("the server answered {}", resp.status_line),
+        });
+    }
+    let doc: Value = resp.json().map_err(|e| JwksError {
+        text: format!("oidc: failed to decode keys: {e} {body}"),
+        reason: format!("the response is not a JSON document ({e})"),
+    })?;
+    let keys = pem::parse_jwks(&resp.body).map_err(|e| JwksError {
+        text: format!("oidc: failed to decode keys: {e} {body}"),
+        reason: format!("the JWKS has a key that cannot be used ({e})"),
+    })?;
     Ok(FetchedJwks {
         url: url.to_string(),
         doc,
@@ -627,16 +698,17 @@ fn cached_jwks(ctx: &BackendContext, url: &str) -> Option<Vec<Jwk>> {
 }
 
 /// go-oidc's candidate rule: with a `kid`, only keys of that exact `kid`; without, all keys.
-/// Returns the kid of the key that verified (`Some(None)` for a key without kid).
-fn remote_keys_verify(keys: &[Jwk], jws: &Jws) -> Option<Option<String>> {
+/// Returns the kid of the key that verified (`None` for a key without kid) and its size when
+/// it is a weak RSA key.
+fn remote_keys_verify(keys: &[Jwk], jws: &Jws) -> Option<(Option<String>, Option<usize>)> {
     keys.iter()
         .filter(|k| jws.kid.is_none() || k.kid == jws.kid)
         .find(|k| k.key.as_ref().is_some_and(|key| verifies(key, jws)))
-        .map(|k| k.kid.clone())
+        .map(|k| (k.kid.clone(), k.weak_rsa_bits))
 }
 
 /// Verifies against the JWKS at `url` (cached, refetched on a miss at most once per
-/// cooldown). Ok: the kid of the key that verified. Err: the error and the kids of the JWKS
+/// cooldown). Ok: the kid of the key that verified, and its size when it is a weak RSA key. Err: the error and the kids of the JWKS
 /// looked at, when there was one.
 #[allow(clippy::type_complexity)]
 fn remote_verify(
@@ -644,7 +716,7 @@ fn remote_verify(
     url: &str,
     ca: &str,
     jws: &Jws,
-) -> Result<Option<String>, (VerifyError, Option<Vec<Option<String>>>)> {
+) -> Result<(Option<String>, Option<usize>), (VerifyError, Option<Vec<Option<String>>>)> {
     let kids = |keys: &[Jwk]| keys.iter().map(|k| k.kid.clone()).collect::<Vec<_>>();
     if let Some(keys) = cached_jwks(ctx, url) {
         if let Some(kid) = remote_keys_verify(&keys, jws) {
@@ -664,16 +736,6 @@ fn remote_verify(
         Some(kid) => Ok(kid),
         None => Err((sig_err(FAILED_TO_VERIFY), Some(kids(&fetched.keys)))),
     }
-}
-
-/// At most 512 bytes of a response body, for error messages.
-fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let mut end = text.len().min(512);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    text[..end].trim_end().to_string()
 }
 
 #[cfg(test)]

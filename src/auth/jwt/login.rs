@@ -914,6 +914,7 @@ pub fn run(
         &inputs.jwt,
         opts.continue_after_failure,
     );
+    ev.warnings.extend(inspection.warnings.iter().cloned());
     for step in &inspection.steps {
         if step.skipped {
             ev.skip(step.name, step.expected.clone(), step.actual.clone());

@@ -50,6 +50,22 @@ impl Backend for JwtBackend {
         Err(Error::unsupported_path())
     }
 
+    fn may_fetch(&self, ctx: &BackendContext, req: &Request) -> bool {
+        let stored = || config::load(ctx).ok().flatten();
+        match req.path.as_str() {
+            // A static key source never fetches; a JWKS or discovery source may.
+            "login" | "explain" => stored().is_some_and(|c| c.jwt_validation_pubkeys.is_empty()),
+            "config" if req.operation == crate::core::Operation::Read => {
+                stored().is_some_and(|c| !c.oidc_discovery_url.is_empty())
+            }
+            // A write fetches what it names.
+            "config" => ["jwks_url", "oidc_discovery_url"]
+                .iter()
+                .any(|k| req.data.contains_key(*k)),
+            _ => false,
+        }
+    }
+
     fn is_unauthenticated(&self, path: &str) -> bool {
         path == "login"
     }

@@ -17,6 +17,9 @@ pub const SUPPORTED_ALGS: [&str; 10] = [
 
 /// The smallest RSA modulus vaultjwt accepts (bits).
 pub const MIN_RSA_BITS: usize = 2048;
+/// The smallest RSA modulus accepted in a JWKS (bits): Go's `crypto/rsa` minimum, as OpenBao.
+/// Keys between this and [`MIN_RSA_BITS`] verify, with a default-mode warning.
+pub const MIN_JWKS_RSA_BITS: usize = 1024;
 /// The largest RSA modulus the RustCrypto backend verifies with (bits).
 pub const MAX_RSA_BITS: usize = 4096;
 
@@ -354,11 +357,14 @@ pub fn parse_ca_pem(text: &str) -> Option<Vec<Vec<u8>>> {
 pub struct Jwk {
     pub kid: Option<String>,
     pub key: Option<PublicKey>,
+    /// The modulus size of a usable RSA key shorter than [`MIN_RSA_BITS`].
+    pub weak_rsa_bits: Option<usize>,
 }
 
 /// Decodes a JWKS document as go-jose does: a key of unknown `kty` or with bad parameters
-/// fails the whole set. Keys vaultjwt refuses (RSA < 2048 bits, unknown curves) are kept
-/// without a usable key, so they never verify anything.
+/// fails the whole set. RSA keys of 1024 to 2047 bits are usable, as in OpenBao (and marked
+/// weak); keys vaultjwt refuses (RSA < 1024 or > 4096 bits) are kept without a usable key, so
+/// they never verify anything.
 pub fn parse_jwks(body: &[u8]) -> Result<Vec<Jwk>, String> {
     let doc: Value = serde_json::from_slice(body).map_err(|e| e.to_string())?;
     let keys = match doc.get("keys") {
@@ -386,15 +392,19 @@ fn b64_param(jwk: &Value, name: &str) -> Result<Vec<u8>, String> {
 fn parse_jwk(jwk: &Value) -> Result<Jwk, String> {
     let kid = jwk.get("kid").and_then(Value::as_str).map(str::to_string);
     let kty = jwk.get("kty").and_then(Value::as_str).unwrap_or("");
+    let mut weak_rsa_bits = None;
     let key = match kty {
         "RSA" => {
             let n = b64_param(jwk, "n")?;
             let e = b64_param(jwk, "e")?;
             let n = strip_leading_zeros(&n);
             let bits = bit_length(n);
-            if !(MIN_RSA_BITS..=MAX_RSA_BITS).contains(&bits) {
+            if !(MIN_JWKS_RSA_BITS..=MAX_RSA_BITS).contains(&bits) {
                 None
             } else {
+                if bits < MIN_RSA_BITS {
+                    weak_rsa_bits = Some(bits);
+                }
                 Some(PublicKey::Rsa(DecodingKey::from_rsa_raw_components(n, &e)))
             }
         }
@@ -444,7 +454,11 @@ fn parse_jwk(jwk: &Value) -> Result<Jwk, String> {
             ))
         }
     };
-    Ok(Jwk { kid, key })
+    Ok(Jwk {
+        kid,
+        key,
+        weak_rsa_bits,
+    })
 }
 
 fn strip_leading_zeros(b: &[u8]) -> &[u8] {
