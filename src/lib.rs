@@ -8,6 +8,7 @@ pub mod auth;
 pub mod cli;
 pub mod core;
 pub mod dev;
+pub mod framework;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod identity;

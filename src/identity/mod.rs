@@ -192,7 +192,7 @@ pub(crate) fn field_bool(req: &Request, name: &str) -> Result<Option<bool>> {
 pub(crate) fn field_kv(req: &Request, name: &str) -> Result<Option<BTreeMap<String, String>>> {
     match req.data.get(name) {
         None => Ok(None),
-        Some(v) => fields::kv_pairs(v)
+        Some(v) => fields::kv_pairs(name, v)
             .map(|pairs| Some(pairs.into_iter().collect()))
             .map_err(|d| Error::bad_request(format!("failed to parse {name}: {d}"))),
     }

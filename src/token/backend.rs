@@ -311,7 +311,7 @@ fn create(
     }
     let meta: Option<BTreeMap<String, String>> = match req.data.get("meta") {
         Some(v) => Some(
-            fields::kv_pairs(v)
+            fields::kv_pairs("meta", v)
                 .map_err(|d| Error::bad_request(fields::conversion_error("meta", &d)))?
                 .into_iter()
                 .collect(),

@@ -994,21 +994,10 @@ pub fn handle(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
             .collect(),
         ..Response::default()
     };
-    let mut ignored: Vec<&String> = req
-        .data
-        .keys()
-        .filter(|k| k.as_str() != "role" && k.as_str() != "jwt")
-        .collect();
-    ignored.sort();
+    let ignored = super::login_path().unrecognized(&req.data);
     if !ignored.is_empty() {
-        resp.warnings.push(format!(
-            "Endpoint ignored these unrecognized parameters: [{}]",
-            ignored
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(" ")
-        ));
+        resp.warnings
+            .push(crate::framework::unrecognized_warning(&ignored));
     }
     Ok(Some(resp))
 }
