@@ -48,9 +48,9 @@ pub fn go_parse_duration(orig: &str) -> Result<i128, Detail> {
     crate::framework::go::parse_go_duration(orig).map(i128::from)
 }
 
-/// `TypeCommaStringSlice`; `null` is empty.
+/// `TypeCommaStringSlice`.
 pub fn comma_string_slice(v: &Value) -> Result<Vec<String>, Detail> {
-    field::comma_string_slice(v).map(Option::unwrap_or_default)
+    field::comma_string_slice(v)
 }
 
 /// `TypeStringSlice`.

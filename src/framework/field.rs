@@ -62,14 +62,15 @@ impl FieldSchema {
     }
 }
 
-/// A converted value. Slices and maps keep Go's nil (`None`): a JSON `null` reads back as
-/// `null`, where an empty value reads back as `[]`/`{}`.
+/// A converted value. Maps keep Go's nil (`None`): a JSON `null` reads back as `null`, where
+/// an empty map reads back as `{}`. Lists are never nil (parseutil and the framework return
+/// an empty list for `null`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Field {
     Str(String),
     Int(i64),
     Bool(bool),
-    List(Option<Vec<String>>),
+    List(Vec<String>),
     Map(Option<Map<String, Value>>),
 }
 
@@ -97,7 +98,7 @@ pub fn convert(name: &str, ty: FieldType, raw: &Value) -> Result<Option<Field>, 
             Field::Int(secs)
         }
         FieldType::CommaStringSlice => Field::List(comma_string_slice(raw)?),
-        FieldType::StringSlice => Field::List(Some(string_slice(raw)?)),
+        FieldType::StringSlice => Field::List(string_slice(raw)?),
         FieldType::Map => Field::Map(map(raw)?),
         FieldType::KvPairs => Field::Map(kv_pairs(name, raw)?),
     }))
@@ -184,18 +185,18 @@ pub fn duration_second(v: &Value) -> Result<Option<i64>, String> {
 }
 
 /// `TypeCommaStringSlice`: parseutil's `ParseCommaStringSlice` (mapstructure v1 with a
-/// string-splitting hook; elements of a list are not split), each element trimmed.
-/// `None` is Go's nil slice (`null`).
-pub fn comma_string_slice(v: &Value) -> Result<Option<Vec<String>>, String> {
+/// string-splitting hook; elements of a list are not split), each element trimmed; `null`
+/// is empty (`strutil.TrimStrings` makes an empty list of Go's nil).
+pub fn comma_string_slice(v: &Value) -> Result<Vec<String>, String> {
     let items: Vec<Value> = match v {
-        Value::Null => return Ok(None),
-        Value::String(s) if s.is_empty() => return Ok(Some(Vec::new())),
-        Value::String(s) => return Ok(Some(s.split(',').map(|p| p.trim().into()).collect())),
+        Value::Null => return Ok(Vec::new()),
+        Value::String(s) if s.is_empty() => return Ok(Vec::new()),
+        Value::String(s) => return Ok(s.split(',').map(|p| p.trim().into()).collect()),
         Value::Number(n) => {
             let s = go::number_text(n);
-            return Ok(Some(s.split(',').map(|p| p.trim().into()).collect()));
+            return Ok(s.split(',').map(|p| p.trim().into()).collect());
         }
-        Value::Object(m) if m.is_empty() => return Ok(Some(Vec::new())),
+        Value::Object(m) if m.is_empty() => return Ok(Vec::new()),
         Value::Array(a) => a.clone(),
         other => vec![other.clone()],
     };
@@ -215,7 +216,7 @@ pub fn comma_string_slice(v: &Value) -> Result<Option<Vec<String>>, String> {
         }
     }
     if errors.is_empty() {
-        return Ok(Some(out));
+        return Ok(out);
     }
     errors.sort();
     Err(format!(
@@ -418,13 +419,8 @@ impl FieldData {
         }
     }
 
-    /// A list field, when given; Go's nil list (`null`) as empty.
+    /// A list field, when given.
     pub fn list(&self, k: &str) -> Option<Vec<String>> {
-        self.list_or_nil(k).map(Option::unwrap_or_default)
-    }
-
-    /// A list field, when given, keeping Go's nil (`Some(None)` for `null`).
-    pub fn list_or_nil(&self, k: &str) -> Option<Option<Vec<String>>> {
         match self.get(k) {
             Some(Field::List(l)) => Some(l.clone()),
             _ => None,
@@ -511,26 +507,26 @@ mod tests {
     fn lists_and_maps() {
         use FieldType::*;
         let list = |v: Value| conv(CommaStringSlice, v);
-        assert_eq!(list(json!(null)), Ok(Some(Field::List(None))));
+        assert_eq!(list(json!(null)), Ok(Some(Field::List(vec![]))));
         assert_eq!(
             list(json!(" a, b,,c")),
-            Ok(Some(Field::List(Some(vec![
+            Ok(Some(Field::List(vec![
                 "a".into(),
                 "b".into(),
                 "".into(),
                 "c".into()
-            ]))))
+            ])))
         );
         assert_eq!(
             list(json!(["a=b,c", 1, true, null])),
-            Ok(Some(Field::List(Some(vec![
+            Ok(Some(Field::List(vec![
                 "a=b,c".into(),
                 "1".into(),
                 "1".into(),
                 "".into()
-            ]))))
+            ])))
         );
-        assert_eq!(list(json!({})), Ok(Some(Field::List(Some(vec![])))));
+        assert_eq!(list(json!({})), Ok(Some(Field::List(vec![]))));
         assert_eq!(
             list(json!({"a": 1})),
             Err("1 error(s) decoding:\n\n* '[0]' expected type 'string', got unconvertible type 'map[string]interface {}', value: 'map[a:1]'".into())

@@ -157,6 +157,23 @@ fn indent(count: usize, text: &str) -> String {
         .join("\n")
 }
 
+/// The error of a request whose field `message` (`error converting input for field ...`)
+/// failed: Vault's `HandleRequest` prefixes it with `Field validation failed: `; in an
+/// existence check (a write to a path that has one) it is returned as it is.
+pub fn validation_failed(message: String, in_existence_check: bool) -> Error {
+    if in_existence_check {
+        Error::bad_request(message)
+    } else {
+        Error::bad_request(format!("Field validation failed: {message}"))
+    }
+}
+
+/// [`validation_failed`] for a handler that converts the field `field` itself, on a path
+/// without an existence check.
+pub fn field_validation_failed(field: &str, detail: &str) -> Error {
+    validation_failed(field::conversion_error(field, detail), false)
+}
+
 /// The warning naming the parameters a path ignored.
 pub fn unrecognized_warning(names: &[String]) -> String {
     format!(

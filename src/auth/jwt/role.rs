@@ -512,8 +512,8 @@ fn write(
     if let Some(v) = p.int("clock_skew_leeway") {
         role.clock_skew_leeway = v;
     }
-    if let Some(v) = p.list_or_nil("bound_audiences") {
-        role.bound_audiences = v;
+    if let Some(v) = p.list("bound_audiences") {
+        role.bound_audiences = Some(v);
     }
     if let Some(v) = p.str("bound_subject") {
         role.bound_subject = v;
@@ -575,15 +575,15 @@ fn write(
     }
 
     // 9. oauth2_metadata.
-    if let Some(list) = p.list_or_nil("oauth2_metadata") {
-        for v in list.iter().flatten() {
+    if let Some(list) = p.list("oauth2_metadata") {
+        for v in &list {
             if !matches!(v.as_str(), "id_token" | "refresh_token" | "access_token") {
                 return Err(Error::bad_request(format!(
                     "Unrecognized oauth2 metadata name {v}"
                 )));
             }
         }
-        role.oauth2_metadata = list;
+        role.oauth2_metadata = Some(list);
     }
 
     // 10. user_claim.
@@ -603,11 +603,11 @@ fn write(
     if let Some(v) = p.str("groups_claim") {
         role.groups_claim = v;
     }
-    if let Some(v) = p.list_or_nil("oidc_scopes") {
-        role.oidc_scopes = v;
+    if let Some(v) = p.list("oidc_scopes") {
+        role.oidc_scopes = Some(v);
     }
-    if let Some(v) = p.list_or_nil("allowed_redirect_uris") {
-        role.allowed_redirect_uris = v;
+    if let Some(v) = p.list("allowed_redirect_uris") {
+        role.allowed_redirect_uris = Some(v);
     }
     if let Some(v) = p.int("poll_interval") {
         role.poll_interval = v;
