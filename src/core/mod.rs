@@ -275,7 +275,7 @@ impl Core {
         if !allowed {
             return Err(Error::new(
                 403,
-                "1 error occurred:\n\t* permission denied\n\n",
+                crate::framework::go::multierror(&["permission denied".into()]),
             ));
         }
         Ok(Caller { token, entry })

@@ -10,9 +10,6 @@ use crate::storage::{Storage, View};
 use serde_json::Map;
 use std::collections::BTreeMap;
 
-/// Policies no token may carry.
-const NON_ASSIGNABLE: &[&str] = &["response-wrapping", "control-group"];
-
 pub fn handle(core: &mut Core, req: &Request, caller: Option<&Caller>) -> Result<Option<Response>> {
     let rel = req
         .path
@@ -160,7 +157,9 @@ pub fn handle(core: &mut Core, req: &Request, caller: Option<&Caller>) -> Result
 
 /// OpenBao wraps this one in a multierror.
 fn invalid_accessor() -> Error {
-    Error::bad_request("1 error occurred:\n\t* invalid accessor\n\n")
+    Error::bad_request(crate::framework::go::multierror(&[
+        "invalid accessor".into()
+    ]))
 }
 
 /// A `TypeString` field of the request body (empty when absent).
@@ -372,12 +371,7 @@ fn create(
     if no_default {
         policies.retain(|p| p != "default");
     }
-    if let Some(p) = policies
-        .iter()
-        .find(|p| NON_ASSIGNABLE.contains(&p.as_str()))
-    {
-        return Err(Error::bad_request(format!("cannot assign policy {p:?}")));
-    }
+    crate::policy::check_assignable(&policies)?;
     let is_root = policies.iter().any(|p| p == "root");
     if is_root {
         if !parent.policies.iter().any(|p| p == "root") {
