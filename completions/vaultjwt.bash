@@ -43,6 +43,9 @@ _vaultjwt() {
             vaultjwt,login)
                 cmd="vaultjwt__subcmd__login"
                 ;;
+            vaultjwt,path-help)
+                cmd="vaultjwt__subcmd__path__subcmd__help"
+                ;;
             vaultjwt,policy)
                 cmd="vaultjwt__subcmd__policy"
                 ;;
@@ -173,7 +176,7 @@ _vaultjwt() {
 
     case "${cmd}" in
         vaultjwt)
-            opts="-h -V --data-dir --help --version read write list delete auth policy completion token login jwt dev demo secrets kv"
+            opts="-h -V --data-dir --help --version read write list delete path-help auth policy completion token login jwt dev demo secrets kv"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1096,6 +1099,32 @@ _vaultjwt() {
                     return 0
                     ;;
                 --role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vaultjwt__subcmd__path__subcmd__help)
+            opts="-h --format --field --data-dir --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --field)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -31,6 +31,7 @@ complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "read" -d 'Read da
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "write" -d 'Write data to a path (key=value, key=@file, key=-, or - for a JSON body on stdin)'
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "list" -d 'List the keys at a path'
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "delete" -d 'Delete data at a path'
+complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "path-help" -d 'Print the help of a path: its parameters and what it does (Vault\'s path-help)'
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "auth" -d 'Enable, disable and list auth methods'
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "policy" -d 'Manage ACL policies (write, read, list, delete, fmt)'
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "completion" -d 'Print a shell completion script'
@@ -58,6 +59,10 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand delete" -l format -d '
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand delete" -l field -d 'Print only this field of the response' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand delete" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand delete" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand path-help" -l format -d 'Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand path-help" -l field -d 'Print only this field of the response' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand path-help" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand path-help" -s h -l help -d 'Print help'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list move" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list move" -s h -l help -d 'Print help'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list move" -f -a "enable" -d 'Enable an auth method (jwt or oidc)'

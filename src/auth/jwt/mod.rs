@@ -26,7 +26,7 @@ use crate::token::TokenEntry;
 /// The `login` path as OpenBao's jwt plugin declares it (`pathLogin`).
 pub fn login_path() -> Path {
     Path {
-        pattern: "^login$$",
+        pattern: "^login$",
         fields: vec![
             FieldSchema::new(
                 "role",
@@ -82,6 +82,13 @@ impl Backend for JwtBackend {
             return explain::handle(ctx, req);
         }
         Err(Error::unsupported_path())
+    }
+
+    fn help(&self, path: &str) -> Result<Option<String>> {
+        match path_for(path) {
+            Some(p) => Ok(Some(p.help(path))),
+            None => Err(Error::unsupported_path()),
+        }
     }
 
     fn is_unauthenticated(&self, path: &str) -> bool {
