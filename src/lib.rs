@@ -9,6 +9,7 @@ pub mod cli;
 pub mod core;
 pub mod dev;
 pub mod framework;
+#[cfg(any(test, fuzzing, feature = "fuzzing"))]
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod identity;

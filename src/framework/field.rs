@@ -184,70 +184,78 @@ pub fn duration_second(v: &Value) -> Result<Option<i64>, String> {
     }
 }
 
+/// mapstructure's weak decoding into `[]string` (v1 and v2 alike): a scalar or a non-empty
+/// map is lifted into a one-element list, an empty map is an empty list, `null` is Go's nil
+/// (`None`). The elements that are not strings are returned apart, with their index.
+#[allow(clippy::type_complexity)]
+fn lifted_strings(v: &Value) -> Option<(Vec<String>, Vec<(usize, &Value)>)> {
+    let items: Vec<&Value> = match v {
+        Value::Null => return None,
+        Value::Object(m) if m.is_empty() => Vec::new(),
+        Value::Array(a) => a.iter().collect(),
+        other => vec![other],
+    };
+    let mut out = Vec::with_capacity(items.len());
+    let mut bad = Vec::new();
+    for (i, item) in items.into_iter().enumerate() {
+        match weak_string(item) {
+            Ok(s) => out.push(s),
+            Err(b) => bad.push((i, b)),
+        }
+    }
+    Some((out, bad))
+}
+
 /// `TypeCommaStringSlice`: parseutil's `ParseCommaStringSlice` (mapstructure v1 with a
 /// string-splitting hook; elements of a list are not split), each element trimmed; `null`
 /// is empty (`strutil.TrimStrings` makes an empty list of Go's nil).
 pub fn comma_string_slice(v: &Value) -> Result<Vec<String>, String> {
-    let items: Vec<Value> = match v {
-        Value::Null => return Ok(Vec::new()),
-        Value::String(s) if s.is_empty() => return Ok(Vec::new()),
-        Value::String(s) => return Ok(s.split(',').map(|p| p.trim().into()).collect()),
-        Value::Number(n) => {
-            let s = go::number_text(n);
-            return Ok(s.split(',').map(|p| p.trim().into()).collect());
+    let split = |s: &str| -> Vec<String> {
+        match s {
+            "" => Vec::new(),
+            s => s.split(',').map(|p| p.trim().into()).collect(),
         }
-        Value::Object(m) if m.is_empty() => return Ok(Vec::new()),
-        Value::Array(a) => a.clone(),
-        other => vec![other.clone()],
     };
-    let mut out = Vec::with_capacity(items.len());
-    let mut errors = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        match weak_string(item) {
-            Ok(s) => out.push(s.trim().to_string()),
-            Err(bad) => {
-                out.push(String::new());
-                errors.push(format!(
-                    "* '[{i}]' expected type 'string', got unconvertible type '{}', value: '{}'",
-                    go_type(bad),
-                    go_v(bad)
-                ));
-            }
-        }
+    let (out, bad) = match v {
+        Value::String(s) => return Ok(split(s)),
+        Value::Number(n) => return Ok(split(&go::number_text(n))),
+        other => lifted_strings(other).unwrap_or_default(),
+    };
+    if bad.is_empty() {
+        return Ok(out.iter().map(|s| s.trim().to_string()).collect());
     }
-    if errors.is_empty() {
-        return Ok(out);
-    }
-    errors.sort();
+    // mapstructure v1's `*Error`: the points sorted.
+    let mut points: Vec<String> = bad
+        .iter()
+        .map(|(i, b)| {
+            format!(
+                "* '[{i}]' expected type 'string', got unconvertible type '{}', value: '{}'",
+                go_type(b),
+                go_v(b)
+            )
+        })
+        .collect();
+    points.sort();
     Err(format!(
         "{} error(s) decoding:\n\n{}",
-        errors.len(),
-        errors.join("\n")
+        points.len(),
+        points.join("\n")
     ))
 }
 
-/// mapstructure v2's weak decoding into `[]string` (a scalar or a non-empty map is lifted
-/// into a one-element list; an empty map is an empty list).
+/// mapstructure v2's weak decoding into `[]string`; its errors joined.
 fn v2_string_list(v: &Value) -> Result<Option<Vec<String>>, String> {
-    let items: Vec<Value> = match v {
-        Value::Null => return Ok(None),
-        Value::Object(m) if m.is_empty() => return Ok(Some(Vec::new())),
-        Value::Array(a) => a.clone(),
-        other => vec![other.clone()],
+    let Some((out, bad)) = lifted_strings(v) else {
+        return Ok(None);
     };
-    let mut out = Vec::with_capacity(items.len());
-    let mut errors = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        match weak_string(item) {
-            Ok(s) => out.push(s),
-            Err(bad) => errors.push(unconvertible(&format!("[{i}]"), "string", bad)),
-        }
+    if bad.is_empty() {
+        return Ok(Some(out));
     }
-    if errors.is_empty() {
-        Ok(Some(out))
-    } else {
-        Err(joined(&errors))
-    }
+    let errors: Vec<String> = bad
+        .iter()
+        .map(|(i, b)| unconvertible(&format!("[{i}]"), "string", b))
+        .collect();
+    Err(joined(&errors))
 }
 
 /// `TypeStringSlice`: `""` is empty; otherwise mapstructure v2's `[]string`, trimmed.

@@ -9,7 +9,7 @@ use super::claims;
 use super::config::{self, Config};
 use super::keys;
 use super::role::{self, Role};
-use crate::core::fields::{self, conversion_error};
+use crate::core::fields;
 use crate::core::{Alias, Auth, BackendContext, Error, Request, Response, Result};
 use crate::settings::Compat;
 use crate::token::TokenEntry;
@@ -721,10 +721,7 @@ fn build_auth(
 }
 
 fn field_failed(field: &str, detail: &str) -> Error {
-    Error::bad_request(format!(
-        "Field validation failed: {}",
-        conversion_error(field, detail)
-    ))
+    crate::framework::field_validation_failed(field, detail)
 }
 
 /// What the checks before the signature produce (spec §5.2 steps 1–6).
