@@ -46,6 +46,9 @@ _vaultjwt() {
             vaultjwt,login)
                 cmd="vaultjwt__subcmd__login"
                 ;;
+            vaultjwt,path-help)
+                cmd="vaultjwt__subcmd__path__subcmd__help"
+                ;;
             vaultjwt,plan)
                 cmd="vaultjwt__subcmd__plan"
                 ;;
@@ -185,7 +188,7 @@ _vaultjwt() {
 
     case "${cmd}" in
         vaultjwt)
-            opts="-h -V --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --version read write list delete auth policy completion token login jwt dev print pull plan apply demo secrets kv"
+            opts="-h -V --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --version read write list delete path-help auth policy completion token login jwt dev print pull plan apply demo secrets kv"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2378,6 +2381,72 @@ _vaultjwt() {
                     return 0
                     ;;
                 --role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-skip-verify)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --client-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output-curl-string)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --wrap-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vaultjwt__subcmd__path__subcmd__help)
+            opts="-h --format --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --field)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

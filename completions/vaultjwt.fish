@@ -43,6 +43,7 @@ complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "read" -d 'Read da
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "write" -d 'Write data to a path (key=value, key=@file, key=-, or - for a JSON body on stdin)'
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "list" -d 'List the keys at a path'
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "delete" -d 'Delete data at a path'
+complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "path-help" -d 'Print the help of a path: its parameters and what it does (Vault\'s path-help)'
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "auth" -d 'Enable, disable and list auth methods'
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "policy" -d 'Manage ACL policies (write, read, list, delete, fmt)'
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "completion" -d 'Print a shell completion script'
@@ -122,6 +123,22 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand delete" -l output-curl
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand delete" -l wrap-ttl -d 'Ask the server to wrap the answer in a token with this TTL (X-Vault-Wrap-TTL)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand delete" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand path-help" -l format -d 'Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand path-help" -l field -d 'Print only this field of the response' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand path-help" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand path-help" -l address -d 'Send the command to this OpenBao/Vault server (default: $VAULTJWT_ADDR, else address in config.toml, else the local engine)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand path-help" -l namespace -d 'The namespace of the request (X-Vault-Namespace)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand path-help" -l ca-cert -d 'A PEM file of CA certificates to verify the server with (replaces the system roots)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand path-help" -l ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand path-help" -l client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand path-help" -l client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand path-help" -l tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand path-help" -l client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand path-help" -l output-curl-string -d 'Print the curl command of the request instead of sending it' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand path-help" -l wrap-ttl -d 'Ask the server to wrap the answer in a token with this TTL (X-Vault-Wrap-TTL)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand path-help" -s h -l help -d 'Print help'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list move" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list move" -l address -d 'Send the command to this OpenBao/Vault server (default: $VAULTJWT_ADDR, else address in config.toml, else the local engine)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list move" -l namespace -d 'The namespace of the request (X-Vault-Namespace)' -r

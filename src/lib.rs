@@ -12,6 +12,8 @@ pub mod cli;
 pub mod client;
 pub mod core;
 pub mod dev;
+pub mod framework;
+#[cfg(any(test, fuzzing, feature = "fuzzing"))]
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod identity;

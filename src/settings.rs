@@ -79,7 +79,7 @@ impl Settings {
                     };
                     let secs = match t {
                         toml::Value::Integer(i) if i >= 0 => i,
-                        toml::Value::String(d) => crate::core::fields::parse_duration(&d)
+                        toml::Value::String(d) => crate::core::fields::parse_duration(d.trim())
                             .map_err(|e| at(e.to_string()))?,
                         other => {
                             return Err(at(format!(

@@ -194,6 +194,13 @@ pub enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         data: Vec<String>,
     },
+    /// Print the help of a path: its parameters and what it does (Vault's path-help)
+    PathHelp {
+        #[command(flatten)]
+        out: OutputFlags,
+        /// The path, e.g. auth/jwt/role/dev
+        path: String,
+    },
     /// Enable, disable and list auth methods
     #[command(subcommand)]
     Auth(Deferred<AuthCommand>),

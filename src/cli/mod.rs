@@ -346,6 +346,25 @@ impl Session {
         }
     }
 
+    /// `path-help`: the path's help text, from its declaration (local) or the server's
+    /// `?help=1` answer (remote).
+    pub fn help(&mut self, path: &str) -> std::result::Result<Option<String>, Error> {
+        let token = self.token.clone();
+        match &mut self.engine {
+            Engine::Local(core) => core.help(path, token.as_deref()),
+            Engine::Remote(client) => {
+                let mut q = serde_json::Map::new();
+                q.insert("help".into(), serde_json::Value::from("1"));
+                let (status, body) = client.raw(Operation::Read, path, &q, token.as_deref())?;
+                let resp =
+                    crate::client::decode(Operation::Update, status, body, client.address())?;
+                Ok(resp
+                    .and_then(|r| r.data)
+                    .and_then(|d| d.get("help").and_then(|h| h.as_str()).map(str::to_string)))
+            }
+        }
+    }
+
     /// Sends one request with the session's token.
     pub fn request(
         &mut self,

@@ -172,34 +172,7 @@ pub fn go_yaml(v: &Value) -> String {
 }
 
 /// Go's `%v` rendering of a decoded JSON value, as Vault's table output shows values.
-pub fn go_value(v: &Value) -> String {
-    match v {
-        Value::Null => "<nil>".into(),
-        Value::String(s) => s.clone(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::Array(items) => {
-            format!(
-                "[{}]",
-                items.iter().map(go_value).collect::<Vec<_>>().join(" ")
-            )
-        }
-        Value::Object(m) => {
-            let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
-            let parts: Vec<String> = keys
-                .iter()
-                .map(|k| {
-                    format!(
-                        "{k}:{}",
-                        m.get(k.as_str()).map(go_value).unwrap_or_default()
-                    )
-                })
-                .collect();
-            format!("map[{}]", parts.join(" "))
-        }
-    }
-}
+pub use crate::framework::go::go_v as go_value;
 
 /// Vault's `looksLikeDuration`: keys whose integer values a table shows as durations.
 pub fn looks_like_duration(k: &str) -> bool {

@@ -672,18 +672,7 @@ fn go_float(f: f64) -> String {
     if f.is_infinite() {
         return if f > 0.0 { ".inf" } else { "-.inf" }.into();
     }
-    if f == 0.0 {
-        return if f.is_sign_negative() { "-0" } else { "0" }.into();
-    }
-    // %e when the exponent is below -4 or at least 6 (the shortest form's threshold).
-    let e = format!("{f:e}"); // shortest digits: "-1.2345e6"
-    let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    if !(-4..6).contains(&exp) {
-        let sign = if exp < 0 { '-' } else { '+' };
-        return format!("{mant}e{sign}{:02}", exp.abs());
-    }
-    format!("{f}")
+    crate::framework::go::go_float64(f)
 }
 
 #[cfg(test)]

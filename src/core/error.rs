@@ -1,3 +1,4 @@
+use crate::framework::go::multierror;
 use crate::storage::StorageError;
 
 /// An error answered by the core or a backend: Vault's HTTP status and error list. The CLI
@@ -42,10 +43,10 @@ impl Error {
     }
     /// Vault's router errors, which its request handling wraps in a multierror.
     pub fn unsupported_path() -> Self {
-        Error::new(404, "1 error occurred:\n\t* unsupported path\n\n")
+        Error::new(404, multierror(&["unsupported path".into()]))
     }
     pub fn unsupported_operation() -> Self {
-        Error::new(405, "1 error occurred:\n\t* unsupported operation\n\n")
+        Error::new(405, multierror(&["unsupported operation".into()]))
     }
     pub fn message(&self) -> String {
         self.errors.join("; ")

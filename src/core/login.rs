@@ -14,9 +14,6 @@ use crate::identity::store::{self, Entity, EntityAlias};
 use crate::storage::{Batch, Storage};
 use std::collections::BTreeMap;
 
-/// Policies that may never be given to a token by an auth method (OpenBao's list).
-const NON_ASSIGNABLE: &[&str] = &["response-wrapping"];
-
 /// Turns a backend's login response into an issued token.
 ///
 /// Every write of the login (entity, alias, indexes, group memberships, token and its
@@ -230,9 +227,7 @@ fn check_assignable(all: &[String]) -> Result<()> {
         if p == "root" {
             return Err(Error::bad_request("auth methods cannot create root tokens"));
         }
-        if NON_ASSIGNABLE.contains(&p.as_str()) {
-            return Err(Error::bad_request(format!("cannot assign policy {p:?}")));
-        }
+        crate::policy::check_assignable(std::slice::from_ref(p))?;
     }
     Ok(())
 }
@@ -400,24 +395,7 @@ pub fn calculate_ttl(mount: &MountEntry, auth: &Auth) -> Result<(i64, Vec<String
     })
 }
 
-/// Vault's `policyutil.SanitizePolicies`: lower-cased, trimmed, empties dropped, `default`
-/// added when asked, `root` collapsing everything to `["root"]`, de-duplicated and sorted.
-pub fn sanitize_policies(policies: &[String], add_default: bool) -> Vec<String> {
-    let mut out: Vec<String> = policies
-        .iter()
-        .map(|p| p.trim().to_lowercase())
-        .filter(|p| !p.is_empty())
-        .collect();
-    if out.iter().any(|p| p == "root") {
-        return vec!["root".to_string()];
-    }
-    if add_default {
-        out.push("default".to_string());
-    }
-    out.sort();
-    out.dedup();
-    out
-}
+pub use crate::token::sanitize_policies;
 
 /// The type of the token a login issues: the mount's forced type, else the Auth's, else the
 /// mount's default (`default-service` → service).

@@ -56,6 +56,12 @@ pub trait Backend {
         false
     }
 
+    /// The `path-help` text of `path` (relative to the mount), from the path's declaration;
+    /// `None` when the backend declares no paths, `Err` for a path it does not serve.
+    fn help(&self, _path: &str) -> Result<Option<String>> {
+        Ok(None)
+    }
+
     /// Paths (relative to the mount) that need no token, as `login`.
     fn is_unauthenticated(&self, _path: &str) -> bool {
         false
@@ -320,6 +326,29 @@ impl Core {
         )))
     }
 
+    /// Vault's help operation (`path-help`): the text of a path of an auth plugin mount,
+    /// `None` where vaultjwt declares no paths. Needs a valid token, as Vault does.
+    pub fn help(&mut self, path: &str, token: Option<&str>) -> Result<Option<String>> {
+        let token = token
+            .filter(|t| !t.is_empty())
+            .ok_or_else(Error::permission_denied)?;
+        crate::token::use_token(self.storage.as_ref(), token, now())?
+            .ok_or_else(Error::permission_denied)?;
+        let path = path.trim_start_matches('/');
+        let auth_table = mounts::load_auth(self.storage.as_ref())?;
+        let Some(mount) = path
+            .strip_prefix("auth/")
+            .and_then(|rest| mounts::match_auth(&auth_table, rest))
+            .filter(|m| m.kind != "token")
+        else {
+            return Ok(None);
+        };
+        match auth_backend(&mount.kind) {
+            Some(b) => b.help(relative(path, &mount.full_path())),
+            None => Ok(None),
+        }
+    }
+
     /// A request to a secret engine: the existence check decides between `create` and
     /// `update`, the token is authorized for exactly that, then the backend answers.
     fn handle_secret(&mut self, req: Request, mount: &MountEntry) -> Result<Option<Response>> {
@@ -389,7 +418,7 @@ fn authorize_in(
     if !allowed {
         return Err(Error::new(
             403,
-            "1 error occurred:\n\t* permission denied\n\n",
+            crate::framework::go::multierror(&["permission denied".into()]),
         ));
     }
     Ok(Caller { token, entry })

@@ -89,9 +89,7 @@ pub fn describe(epoch: i64, now: i64) -> String {
 }
 
 /// The current time in Unix seconds.
-pub fn now() -> i64 {
-    chrono::Utc::now().timestamp()
-}
+pub use crate::core::now;
 
 #[cfg(test)]
 mod tests {

@@ -163,7 +163,7 @@ pub(crate) fn mount_info(
 }
 
 fn conv(field: &str) -> impl Fn(String) -> Error + '_ {
-    move |d| Error::bad_request(fields::conversion_error(field, &d))
+    move |d| crate::framework::field_validation_failed(field, &d)
 }
 
 /// A `TypeString` field, `None` when absent.
@@ -192,9 +192,9 @@ pub(crate) fn field_bool(req: &Request, name: &str) -> Result<Option<bool>> {
 pub(crate) fn field_kv(req: &Request, name: &str) -> Result<Option<BTreeMap<String, String>>> {
     match req.data.get(name) {
         None => Ok(None),
-        Some(v) => fields::kv_pairs(v)
+        Some(v) => fields::kv_pairs(name, v)
             .map(|pairs| Some(pairs.into_iter().collect()))
-            .map_err(|d| Error::bad_request(format!("failed to parse {name}: {d}"))),
+            .map_err(|d| crate::framework::field_validation_failed(name, &d)),
     }
 }
 

@@ -16,6 +16,24 @@ use parse::{PathRule, CREATE, DELETE, DENY, LIST, PATCH, READ, SCAN, SUDO, UPDAT
 use serde_json::Value;
 use std::collections::BTreeMap;
 
+/// Policies no token may be given (OpenBao's `NonAssignablePolicies`; Vault Enterprise also
+/// lists `control-group`, which OpenBao does not have).
+pub const NON_ASSIGNABLE: &[&str] = &["response-wrapping"];
+
+/// The error for a token given a policy of [`NON_ASSIGNABLE`], if one is among `policies`.
+pub fn check_assignable(policies: &[String]) -> crate::core::Result<()> {
+    match policies
+        .iter()
+        .find(|p| NON_ASSIGNABLE.contains(&p.as_str()))
+    {
+        Some(p) => Err(crate::core::Error::bad_request(format!(
+            "cannot assign policy {}",
+            crate::framework::go::go_quote(p)
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// Paths that need `sudo` on top of the operation's capability (OpenBao's system backend and
 /// token store `PathsSpecial.Root`). A trailing `*` makes a prefix.
 pub const SUDO_PATHS: &[&str] = &[
@@ -555,6 +573,17 @@ pub fn acl_for_token(storage: &dyn Storage, entry: &TokenEntry) -> Result<Acl> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_response_wrapping_is_non_assignable() {
+        assert!(check_assignable(&["control-group".into(), "default".into()]).is_ok());
+        assert_eq!(
+            check_assignable(&["a".into(), "response-wrapping".into()])
+                .unwrap_err()
+                .message(),
+            "cannot assign policy \"response-wrapping\""
+        );
+    }
 
     fn acl(policies: &[&str]) -> Acl {
         let parsed: Vec<parse::ParsedPolicy> =

@@ -10,9 +10,6 @@ use crate::storage::{Storage, View};
 use serde_json::Map;
 use std::collections::BTreeMap;
 
-/// Policies no token may carry.
-const NON_ASSIGNABLE: &[&str] = &["response-wrapping", "control-group"];
-
 pub fn handle(core: &mut Core, req: &Request, caller: Option<&Caller>) -> Result<Option<Response>> {
     let rel = req
         .path
@@ -59,7 +56,7 @@ pub fn handle(core: &mut Core, req: &Request, caller: Option<&Caller>) -> Result
         "renew" | "renew-self" | "renew-accessor" if write => {
             let increment = match req.data.get("increment") {
                 Some(v) => super::duration_value(v)
-                    .map_err(|d| Error::bad_request(fields::conversion_error("increment", &d)))?,
+                    .map_err(|d| crate::framework::field_validation_failed("increment", &d))?,
                 None => 0,
             };
             let entry = match rel {
@@ -160,7 +157,9 @@ pub fn handle(core: &mut Core, req: &Request, caller: Option<&Caller>) -> Result
 
 /// OpenBao wraps this one in a multierror.
 fn invalid_accessor() -> Error {
-    Error::bad_request("1 error occurred:\n\t* invalid accessor\n\n")
+    Error::bad_request(crate::framework::go::multierror(&[
+        "invalid accessor".into()
+    ]))
 }
 
 /// A `TypeString` field of the request body (empty when absent).
@@ -168,7 +167,7 @@ fn string_field(req: &Request, name: &str) -> Result<String> {
     match req.data.get(name) {
         None => Ok(String::new()),
         Some(v) => {
-            fields::string(v).map_err(|d| Error::bad_request(fields::conversion_error(name, &d)))
+            fields::string(v).map_err(|d| crate::framework::field_validation_failed(name, &d))
         }
     }
 }
@@ -177,7 +176,7 @@ fn bool_field(req: &Request, name: &str, default: bool) -> Result<bool> {
     match req.data.get(name) {
         None => Ok(default),
         Some(v) => {
-            fields::boolean(v).map_err(|d| Error::bad_request(fields::conversion_error(name, &d)))
+            fields::boolean(v).map_err(|d| crate::framework::field_validation_failed(name, &d))
         }
     }
 }
@@ -259,15 +258,16 @@ fn create(
     let is_sudo = is_sudo(core, caller, &req.path)?;
     let policies: Vec<String> = match req.data.get("policies") {
         Some(v) => fields::string_slice(v)
-            .map_err(|d| Error::bad_request(fields::conversion_error("policies", &d)))?,
+            .map_err(|d| crate::framework::field_validation_failed("policies", &d))?,
         None => Vec::new(),
     };
     let type_str = string_field(req, "type")?;
     let mut renewable = bool_field(req, "renewable", true)?;
     let explicit_raw = string_field(req, "explicit_max_ttl")?;
     let num_uses = match req.data.get("num_uses") {
-        Some(v) => fields::int(v)
-            .map_err(|d| Error::bad_request(fields::conversion_error("num_uses", &d)))?,
+        Some(v) => {
+            fields::int(v).map_err(|d| crate::framework::field_validation_failed("num_uses", &d))?
+        }
         None => 0,
     };
     let period_raw = string_field(req, "period")?;
@@ -311,8 +311,8 @@ fn create(
     }
     let meta: Option<BTreeMap<String, String>> = match req.data.get("meta") {
         Some(v) => Some(
-            fields::kv_pairs(v)
-                .map_err(|d| Error::bad_request(fields::conversion_error("meta", &d)))?
+            fields::kv_pairs("meta", v)
+                .map_err(|d| crate::framework::field_validation_failed("meta", &d))?
                 .into_iter()
                 .collect(),
         ),
@@ -371,12 +371,7 @@ fn create(
     if no_default {
         policies.retain(|p| p != "default");
     }
-    if let Some(p) = policies
-        .iter()
-        .find(|p| NON_ASSIGNABLE.contains(&p.as_str()))
-    {
-        return Err(Error::bad_request(format!("cannot assign policy {p:?}")));
-    }
+    crate::policy::check_assignable(&policies)?;
     let is_root = policies.iter().any(|p| p == "root");
     if is_root {
         if !parent.policies.iter().any(|p| p == "root") {

@@ -441,35 +441,12 @@ pub fn revoke_by_mount(storage: &dyn Storage, mount_accessor: &str) -> Result<()
     Ok(())
 }
 
-/// `fields::parse_duration`, guarded against a day count whose seconds overflow (which
-/// `fields::parse_duration` multiplies unchecked).
-pub fn parse_duration(s: &str) -> std::result::Result<i64, String> {
-    let t = s.trim();
-    if let Some(days) = t.strip_suffix('d') {
-        if let Ok(i) = days.parse::<i64>() {
-            return i.checked_mul(86_400).ok_or_else(|| {
-                format!(
-                    "time: invalid duration {}",
-                    crate::core::fields::go_quote(t)
-                )
-            });
-        }
-    }
-    crate::core::fields::parse_duration(s)
-}
+/// parseutil's `ParseDurationSecond` on a text (with its overflow error).
+pub use crate::framework::go::parse_duration_second as parse_duration;
 
-/// The `increment` of a renewal (`TypeDurationSecond`), with the same guard.
+/// A `TypeDurationSecond` value (the `increment` of a renewal).
 pub fn duration_value(v: &Value) -> std::result::Result<i64, String> {
-    match v {
-        Value::String(s) => {
-            let secs = parse_duration(s)?;
-            if secs < 0 {
-                return Err(format!("cannot provide negative value '{secs}'"));
-            }
-            Ok(secs)
-        }
-        other => crate::core::fields::duration_seconds(other, false),
-    }
+    crate::core::fields::duration_seconds(v, false)
 }
 
 /// Vault's `policyutil.SanitizePolicies`: trimmed, lower-cased, empty names dropped, `root`

@@ -104,72 +104,7 @@ pub fn get_claim(claims: &Map<String, Value>, reference: &str) -> Option<Claim> 
     }
 }
 
-/// Go's `%v` of a value decoded with `UseNumber` (bound claims, role parameters): numbers
-/// print as their JSON text. Maps print as `map[a:b]` (sorted keys), lists as `[a b]`.
-pub fn go_v(v: &Value) -> String {
-    go_v_with(v, &|n| n.to_string())
-}
-
-/// Go's `%v` of a value decoded without `UseNumber` (token claims): numbers are float64 and
-/// print as Go's `%v` of a float64 (`42`, `1.5`, `1e+06`).
-pub fn go_v_claim(v: &Value) -> String {
-    go_v_with(v, &|n| go_float64(n.as_f64().unwrap_or(0.0)))
-}
-
-fn go_v_with(v: &Value, num: &dyn Fn(&serde_json::Number) -> String) -> String {
-    match v {
-        Value::Null => "<nil>".into(),
-        Value::String(s) => s.clone(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => num(n),
-        Value::Array(items) => format!(
-            "[{}]",
-            items
-                .iter()
-                .map(|i| go_v_with(i, num))
-                .collect::<Vec<_>>()
-                .join(" ")
-        ),
-        Value::Object(m) => {
-            let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
-            let parts: Vec<String> = keys
-                .iter()
-                .map(|k| {
-                    let val = m.get(k.as_str()).map(|x| go_v_with(x, num));
-                    format!("{k}:{}", val.unwrap_or_default())
-                })
-                .collect();
-            format!("map[{}]", parts.join(" "))
-        }
-    }
-}
-
-/// Go's `%v` (`strconv.FormatFloat(f, 'g', -1, 64)`): the shortest digits, in exponent form
-/// when the decimal exponent is below -4 or at least 6, as `%e` with a two-digit exponent.
-pub fn go_float64(f: f64) -> String {
-    if f.is_nan() {
-        return "NaN".into();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { "+Inf" } else { "-Inf" }.into();
-    }
-    if f == 0.0 {
-        return if f.is_sign_negative() { "-0" } else { "0" }.into();
-    }
-    let sci = format!("{f:e}");
-    let (mantissa, exp) = match sci.split_once('e') {
-        Some((m, e)) => (m.to_string(), e.parse::<i32>().unwrap_or(0)),
-        None => (sci.clone(), 0),
-    };
-    if !(-4..6).contains(&exp) {
-        let sign = if exp < 0 { '-' } else { '+' };
-        format!("{mantissa}e{sign}{:02}", exp.abs())
-    } else {
-        let s = f.to_string();
-        s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
-    }
-}
+pub use crate::framework::go::{go_float64, go_v, go_v_float as go_v_claim};
 
 /// Why the identity could not be taken from the claims (the messages of spec §6.2–§6.4,
 /// returned with no prefix).

@@ -2,8 +2,9 @@
 
 use super::keys::{self, Discovery, FetchedJwks};
 use super::pem::{self, SUPPORTED_ALGS};
-use crate::core::fields::{self, conversion_error};
 use crate::core::{BackendContext, Error, Operation, Request, Response, Result};
+use crate::framework::go::go_quote;
+use crate::framework::{FieldData, FieldSchema, FieldType, Path};
 use crate::settings::Compat;
 use crate::storage::StorageExt;
 use serde::{Deserialize, Serialize};
@@ -42,11 +43,14 @@ pub fn load(ctx: &BackendContext) -> Result<Option<Config>> {
 }
 
 pub fn handle(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
-    match req.operation {
-        Operation::Read => read(ctx),
-        Operation::Create | Operation::Update => write(ctx, req),
-        _ => Err(Error::unsupported_operation()),
+    let mut req = req.clone();
+    if req.operation == Operation::Create {
+        req.operation = Operation::Update;
     }
+    config_path(ctx.settings.compat).handle(&req, &[], |d| match req.operation {
+        Operation::Read => read(ctx),
+        _ => write(ctx, d),
+    })
 }
 
 const WELL_KNOWN: &str = ".well-known/openid-configuration";
@@ -54,142 +58,96 @@ const PROVIDERS: [&str; 5] = ["azure", "gsuite", "secureauth", "ibmisam", "kuber
 /// `provider_config` keys never returned on read.
 const SENSITIVE_PROVIDER_KEYS: [&str; 1] = ["gsuite_service_account"];
 
-#[derive(Clone, Copy)]
-enum Kind {
-    Str,
-    LowerStr,
-    CommaList,
-    Map,
-    Bool,
-}
-
-/// The parameters of the config path, in schema order.
-const PARAMS: [(&str, Kind); 16] = [
-    ("oidc_discovery_url", Kind::Str),
-    ("oidc_discovery_ca_pem", Kind::Str),
-    ("oidc_client_id", Kind::Str),
-    ("oidc_client_secret", Kind::Str),
-    ("oidc_response_mode", Kind::Str),
-    ("oidc_response_types", Kind::CommaList),
-    ("jwks_url", Kind::Str),
-    ("jwks_ca_pem", Kind::Str),
-    ("jwt_validation_pubkeys", Kind::CommaList),
-    ("jwt_supported_algs", Kind::CommaList),
-    ("bound_issuer", Kind::Str),
-    ("default_role", Kind::LowerStr),
-    ("provider_config", Kind::Map),
-    ("override_allowed_server_names", Kind::CommaList),
-    ("namespace_in_state", Kind::Bool),
-    ("skip_jwks_validation", Kind::Bool),
-];
+const CONF_HELP_SYN: &str = "
+Configures the JWT authentication backend.
+";
+const CONF_HELP_DESC: &str = "
+The JWT authentication backend validates JWTs (or OIDC) using the configured
+credentials. If using OIDC Discovery, the URL must be provided, along
+with (optionally) the CA cert to use for the connection. If performing JWT
+validation locally, a set of public keys must be provided.
+";
 
 /// vaultjwt's extra parameter (default mode only).
 const TOKEN_AUDIENCES: &str = "token_audiences";
 
-/// A converted parameter value.
-enum Val {
-    S(String),
-    L(Vec<String>),
-    M(Map<String, Value>),
-    B(bool),
+/// The `config` path as OpenBao's jwt plugin declares it (`pathConfig`); in default mode
+/// it also takes `token_audiences`.
+pub fn config_path(compat: Compat) -> Path {
+    use FieldType::*;
+    let mut fields = vec![
+        FieldSchema::new("oidc_discovery_url", String, "The base URL of the OIDC Discovery URL without \".well-known/openid-configuration\" component. Cannot be used with \"jwks_url\" or \"jwt_validation_pubkeys\"."),
+        FieldSchema::new("oidc_discovery_ca_pem", String, "The CA certificate or chain of certificates, in PEM format, to use to validate connections to the OIDC Discovery URL. If not set, system certificates are used."),
+        FieldSchema::new("oidc_client_id", String, "The OAuth Client ID configured with your OIDC provider."),
+        FieldSchema::new("oidc_client_secret", String, "The OAuth Client Secret configured with your OIDC provider."),
+        FieldSchema::new("oidc_response_mode", String, "The response mode to be used in the OAuth2 request. Allowed values are 'query' and 'form_post'."),
+        FieldSchema::new("oidc_response_types", CommaStringSlice, "The response types to request. Allowed values are 'code' and 'id_token'. Defaults to 'code'."),
+        FieldSchema::new("jwks_url", String, "JWKS URL to use to authenticate signatures. Cannot be used with \"oidc_discovery_url\" or \"jwt_validation_pubkeys\"."),
+        FieldSchema::new("jwks_ca_pem", String, "The CA certificate or chain of certificates, in PEM format, to use to validate connections to the JWKS URL. If not set, system certificates are used."),
+        FieldSchema::new("default_role", LowerCaseString, "The default role to use if none is provided during login. If not set, a role is required during login."),
+        FieldSchema::new("jwt_validation_pubkeys", CommaStringSlice, "A list of PEM-encoded public keys to use to authenticate signatures locally. Cannot be used with \"jwks_url\" or \"oidc_discovery_url\"."),
+        FieldSchema::new("jwt_supported_algs", CommaStringSlice, "A list of supported signing algorithms. Defaults to RS256."),
+        FieldSchema::new("bound_issuer", String, "The value against which to match the 'iss' claim in a JWT. Optional."),
+        FieldSchema::new("provider_config", Map, "Provider-specific configuration. Optional."),
+        FieldSchema::new("override_allowed_server_names", CommaStringSlice, "A list of hostnames to accept when performing TLS validation, which applies both to OIDC and JWKS. This overrides default checks that expect the TLS subject to match the hostname specified in the connection URL"),
+        FieldSchema::new("namespace_in_state", Bool, "Pass namespace in the OIDC state parameter instead of as a separate query parameter. With this setting, the allowed redirect URL(s) in OpenBao and on the provider side should not contain a namespace query parameter. This means only one redirect URL entry needs to be maintained on the provider side for all OpenBao namespaces that will be authenticating against it. Defaults to true for new configs."),
+        FieldSchema::new("skip_jwks_validation", Bool, "When true and oidc_discovery_url or jwks_url are specified, if the connection fails to load, a warning will be issued and status can be checked later by reading the config endpoint."),
+    ];
+    if compat != Compat::OpenBao {
+        fields.push(FieldSchema::new(
+            TOKEN_AUDIENCES,
+            CommaStringSlice,
+            "vaultjwt only: the audiences required of tokens on roles without bound_audiences.",
+        ));
+    }
+    Path {
+        pattern: "^config$",
+        fields,
+        operations: &[Operation::Read, Operation::Update],
+        existence_check: false,
+        takes_arbitrary_input: false,
+        synopsis: CONF_HELP_SYN,
+        description: CONF_HELP_DESC,
+    }
 }
 
-struct Input {
-    values: Map<String, Value>,
-    converted: std::collections::HashMap<&'static str, Val>,
-}
-
-impl Input {
-    fn string(&self, name: &str) -> String {
-        match self.converted.get(name) {
-            Some(Val::S(s)) => s.clone(),
-            _ => String::new(),
-        }
-    }
-    fn list(&self, name: &str) -> Vec<String> {
-        match self.converted.get(name) {
-            Some(Val::L(l)) => l.clone(),
-            _ => Vec::new(),
-        }
-    }
-    fn map(&self, name: &str) -> Map<String, Value> {
-        match self.converted.get(name) {
-            Some(Val::M(m)) => m.clone(),
-            _ => Map::new(),
-        }
-    }
-    fn boolean(&self, name: &str) -> Option<bool> {
-        match self.converted.get(name) {
-            Some(Val::B(b)) => Some(*b),
-            _ => None,
-        }
-    }
-}
-
-/// Converts the known parameters (Vault's field validation, before the handler runs).
-fn convert(data: &Map<String, Value>) -> Result<Input> {
-    let mut converted = std::collections::HashMap::new();
-    for (name, kind) in PARAMS {
-        let Some(raw) = data.get(name) else { continue };
-        let val = match kind {
-            Kind::Str => fields::string(raw).map(Val::S),
-            Kind::LowerStr => fields::string(raw).map(|s| Val::S(s.to_lowercase())),
-            Kind::CommaList => fields::comma_string_slice(raw).map(Val::L),
-            Kind::Map => fields::map(raw).map(Val::M),
-            Kind::Bool => fields::boolean(raw).map(Val::B),
-        }
-        .map_err(|detail| {
-            Error::bad_request(format!(
-                "Field validation failed: {}",
-                conversion_error(name, &detail)
-            ))
-        })?;
-        converted.insert(name, val);
-    }
-    Ok(Input {
-        values: data.clone(),
-        converted,
-    })
-}
-
-fn write(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
+fn write(ctx: &BackendContext, input: &FieldData) -> Result<Option<Response>> {
     let strict = ctx.settings.compat == Compat::OpenBao;
-    let input = convert(&req.data)?;
     let mut warnings: Vec<String> = Vec::new();
 
     let previous = load(ctx)?;
     let mut config = Config {
-        oidc_discovery_url: input.string("oidc_discovery_url"),
-        oidc_discovery_ca_pem: input.string("oidc_discovery_ca_pem"),
-        oidc_client_id: input.string("oidc_client_id"),
-        oidc_client_secret: input.string("oidc_client_secret"),
-        oidc_response_mode: input.string("oidc_response_mode"),
-        oidc_response_types: input.list("oidc_response_types"),
-        jwks_url: input.string("jwks_url"),
-        jwks_ca_pem: input.string("jwks_ca_pem"),
-        jwt_validation_pubkeys: input.list("jwt_validation_pubkeys"),
-        jwt_supported_algs: input.list("jwt_supported_algs"),
-        bound_issuer: input.string("bound_issuer"),
-        default_role: input.string("default_role"),
-        provider_config: input.map("provider_config"),
-        override_allowed_server_names: input.list("override_allowed_server_names"),
+        oidc_discovery_url: input.str("oidc_discovery_url").unwrap_or_default(),
+        oidc_discovery_ca_pem: input.str("oidc_discovery_ca_pem").unwrap_or_default(),
+        oidc_client_id: input.str("oidc_client_id").unwrap_or_default(),
+        oidc_client_secret: input.str("oidc_client_secret").unwrap_or_default(),
+        oidc_response_mode: input.str("oidc_response_mode").unwrap_or_default(),
+        oidc_response_types: input.list("oidc_response_types").unwrap_or_default(),
+        jwks_url: input.str("jwks_url").unwrap_or_default(),
+        jwks_ca_pem: input.str("jwks_ca_pem").unwrap_or_default(),
+        jwt_validation_pubkeys: input.list("jwt_validation_pubkeys").unwrap_or_default(),
+        jwt_supported_algs: input.list("jwt_supported_algs").unwrap_or_default(),
+        bound_issuer: input.str("bound_issuer").unwrap_or_default(),
+        default_role: input.str("default_role").unwrap_or_default(),
+        provider_config: input
+            .map_or_nil("provider_config")
+            .flatten()
+            .unwrap_or_default(),
+        override_allowed_server_names: input
+            .list("override_allowed_server_names")
+            .unwrap_or_default(),
         namespace_in_state: input
-            .boolean("namespace_in_state")
+            .bool("namespace_in_state")
             .unwrap_or_else(|| previous.as_ref().is_none_or(|p| p.namespace_in_state)),
         token_audiences: Vec::new(),
     };
-    let skip = input.boolean("skip_jwks_validation").unwrap_or(false);
+    let skip = input.bool("skip_jwks_validation").unwrap_or(false);
 
     // vaultjwt default mode: the walkthrough fixes, each announced.
     let mut stripped = false;
     if !strict {
-        if let Some(raw) = input.values.get(TOKEN_AUDIENCES) {
-            config.token_audiences = fields::comma_string_slice(raw).map_err(|detail| {
-                Error::bad_request(format!(
-                    "Field validation failed: {}",
-                    conversion_error(TOKEN_AUDIENCES, &detail)
-                ))
-            })?;
+        if let Some(audiences) = input.list(TOKEN_AUDIENCES) {
+            config.token_audiences = audiences;
             warnings.push(
                 "'token_audiences' is not an OpenBao parameter: OpenBao ignores it; vaultjwt \
                  stores it and requires one of these audiences of tokens on roles without \
@@ -255,7 +213,7 @@ fn write(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
                 format!(
                     "OpenBao would refuse this 'oidc_discovery_url' ('oidc_discovery_url' \
                      contains '.well-known' component); vaultjwt uses the issuer URL {} instead",
-                    fields::go_quote(&config.oidc_discovery_url)
+                    go_quote(&config.oidc_discovery_url)
                 ),
             );
         }
@@ -307,7 +265,7 @@ fn write(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
         if !SUPPORTED_ALGS.contains(&alg.as_str()) {
             return Err(Error::bad_request(format!(
                 "invalid jwt_supported_algs: unsupported signing algorithm {}",
-                fields::go_quote(alg)
+                go_quote(alg)
             )));
         }
     }
@@ -333,7 +291,7 @@ fn write(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
         other => {
             return Err(Error::bad_request(format!(
                 "invalid response_mode: {}",
-                fields::go_quote(other)
+                go_quote(other)
             )))
         }
     }
@@ -344,7 +302,7 @@ fn write(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
             Some(Value::String(name)) => {
                 return Err(Error::bad_request(format!(
                     "invalid provider_config: provider {} not found in custom providers",
-                    fields::go_quote(name)
+                    go_quote(name)
                 )))
             }
             _ => {
@@ -373,20 +331,6 @@ fn write(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
 
     if warnings.is_empty() {
         return Ok(None);
-    }
-    let mut unknown: Vec<&str> = input
-        .values
-        .keys()
-        .map(String::as_str)
-        .filter(|k| !PARAMS.iter().any(|(p, _)| p == k))
-        .filter(|k| strict || *k != TOKEN_AUDIENCES)
-        .collect();
-    unknown.sort_unstable();
-    if !unknown.is_empty() {
-        warnings.push(format!(
-            "Endpoint ignored these unrecognized parameters: [{}]",
-            unknown.join(" ")
-        ));
     }
     Ok(Some(Response {
         warnings,
@@ -542,7 +486,7 @@ mod tests {
         assert_eq!(err.status, 400);
         assert_eq!(
             err.message(),
-            "Field validation failed: error converting input for field \"jwt_supported_algs\": '' expected type '[]string', got unconvertible type 'map[string]interface {}'"
+            "Field validation failed: error converting input for field \"jwt_supported_algs\": 1 error(s) decoding:\n\n* '[0]' expected type 'string', got unconvertible type 'map[string]interface {}', value: 'map[a:1]'"
         );
         assert_eq!(s.get("auth/x/config").unwrap(), None);
     }

@@ -9,7 +9,7 @@ use super::claims;
 use super::config::{self, Config};
 use super::keys;
 use super::role::{self, Role};
-use crate::core::fields::{self, conversion_error};
+use crate::core::fields;
 use crate::core::{Alias, Auth, BackendContext, Error, Request, Response, Result};
 use crate::settings::Compat;
 use crate::token::TokenEntry;
@@ -721,10 +721,7 @@ fn build_auth(
 }
 
 fn field_failed(field: &str, detail: &str) -> Error {
-    Error::bad_request(format!(
-        "Field validation failed: {}",
-        conversion_error(field, detail)
-    ))
+    crate::framework::field_validation_failed(field, detail)
 }
 
 /// What the checks before the signature produce (spec §5.2 steps 1–6).
@@ -995,21 +992,10 @@ pub fn handle(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
             .collect(),
         ..Response::default()
     };
-    let mut ignored: Vec<&String> = req
-        .data
-        .keys()
-        .filter(|k| k.as_str() != "role" && k.as_str() != "jwt")
-        .collect();
-    ignored.sort();
+    let ignored = super::login_path().unrecognized(&req.data);
     if !ignored.is_empty() {
-        resp.warnings.push(format!(
-            "Endpoint ignored these unrecognized parameters: [{}]",
-            ignored
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(" ")
-        ));
+        resp.warnings
+            .push(crate::framework::unrecognized_warning(&ignored));
     }
     Ok(Some(resp))
 }

@@ -19,8 +19,42 @@ pub mod pem;
 pub mod role;
 pub mod template;
 
-use crate::core::{Auth, Backend, BackendContext, Error, Request, Response, Result};
+use crate::core::{Auth, Backend, BackendContext, Error, Operation, Request, Response, Result};
+use crate::framework::{FieldSchema, FieldType, Path};
 use crate::token::TokenEntry;
+
+/// The `login` path as OpenBao's jwt plugin declares it (`pathLogin`).
+pub fn login_path() -> Path {
+    Path {
+        pattern: "^login$",
+        fields: vec![
+            FieldSchema::new(
+                "role",
+                FieldType::LowerCaseString,
+                "The role to log in against.",
+            ),
+            FieldSchema::new("jwt", FieldType::String, "The signed JWT to validate."),
+        ],
+        operations: &[Operation::Update],
+        existence_check: false,
+        takes_arbitrary_input: false,
+        synopsis: "\n\tAuthenticates to OpenBao using a JWT (or OIDC) token.\n\t",
+        description: "\nAuthenticates JWTs.\n",
+    }
+}
+
+/// The declared path that answers `path` (relative to the mount), for `path-help`.
+pub fn path_for(path: &str) -> Option<Path> {
+    match path {
+        "config" => Some(config::config_path(crate::settings::Compat::OpenBao)),
+        "login" => Some(login_path()),
+        "role" | "role/" => Some(role::role_list_path()),
+        _ => match path.strip_prefix(role::ROLE_PREFIX) {
+            Some(n) if role::valid_name(n) => Some(role::role_path()),
+            _ => None,
+        },
+    }
+}
 
 pub struct JwtBackend;
 
@@ -63,6 +97,13 @@ impl Backend for JwtBackend {
                 .iter()
                 .any(|k| req.data.contains_key(*k)),
             _ => false,
+        }
+    }
+
+    fn help(&self, path: &str) -> Result<Option<String>> {
+        match path_for(path) {
+            Some(p) => Ok(Some(p.help(path))),
+            None => Err(Error::unsupported_path()),
         }
     }
 

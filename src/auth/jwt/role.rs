@@ -2,14 +2,17 @@
 //! read with OpenBao's shape (nulls vs `[]`, legacy keys), list with `after`/`limit`, delete.
 
 use super::config;
-use crate::core::fields::{self, conversion_error};
 use crate::core::{BackendContext, Error, Operation, Request, Response, Result};
+use crate::framework::go::{self, go_quote};
+use crate::framework::tokenutil::{self, Legacy, TokenParams};
+use crate::framework::{field, FieldData, FieldSchema, FieldType, Path};
 use crate::settings::Compat;
 use crate::storage::{Storage, StorageExt};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
-use std::net::IpAddr;
+
+pub use crate::framework::tokenutil::{cidrs_contain, parse_addr as parse_cidr, parse_policies};
 
 /// Storage prefix of the roles inside the mount's view.
 pub const ROLE_PREFIX: &str = "role/";
@@ -73,27 +76,52 @@ impl Role {
         if self.bound_claims_type.is_empty() {
             self.bound_claims_type = "string".into();
         }
-        if self.token_type.is_empty() {
-            self.token_type = "default".into();
+        let mut token = self.token_params();
+        token.upgrade_stored();
+        self.set_token_params(token);
+    }
+
+    /// The role's token fields (`tokenutil.TokenParams`) and deprecated names.
+    pub fn token_params(&self) -> TokenParams {
+        TokenParams {
+            bound_cidrs: self.token_bound_cidrs.clone(),
+            explicit_max_ttl: self.token_explicit_max_ttl,
+            max_ttl: self.token_max_ttl,
+            no_default_policy: self.token_no_default_policy,
+            period: self.token_period,
+            policies: self.token_policies.clone(),
+            token_type: self.token_type.clone(),
+            ttl: self.token_ttl,
+            num_uses: self.token_num_uses,
+            strictly_bind_ip: self.token_strictly_bind_ip,
+            legacy: Legacy {
+                policies: self.policies.clone(),
+                bound_cidrs: self.bound_cidrs.clone(),
+                ttl: self.ttl,
+                max_ttl: self.max_ttl,
+                period: self.period,
+                num_uses: self.num_uses,
+            },
         }
-        if self.token_ttl == 0 && self.ttl > 0 {
-            self.token_ttl = self.ttl;
-        }
-        if self.token_max_ttl == 0 && self.max_ttl > 0 {
-            self.token_max_ttl = self.max_ttl;
-        }
-        if self.token_period == 0 && self.period > 0 {
-            self.token_period = self.period;
-        }
-        if self.token_num_uses == 0 && self.num_uses > 0 {
-            self.token_num_uses = self.num_uses;
-        }
-        if self.token_policies.is_empty() && !self.policies.is_empty() {
-            self.token_policies = self.policies.clone();
-        }
-        if self.token_bound_cidrs.is_empty() && !self.bound_cidrs.is_empty() {
-            self.token_bound_cidrs = self.bound_cidrs.clone();
-        }
+    }
+
+    pub fn set_token_params(&mut self, t: TokenParams) {
+        self.token_bound_cidrs = t.bound_cidrs;
+        self.token_explicit_max_ttl = t.explicit_max_ttl;
+        self.token_max_ttl = t.max_ttl;
+        self.token_no_default_policy = t.no_default_policy;
+        self.token_period = t.period;
+        self.token_policies = t.policies;
+        self.token_type = t.token_type;
+        self.token_ttl = t.ttl;
+        self.token_num_uses = t.num_uses;
+        self.token_strictly_bind_ip = t.strictly_bind_ip;
+        self.policies = t.legacy.policies;
+        self.bound_cidrs = t.legacy.bound_cidrs;
+        self.ttl = t.legacy.ttl;
+        self.max_ttl = t.legacy.max_ttl;
+        self.period = t.legacy.period;
+        self.num_uses = t.legacy.num_uses;
     }
 
     /// The read output (spec §4.3), keys sorted as Vault prints them.
@@ -199,51 +227,141 @@ pub fn load(storage: &dyn Storage, name: &str) -> Result<Option<Role>> {
     Ok(role)
 }
 
-/// `\w(([\w-.]+)?\w)?` with Go's ASCII `\w`.
+/// Vault's `GenericNameRegex`, the rule of a role name.
 pub fn valid_name(name: &str) -> bool {
-    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-    let bytes = name.as_bytes();
-    match bytes {
-        [] => false,
-        [one] => word(*one),
-        [first, middle @ .., last] => {
-            word(*first) && word(*last) && middle.iter().all(|&b| word(b) || b == b'-' || b == b'.')
-        }
+    crate::framework::is_generic_name(name)
+}
+
+const ROLE_HELP_SYN: &str = "Register an role with the backend.";
+const ROLE_HELP_DESC: &str = "A role is required to authenticate with this backend. The role binds
+		JWT token information with token policies and settings.
+		The bindings, token polices and token settings can all be configured
+		using this endpoint";
+
+/// The `role/<name>` path as OpenBao's jwt plugin declares it (`pathRole`).
+pub fn role_path() -> Path {
+    use FieldType::*;
+    let mut fields = vec![
+        FieldSchema::new("name", LowerCaseString, "Name of the role."),
+        FieldSchema::new(
+            "role_type",
+            String,
+            "Type of the role, either 'jwt' or 'oidc'.",
+        ),
+    ];
+    fields.extend(tokenutil::deprecated_fields());
+    fields.extend([
+        FieldSchema::new("expiration_leeway", SignedDurationSecond, "Duration in seconds of leeway when validating expiration of a token to account for clock skew.
+Defaults to 150 (2.5 minutes) if set to 0 and can be disabled if set to -1."),
+        FieldSchema::new("not_before_leeway", SignedDurationSecond, "Duration in seconds of leeway when validating not before values of a token to account for clock skew. 
+Defaults to 150 (2.5 minutes) if set to 0 and can be disabled if set to -1."),
+        FieldSchema::new("clock_skew_leeway", SignedDurationSecond, "Duration in seconds of leeway when validating all claims to account for clock skew.
+Defaults to 60 (1 minute) if set to 0 and can be disabled if set to -1."),
+        FieldSchema::new("bound_subject", String, "The 'sub' claim that is valid for login. Optional."),
+        FieldSchema::new("bound_audiences", CommaStringSlice, "Comma-separated list of 'aud' claims that are valid for login; any match is sufficient"),
+        FieldSchema::new("bound_claims_type", String, "How to interpret values in the map of claims/values (which must match for login): allowed values are 'string' or 'glob'"),
+        FieldSchema::new("bound_claims", Map, "Map of claims/values which must match for login"),
+        FieldSchema::new("claim_mappings", KvPairs, "Mappings of claims (key) that will be copied to a metadata field (value)"),
+        FieldSchema::new("oauth2_metadata", CommaStringSlice, "Comma-separated list of one or more of access_token, id_token, refresh_token to return in metadata"),
+        FieldSchema::new("user_claim", String, "The claim to use for the Identity entity alias name"),
+        FieldSchema::new("user_claim_json_pointer", Bool, "If true, the user_claim value will use JSON pointer syntax
+for referencing claims."),
+        FieldSchema::new("groups_claim", String, "The claim to use for the Identity group alias names"),
+        FieldSchema::new("oidc_scopes", CommaStringSlice, "Comma-separated list of OIDC scopes"),
+        FieldSchema::new("allowed_redirect_uris", CommaStringSlice, "Comma-separated list of allowed values for redirect_uri"),
+        FieldSchema::new("callback_mode", String, "OIDC callback mode from Authorization Server: allowed values are 'device' for device flow, 'direct' to server, or 'client', default 'client'"),
+        FieldSchema::new("poll_interval", Int, "poll interval in seconds for device and direct flows, default value from Authorization Server for device flow, or '5'"),
+        FieldSchema::new("verbose_oidc_logging", Bool, "Log received OIDC tokens and claims when debug-level logging is active.
+Not recommended in production since sensitive information may be present
+in OIDC responses."),
+        FieldSchema::new("max_age", DurationSecond, "Specifies the allowable elapsed time in seconds since the last time the
+user was actively authenticated."),
+        FieldSchema::new("token_policies_template_claims", Bool, "When enabled, allows token_policies to be templated
+based upon claims in the JWT or OIDC ID token. Empty policies are ignored."),
+        FieldSchema::new("oidc_disable_confirmation", Bool, "If set to true, disables the interactive confirmation page shown
+during OIDC direct callback mode login. The confirmation step is enabled by default, as a security
+measure against token-hijacking attacks (see RFC 8628 5.4)."),
+    ]);
+    fields.extend(tokenutil::token_fields());
+    Path {
+        pattern: r"^role/(?P<name>\w(([\w-.]+)?\w)?)$",
+        fields,
+        operations: &[
+            Operation::Read,
+            Operation::Create,
+            Operation::Update,
+            Operation::Delete,
+        ],
+        existence_check: true,
+        takes_arbitrary_input: false,
+        synopsis: ROLE_HELP_SYN,
+        description: ROLE_HELP_DESC,
+    }
+}
+
+/// The `role/` list path (`pathRoleList`).
+pub fn role_list_path() -> Path {
+    Path {
+        pattern: "^role/?$",
+        fields: vec![
+            FieldSchema::new(
+                "after",
+                FieldType::String,
+                "Optional entry to list begin listing after, not required to exist.",
+            ),
+            FieldSchema::new(
+                "limit",
+                FieldType::Int,
+                "Optional number of entries to return; defaults to all entries.",
+            ),
+        ],
+        operations: &[Operation::List],
+        existence_check: false,
+        takes_arbitrary_input: false,
+        synopsis: "Lists all the roles registered with the backend.",
+        description: "The list will contain the names of the roles.",
     }
 }
 
 pub fn handle(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
     let path = req.path.as_str();
     if path == "role" || path == "role/" {
-        return match req.operation {
-            Operation::List => list(ctx, req),
-            _ => Err(Error::unsupported_operation()),
-        };
+        return role_list_path().handle(req, &[], |d| list(ctx, d));
     }
     let name = match path.strip_prefix(ROLE_PREFIX) {
         Some(n) if valid_name(n) => n.to_lowercase(),
         _ => return Err(Error::unsupported_path()),
     };
-    match req.operation {
+    // Default mode: `bound_claims` given as `key=value` text is read as a map (and the
+    // write warns what OpenBao would answer).
+    let mut kv_bound_claims = None;
+    let mut text_claims_req;
+    let mut req = req;
+    if ctx.settings.compat == Compat::Default && req.operation != Operation::Read {
+        if let Some(raw @ (Value::String(_) | Value::Array(_))) = req.data.get("bound_claims") {
+            if let (Err(detail), Some(m)) = (field::map(raw), parse_bound_claims_text(raw)) {
+                kv_bound_claims = Some(detail);
+                text_claims_req = req.clone();
+                text_claims_req
+                    .data
+                    .insert("bound_claims".into(), Value::Object(m));
+                req = &text_claims_req;
+            }
+        }
+    }
+    role_path().handle(req, &[("name", &name)], |d| match req.operation {
         Operation::Read => Ok(load(&ctx.storage, &name)?.map(|r| Response::data(r.to_data()))),
-        Operation::Create | Operation::Update => write(ctx, req, &name),
-        Operation::Delete => {
+        Operation::Create | Operation::Update => write(ctx, d, &name, kv_bound_claims),
+        _ => {
             ctx.storage.delete(&format!("{ROLE_PREFIX}{name}"))?;
             Ok(None)
         }
-        _ => Err(Error::unsupported_operation()),
-    }
+    })
 }
 
-fn list(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
-    let after = match req.data.get("after") {
-        Some(v) => fields::string(v).map_err(|d| field_error("after", &d))?,
-        None => String::new(),
-    };
-    let limit = match req.data.get("limit") {
-        Some(v) => fields::int(v).map_err(|d| field_error("limit", &d))?,
-        None => 0,
-    };
+fn list(ctx: &BackendContext, d: &FieldData) -> Result<Option<Response>> {
+    let after = d.str("after").unwrap_or_default();
+    let limit = d.int("limit").unwrap_or(0);
     let mut keys: Vec<String> = ctx
         .storage
         .list(ROLE_PREFIX)?
@@ -259,162 +377,6 @@ fn list(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
         return Ok(None);
     }
     Ok(Some(Response::json(serde_json::json!({ "keys": keys }))))
-}
-
-fn field_error(field: &str, detail: &str) -> Error {
-    Error::bad_request(conversion_error(field, detail))
-}
-
-/// The fields of the role path's schema and their types.
-#[derive(Clone, Copy)]
-enum Kind {
-    Str,
-    Bool,
-    Int,
-    Dur,
-    SignedDur,
-    Comma,
-    Map,
-    Kv,
-}
-
-const SCHEMA: &[(&str, Kind)] = &[
-    ("name", Kind::Str),
-    ("role_type", Kind::Str),
-    ("policies", Kind::Comma),
-    ("num_uses", Kind::Int),
-    ("ttl", Kind::Dur),
-    ("max_ttl", Kind::Dur),
-    ("period", Kind::Dur),
-    ("bound_cidrs", Kind::Comma),
-    ("expiration_leeway", Kind::SignedDur),
-    ("not_before_leeway", Kind::SignedDur),
-    ("clock_skew_leeway", Kind::SignedDur),
-    ("bound_subject", Kind::Str),
-    ("bound_audiences", Kind::Comma),
-    ("user_claim", Kind::Str),
-    ("user_claim_json_pointer", Kind::Bool),
-    ("claim_mappings", Kind::Kv),
-    ("groups_claim", Kind::Str),
-    ("oidc_scopes", Kind::Comma),
-    ("allowed_redirect_uris", Kind::Comma),
-    ("verbose_oidc_logging", Kind::Bool),
-    ("max_age", Kind::Dur),
-    ("bound_claims_type", Kind::Str),
-    ("bound_claims", Kind::Map),
-    ("callback_mode", Kind::Str),
-    ("poll_interval", Kind::Int),
-    ("oidc_disable_confirmation", Kind::Bool),
-    ("oauth2_metadata", Kind::Comma),
-    ("token_policies_template_claims", Kind::Bool),
-    ("token_bound_cidrs", Kind::Comma),
-    ("token_explicit_max_ttl", Kind::Dur),
-    ("token_max_ttl", Kind::Dur),
-    ("token_no_default_policy", Kind::Bool),
-    ("token_period", Kind::Dur),
-    ("token_policies", Kind::Comma),
-    ("token_type", Kind::Str),
-    ("token_ttl", Kind::Dur),
-    ("token_num_uses", Kind::Int),
-    ("token_strictly_bind_ip", Kind::Bool),
-];
-
-/// A converted parameter value.
-#[derive(Debug, Clone)]
-enum Param {
-    Str(String),
-    Bool(bool),
-    Int(i64),
-    List(Vec<String>),
-    Map(Map<String, Value>),
-}
-
-/// The request's parameters, converted by their schema types (only those given).
-struct Params {
-    values: BTreeMap<&'static str, Param>,
-}
-
-impl Params {
-    fn str(&self, k: &str) -> Option<String> {
-        match self.values.get(k) {
-            Some(Param::Str(s)) => Some(s.clone()),
-            _ => None,
-        }
-    }
-    fn bool(&self, k: &str) -> Option<bool> {
-        match self.values.get(k) {
-            Some(Param::Bool(b)) => Some(*b),
-            _ => None,
-        }
-    }
-    fn int(&self, k: &str) -> Option<i64> {
-        match self.values.get(k) {
-            Some(Param::Int(i)) => Some(*i),
-            _ => None,
-        }
-    }
-    fn list(&self, k: &str) -> Option<Vec<String>> {
-        match self.values.get(k) {
-            Some(Param::List(l)) => Some(l.clone()),
-            _ => None,
-        }
-    }
-    fn map(&self, k: &str) -> Option<Map<String, Value>> {
-        match self.values.get(k) {
-            Some(Param::Map(m)) => Some(m.clone()),
-            _ => None,
-        }
-    }
-    fn has(&self, k: &str) -> bool {
-        self.values.contains_key(k)
-    }
-}
-
-/// Converts the request data by the schema. In default mode, `bound_claims` given as
-/// `key=value` text is accepted (returned as the second value, for the warning).
-fn convert(data: &Map<String, Value>, compat: Compat) -> Result<(Params, Option<String>)> {
-    let mut values = BTreeMap::new();
-    let mut kv_bound_claims = None;
-    for (name, kind) in SCHEMA {
-        let Some(raw) = data.get(*name) else { continue };
-        let converted = match kind {
-            Kind::Str => fields::string(raw).map(Param::Str),
-            Kind::Bool => fields::boolean(raw).map(Param::Bool),
-            Kind::Int => fields::int(raw).map(Param::Int),
-            Kind::Dur => fields::duration_seconds(raw, false).map(Param::Int),
-            Kind::SignedDur => fields::duration_seconds(raw, true).map(Param::Int),
-            Kind::Comma => fields::comma_string_slice(raw).map(Param::List),
-            Kind::Kv => fields::kv_pairs(raw).map(|pairs| {
-                let mut m = Map::new();
-                for (k, v) in pairs {
-                    m.insert(k, Value::String(v));
-                }
-                Param::Map(m)
-            }),
-            Kind::Map => match fields::map(raw) {
-                Ok(m) => Ok(Param::Map(m)),
-                Err(detail) => match (compat, raw) {
-                    (Compat::Default, Value::String(_) | Value::Array(_)) => {
-                        match parse_bound_claims_text(raw) {
-                            Some(m) => {
-                                kv_bound_claims = Some(detail);
-                                Ok(Param::Map(m))
-                            }
-                            None => Err(detail),
-                        }
-                    }
-                    _ => Err(detail),
-                },
-            },
-        };
-        match converted {
-            Ok(p) => {
-                values.insert(*name, p);
-            }
-            Err(detail) => return Err(field_error(name, &detail)),
-        }
-    }
-    Ok((Params { values }, kv_bound_claims))
 }
 
 /// Default mode: `bound_claims` as text. A JSON object text is read as JSON; otherwise
@@ -475,83 +437,19 @@ pub fn parse_bound_claims_text(raw: &Value) -> Option<Map<String, Value>> {
     }
 }
 
-/// Parses one bound CIDR as `parseutil.ParseAddrs` does, returning its display form.
-pub fn parse_cidr(addr: &str) -> std::result::Result<String, String> {
-    if let Some(shown) = parse_ip_or_cidr(addr) {
-        return Ok(shown);
-    }
-    // go-sockaddr then takes a path-like string as a UNIX socket; it never matches an IP.
-    if addr.len() > 1 && (addr.starts_with('.') || addr.contains('/')) {
-        return Ok(addr.to_string());
-    }
-    Err(format!(
-        "error parsing address {}: Unable to convert {} to an IPv4 or IPv6 address, or a UNIX Socket",
-        fields::go_quote(addr),
-        fields::go_quote(addr)
-    ))
-}
-
-/// An IP or CIDR in go-sockaddr's display form (a full-length prefix is dropped).
-fn parse_ip_or_cidr(addr: &str) -> Option<String> {
-    match addr.split_once('/') {
-        None => addr.parse::<IpAddr>().ok().map(|ip| ip.to_string()),
-        Some((ip, bits)) => {
-            let ip: IpAddr = ip.parse().ok()?;
-            let max = if ip.is_ipv4() { 32 } else { 128 };
-            if bits.is_empty() || !bits.bytes().all(|b| b.is_ascii_digit()) {
-                return None;
-            }
-            let bits: u8 = bits.parse().ok()?;
-            if bits > max {
-                None
-            } else if bits == max {
-                Some(ip.to_string())
-            } else {
-                Some(format!("{ip}/{bits}"))
-            }
-        }
-    }
-}
-
-/// Whether `ip` lies inside one of the (display-form) CIDRs.
-pub fn cidrs_contain(cidrs: &[String], ip: IpAddr) -> bool {
-    cidrs.iter().any(|c| {
-        let net = match c.split_once('/') {
-            Some((a, b)) => match (a.parse::<IpAddr>(), b.parse::<u8>()) {
-                (Ok(a), Ok(b)) => ipnet::IpNet::new(a, b).ok(),
-                _ => None,
-            },
-            None => c.parse::<IpAddr>().ok().map(ipnet::IpNet::from),
-        };
-        net.is_some_and(|n| n.trunc().contains(&ip))
-    })
-}
-
-fn parse_cidrs(list: &[String]) -> std::result::Result<Vec<String>, String> {
-    list.iter().map(|a| parse_cidr(a)).collect()
-}
-
-/// `policyutil.ParsePolicies`: trimmed, lower-cased, empties dropped, de-duplicated, sorted.
-pub fn parse_policies(list: &[String]) -> Vec<String> {
-    let mut out: Vec<String> = list
-        .iter()
-        .map(|p| p.trim().to_lowercase())
-        .filter(|p| !p.is_empty())
-        .collect();
-    out.sort();
-    out.dedup();
-    out
-}
-
 /// The default-mode warning for a role written without `role_type`.
 pub const WARN_ROLE_TYPE_JWT: &str = "role_type was not set, so this role was created as a \"jwt\" role. OpenBao would make it an \"oidc\" role and refuse the write with: 'allowed_redirect_uris' must be set if 'role_type' is 'oidc' or unspecified. Set role_type=jwt explicitly to be compatible.";
 
 /// The default-mode warning for an update that omits `role_type` on a jwt role.
 pub const WARN_ROLE_TYPE_KEPT: &str = "role_type was not set, so the role keeps its type \"jwt\". OpenBao resets role_type to \"oidc\" on every write that omits it and would refuse this write with: 'allowed_redirect_uris' must be set if 'role_type' is 'oidc' or unspecified. Repeat role_type=jwt to be compatible.";
 
-fn write(ctx: &BackendContext, req: &Request, name: &str) -> Result<Option<Response>> {
+fn write(
+    ctx: &BackendContext,
+    p: &FieldData,
+    name: &str,
+    kv_bound_claims: Option<String>,
+) -> Result<Option<Response>> {
     let compat = ctx.settings.compat;
-    let (p, kv_bound_claims) = convert(&req.data, compat)?;
     let mut warnings: Vec<String> = Vec::new();
 
     // 1. Existing role or empty.
@@ -560,7 +458,8 @@ fn write(ctx: &BackendContext, req: &Request, name: &str) -> Result<Option<Respo
     let mut role = existing.unwrap_or_default();
 
     // 2. role_type.
-    let role_type = match p.str("role_type") {
+    // `null` and `""` are unspecified, as in OpenBao.
+    let role_type = match p.str("role_type").filter(|t| !t.is_empty()) {
         Some(t) => t,
         None if compat == Compat::Default => {
             if !is_new {
@@ -587,19 +486,19 @@ fn write(ctx: &BackendContext, req: &Request, name: &str) -> Result<Option<Respo
     }
     role.role_type = role_type;
 
-    // 3. Token fields (tokenutil.ParseTokenFields).
-    parse_token_fields(&p, &mut role).map_err(Error::bad_request)?;
-
-    // 4. Deprecated names.
-    upgrade_deprecated(&p, &mut role).map_err(Error::bad_request)?;
+    // 3. Token fields (tokenutil.ParseTokenFields), 4. the deprecated names.
+    let mut token = role.token_params();
+    token.parse(p).map_err(Error::bad_request)?;
+    token.upgrade_deprecated(p).map_err(Error::bad_request)?;
+    role.set_token_params(token);
 
     // 5. Period against the mount's maximum.
     let mount_max = ctx.mount.max_ttl();
     if role.token_period > mount_max {
         return Err(Error::bad_request(format!(
             "'period' of '{}' is greater than the backend's maximum lease TTL of '{}'",
-            fields::go_quote(&fields::go_duration_string(role.token_period)),
-            fields::go_quote(&fields::go_duration_string(mount_max)),
+            go_quote(&go::duration_string(role.token_period)),
+            go_quote(&go::duration_string(mount_max)),
         )));
     }
 
@@ -639,40 +538,40 @@ fn write(ctx: &BackendContext, req: &Request, name: &str) -> Result<Option<Respo
         )));
     }
     role.bound_claims_type = bct;
-    if let Some(bc) = p.map("bound_claims") {
+    if let Some(bc) = p.map_or_nil("bound_claims") {
         if role.bound_claims_type == "glob" {
-            check_glob_values(&bc).map_err(Error::bad_request)?;
+            check_glob_values(bc.as_ref()).map_err(Error::bad_request)?;
         }
-        if let Some(detail) = &kv_bound_claims {
+        if let (Some(detail), Some(bc)) = (&kv_bound_claims, &bc) {
             warnings.push(format!(
                 "bound_claims was given as key=value text and read as {}. OpenBao accepts only a JSON object here (send the role as a JSON body) and would refuse this write with: {}",
                 Value::Object(bc.clone()),
-                conversion_error("bound_claims", detail)
+                field::conversion_error("bound_claims", detail)
             ));
         }
-        role.bound_claims = Some(bc);
+        role.bound_claims = bc;
     }
 
     // 8. claim_mappings.
-    if let Some(cm) = p.map("claim_mappings") {
+    if let Some(cm) = p.map_or_nil("claim_mappings") {
         let mut targets: Vec<&str> = Vec::new();
-        for target in cm.values() {
+        for target in cm.iter().flat_map(|m| m.values()) {
             let t = target.as_str().unwrap_or_default();
             if t == "role" {
                 return Err(Error::bad_request(format!(
                     "metadata key {} is reserved and may not be a mapping destination",
-                    fields::go_quote(t)
+                    go_quote(t)
                 )));
             }
             if targets.contains(&t) {
                 return Err(Error::bad_request(format!(
                     "multiple keys are mapped to metadata key {}",
-                    fields::go_quote(t)
+                    go_quote(t)
                 )));
             }
             targets.push(t);
         }
-        role.claim_mappings = Some(cm);
+        role.claim_mappings = cm;
     }
 
     // 9. oauth2_metadata.
@@ -777,37 +676,19 @@ fn write(ctx: &BackendContext, req: &Request, name: &str) -> Result<Option<Respo
     if warnings.is_empty() {
         return Ok(None);
     }
-    let mut resp = Response {
+    Ok(Some(Response {
         warnings,
         ..Response::default()
-    };
-    let ignored = ignored_params(&req.data);
-    if !ignored.is_empty() {
-        resp.warnings.push(format!(
-            "Endpoint ignored these unrecognized parameters: [{}]",
-            ignored.join(" ")
-        ));
-    }
-    Ok(Some(resp))
+    }))
 }
 
 /// The default-mode warning for a jwt role that binds no audience.
 pub const WARN_NO_AUDIENCE: &str = "this role has no bound_audiences and the config sets no token_audiences: a token carrying an aud claim will be refused with \"audience claim found in JWT but no audiences bound to the role\" (as OpenBao does). Set bound_audiences on the role, or token_audiences on the config.";
 
-fn ignored_params(data: &Map<String, Value>) -> Vec<String> {
-    let mut out: Vec<String> = data
-        .keys()
-        .filter(|k| !SCHEMA.iter().any(|(n, _)| n == k))
-        .cloned()
-        .collect();
-    out.sort();
-    out
-}
-
 /// Glob roles: every bound value must be a string or a list of strings (spec §4.1).
-fn check_glob_values(bc: &Map<String, Value>) -> std::result::Result<(), String> {
-    use super::claims::go_v;
-    for v in bc.values() {
+fn check_glob_values(bc: Option<&Map<String, Value>>) -> std::result::Result<(), String> {
+    use crate::framework::go::go_v;
+    for v in bc.iter().flat_map(|m| m.values()) {
         match v {
             Value::String(_) => {}
             Value::Array(items) => {
@@ -821,133 +702,6 @@ fn check_glob_values(bc: &Map<String, Value>) -> std::result::Result<(), String>
                 return Err(format!("claim is not a string: {}", go_v(v)))
             }
             other => return Err(format!("claim is not a string or list: {}", go_v(other))),
-        }
-    }
-    Ok(())
-}
-
-/// `tokenutil.ParseTokenFields` in its order.
-fn parse_token_fields(p: &Params, role: &mut Role) -> std::result::Result<(), String> {
-    if let Some(list) = p.list("token_bound_cidrs") {
-        role.token_bound_cidrs = parse_cidrs(&list)?;
-    }
-    if let Some(v) = p.int("token_explicit_max_ttl") {
-        role.token_explicit_max_ttl = v;
-    }
-    if let Some(v) = p.int("token_max_ttl") {
-        role.token_max_ttl = v;
-    }
-    if role.token_max_ttl < 0 {
-        return Err("'token_max_ttl' cannot be negative".into());
-    }
-    if let Some(v) = p.bool("token_no_default_policy") {
-        role.token_no_default_policy = v;
-    }
-    if let Some(v) = p.int("token_period") {
-        role.token_period = v;
-    }
-    if role.token_period < 0 {
-        return Err("'token_period' cannot be negative".into());
-    }
-    if let Some(v) = p.list("token_policies") {
-        role.token_policies = v;
-    }
-    if let Some(t) = p.str("token_type") {
-        role.token_type = match t.as_str() {
-            "" | "default" => "default".into(),
-            "service" => "service".into(),
-            "batch" => "batch".into(),
-            _ => {
-                return Err(format!(
-                    "invalid 'token_type' value {}",
-                    fields::go_quote(&t)
-                ))
-            }
-        };
-    }
-    if role.token_type.is_empty() {
-        role.token_type = "default".into();
-    }
-    if let Some(v) = p.int("token_num_uses") {
-        role.token_num_uses = v;
-    }
-    if role.token_num_uses < 0 {
-        return Err("'token_num_uses' cannot be negative".into());
-    }
-    if role.token_type == "batch" {
-        if role.token_period != 0 {
-            return Err("'token_type' cannot be 'batch' or 'default_batch' when set to generate periodic tokens".into());
-        }
-        if role.token_num_uses != 0 {
-            return Err("'token_type' cannot be 'batch' or 'default_batch' when set to generate tokens with limited use count".into());
-        }
-    }
-    if let Some(v) = p.int("token_ttl") {
-        role.token_ttl = v;
-    }
-    if role.token_ttl < 0 {
-        return Err("'token_ttl' cannot be negative".into());
-    }
-    if role.token_ttl > 0 && role.token_max_ttl > 0 && role.token_ttl > role.token_max_ttl {
-        return Err("'token_ttl' cannot be greater than 'token_max_ttl'".into());
-    }
-    if let Some(v) = p.bool("token_strictly_bind_ip") {
-        role.token_strictly_bind_ip = v;
-    }
-    if role.token_strictly_bind_ip && !role.token_bound_cidrs.is_empty() {
-        return Err(
-            "'token_strictly_bind_ip' conflicts with 'token_bound_cidrs'; set only one".into(),
-        );
-    }
-    Ok(())
-}
-
-/// Accessor of a (deprecated, new) pair of integer fields.
-type IntPair = fn(&mut Role) -> (&mut i64, &mut i64);
-
-/// `tokenutil.UpgradeValue` for the six deprecated names (spec §4.2 step 4).
-fn upgrade_deprecated(p: &Params, role: &mut Role) -> std::result::Result<(), String> {
-    // policies / token_policies
-    match (p.has("token_policies"), p.list("policies")) {
-        (false, Some(old)) => {
-            role.policies = parse_policies(&old);
-            role.token_policies = role.policies.clone();
-        }
-        (true, Some(_)) => role.policies = role.token_policies.clone(),
-        (true, None) => role.policies = Vec::new(),
-        (false, None) => {}
-    }
-    match (p.has("token_bound_cidrs"), p.list("bound_cidrs")) {
-        (false, Some(old)) => {
-            role.bound_cidrs = parse_cidrs(&old)?;
-            role.token_bound_cidrs = role.bound_cidrs.clone();
-        }
-        (true, Some(_)) => role.bound_cidrs = role.token_bound_cidrs.clone(),
-        (true, None) => role.bound_cidrs = Vec::new(),
-        (false, None) => {}
-    }
-    let ints: [(&str, &str, IntPair); 4] = [
-        ("num_uses", "token_num_uses", |r| {
-            (&mut r.num_uses, &mut r.token_num_uses)
-        }),
-        ("ttl", "token_ttl", |r| (&mut r.ttl, &mut r.token_ttl)),
-        ("max_ttl", "token_max_ttl", |r| {
-            (&mut r.max_ttl, &mut r.token_max_ttl)
-        }),
-        ("period", "token_period", |r| {
-            (&mut r.period, &mut r.token_period)
-        }),
-    ];
-    for (old_key, new_key, fields_of) in ints {
-        let (old, new) = fields_of(role);
-        match (p.has(new_key), p.int(old_key)) {
-            (false, Some(v)) => {
-                *old = v;
-                *new = v;
-            }
-            (true, Some(_)) => *old = *new,
-            (true, None) => *old = 0,
-            (false, None) => {}
         }
     }
     Ok(())

@@ -54,6 +54,9 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
             },
             &args,
         ),
+        Command::PathHelp { out, path } => {
+            read_write::path_help(&mut Session::open(dir)?, &out, &path)
+        }
         Command::Read { out, path, data } => {
             read_write::read(&mut Session::open(dir)?, &out, &path, &data)
         }

@@ -32,6 +32,22 @@ fn is_empty(resp: &Response) -> bool {
         && resp.lease_duration == 0
 }
 
+/// `path-help PATH`: the help text of the path, from its declaration.
+pub fn path_help(s: &mut Session, out: &OutputFlags, path: &str) -> Result<u8> {
+    s.format(out)?;
+    let path = sanitize_path(path);
+    match s.help(&path) {
+        Ok(Some(text)) => {
+            println!("{text}");
+            Ok(0)
+        }
+        Ok(None) => Ok(output::print_local_error(&format!(
+            "vaultjwt has no help for {path}: path-help covers the paths of jwt auth mounts"
+        ))),
+        Err(e) => Ok(output::print_api_error("Error retrieving help", &e)),
+    }
+}
+
 pub fn read(s: &mut Session, out: &OutputFlags, path: &str, data: &[String]) -> Result<u8> {
     let format = s.format(out)?;
     let path = sanitize_path(path);

@@ -34,12 +34,10 @@ impl Backend for KvV1 {
                 resp.lease_duration = ttl;
                 // A read takes no parameters: OpenBao's framework names any it was given.
                 if !req.data.is_empty() {
-                    let mut names: Vec<&str> = req.data.keys().map(String::as_str).collect();
+                    let mut names: Vec<String> = req.data.keys().cloned().collect();
                     names.sort_unstable();
-                    resp.warnings.push(format!(
-                        "Endpoint ignored these unrecognized parameters: [{}]",
-                        names.join(" ")
-                    ));
+                    resp.warnings
+                        .push(crate::framework::unrecognized_warning(&names));
                 }
                 Ok(Some(resp))
             }

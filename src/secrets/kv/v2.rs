@@ -176,6 +176,11 @@ fn deletion_time(
     time_string(created + chrono::Duration::seconds(d))
 }
 
+/// A conversion failure on the `config` path (no existence check: the framework's prefix).
+fn conv_config(field: &'static str) -> impl Fn(String) -> Error {
+    move |d| crate::framework::field_validation_failed(field, &d)
+}
+
 fn conv(field: &'static str) -> impl Fn(String) -> Error {
     move |d| Error::bad_request(fields::conversion_error(field, &d))
 }
@@ -412,20 +417,21 @@ fn config_write(s: &dyn Storage, data: &Map<String, Value>) -> Result<Option<Res
     let mut c = load_config(s)?;
     let mut any = false;
     if let Some(v) = data.get("max_versions") {
-        let n = fields::int(v).map_err(conv("max_versions"))?;
+        let n = fields::int(v).map_err(conv_config("max_versions"))?;
         c.max_versions = n.max(0) as u64;
         any = true;
     }
     if let Some(v) = data.get("cas_required") {
-        c.cas_required = fields::boolean(v).map_err(conv("cas_required"))?;
+        c.cas_required = fields::boolean(v).map_err(conv_config("cas_required"))?;
         any = true;
     }
     if let Some(v) = data.get("metadata_cas_required") {
-        c.metadata_cas_required = fields::boolean(v).map_err(conv("metadata_cas_required"))?;
+        c.metadata_cas_required =
+            fields::boolean(v).map_err(conv_config("metadata_cas_required"))?;
         any = true;
     }
     if let Some(v) = data.get("delete_version_after") {
-        let d = fields::duration_seconds(v, true).map_err(conv("delete_version_after"))?;
+        let d = fields::duration_seconds(v, true).map_err(conv_config("delete_version_after"))?;
         c.delete_version_after = if d < 0 { -1 } else { d };
         any = true;
     }
