@@ -1,12 +1,12 @@
 //! `login [-method=token|jwt] ...`: authenticate and store the token in the token helper.
 
 use crate::cli::args::OutputFlags;
+use crate::cli::input::{self, ReadError};
 use crate::cli::{kv_args, output, write_token_helper, Session};
 use crate::core::{Auth, Operation, Request, Response};
 use crate::settings::Compat;
 use anyhow::Result;
 use serde_json::Value;
-use std::io::BufRead;
 
 /// The login flags besides `-format`/`-field`.
 #[derive(Debug, Clone, Default)]
@@ -65,7 +65,7 @@ pub fn run(s: &mut Session, out: &OutputFlags, flags: Flags, args: &[String]) ->
                 .unwrap_or("jwt")
                 .trim_matches('/')
                 .to_string();
-            let data = kv_args::parse(args, &mut std::io::stdin())?;
+            let data = kv_args::parse_login(args, &mut std::io::stdin())?;
             let req =
                 Request::new(Operation::Update, format!("auth/{mount}/login")).with_data(data);
             match s.core.handle(req) {
@@ -152,8 +152,16 @@ fn token_login(s: &mut Session, args: &[String]) -> Result<std::result::Result<R
     };
     if token.is_empty() {
         eprint!("Token (will be hidden): ");
-        let mut line = String::new();
-        std::io::stdin().lock().read_line(&mut line)?;
+        let line = match input::read_line(&mut std::io::stdin().lock(), input::REQUEST) {
+            Ok(l) => l,
+            Err(ReadError::TooLarge) => {
+                return Ok(Err(output::print_local_error(&format!(
+                    "Error authenticating: {}",
+                    input::REQUEST.exceeded("the token line on stdin")
+                ))))
+            }
+            Err(ReadError::Io(e)) => return Err(e.into()),
+        };
         token = line.trim().to_string();
     }
     if token.is_empty() {
