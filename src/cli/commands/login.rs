@@ -1,7 +1,6 @@
 //! `login [-method=token|jwt] ...`: authenticate and store the token in the token helper.
 
 use crate::cli::args::OutputFlags;
-use crate::cli::input::{self, ReadError};
 use crate::cli::{kv_args, output, write_token_helper, Session};
 use crate::core::{Auth, Operation, Request, Response};
 use crate::settings::Compat;
@@ -151,6 +150,7 @@ fn token_login(s: &mut Session, args: &[String]) -> Result<std::result::Result<R
         None => String::new(),
     };
     if token.is_empty() {
+        use crate::cli::input::{self, ReadError};
         eprint!("Token (will be hidden): ");
         let line = match input::read_line(&mut std::io::stdin().lock(), input::REQUEST) {
             Ok(l) => l,
