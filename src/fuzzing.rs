@@ -716,17 +716,21 @@ pub fn kv_args(data: &[u8]) {
         String::new()
     };
     let args = parts;
-    let mut read_file = |name: &str| -> std::io::Result<String> {
+    let mut open_file = |name: &str| -> std::io::Result<Box<dyn std::io::Read>> {
         use std::io::{Error, ErrorKind};
         if name.starts_with("missing") {
             Err(Error::from(ErrorKind::NotFound))
         } else if name.starts_with("denied") {
             Err(Error::from(ErrorKind::PermissionDenied))
         } else {
-            Ok(name.to_string())
+            Ok(Box::new(std::io::Cursor::new(
+                name.to_string().into_bytes(),
+            )))
         }
     };
-    let result = crate::cli::kv_args::parse_with(&args, &mut stdin.as_bytes(), &mut read_file);
+    let login = data.first().is_some_and(|b| b & 1 == 1);
+    let result =
+        crate::cli::kv_args::parse_with(&args, &mut stdin.as_bytes(), &mut open_file, login);
     match &result {
         Err(e) => {
             let text = e.to_string();

@@ -316,6 +316,78 @@ fn failing_token_continues_past_the_first_failure_and_exits_2() {
     .stderr_has(msg);
 }
 
+/// Issue 12 item 12: a payload with a repeated member name is refused as login refuses it
+/// (static keys: go-jose's decoder fails, so no key "verifies"), and explain names the
+/// repeated key instead of calling the payload "not a JSON object".
+#[test]
+fn duplicate_claim_names_are_named() {
+    use base64::Engine;
+    let env = setup();
+    let b64 = |b: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
+    let key = vaultjwt::dev::keys::PrivateKey::from_pem(&fixture("rsa2048.key")).unwrap();
+    let sign_raw = |payload: &str| {
+        let input = format!(
+            "{}.{}",
+            b64(br#"{"alg":"RS256","kid":"k1"}"#),
+            b64(payload.as_bytes())
+        );
+        let sig = key.sign("RS256", input.as_bytes()).unwrap();
+        format!("{input}.{}", b64(&sig))
+    };
+    let n = now();
+    let head = format!(
+        r#""iss":"https://idp.example.com/","sub":"user-12345","aud":"vault","groups":["developers"],"iat":{},"exp":{}"#,
+        n - 5,
+        n + 3600
+    );
+    let msg = "error validating token: error verifying token signature: no known key successfully validated the token signature";
+    for (payload, key) in [
+        (
+            format!(r#"{{{head},"email":"mallory@example.com","email":"alice@example.com"}}"#),
+            "email",
+        ),
+        (
+            format!(r#"{{{head},"email":"alice@example.com","x":[{{"a":1,"a":2}}]}}"#),
+            "a",
+        ),
+    ] {
+        let jwt = sign_raw(&payload);
+        let data = explain_json(&env, &jwt, 2);
+        assert_eq!(data["error"], msg);
+        let sig = check(&data, "signature");
+        assert_eq!(sig["result"], "fail");
+        assert_eq!(
+            sig["actual"],
+            format!(
+                "signature verifies, but there is a duplicate key \"{key}\" in the token's claims"
+            )
+        );
+        assert!(
+            sig["hint"]
+                .as_str()
+                .unwrap()
+                .contains("repeated a claim name"),
+            "{sig}"
+        );
+        env.cmd(&[
+            "write",
+            "auth/jwt/login",
+            "role=developer-role",
+            &format!("jwt={jwt}"),
+        ])
+        .env("VAULTJWT_COMPAT", "openbao")
+        .run()
+        .code(2)
+        .stderr_has(msg);
+    }
+    // A payload that is not an object keeps its words.
+    let data = explain_json(&env, &sign_raw("[1]"), 2);
+    assert_eq!(
+        check(&data, "signature")["actual"],
+        "signature verifies, but the payload is not a JSON object"
+    );
+}
+
 #[test]
 fn unparseable_token_stops_with_a_skipped_row() {
     let env = setup();

@@ -165,6 +165,83 @@ fn every_algorithm_keygen_sign_login_with_static_keys() {
     }
 }
 
+/// Whether `openssl pkey` reads the private key PEM at `path`; `None` (with the reason
+/// printed) when there is no `openssl` on PATH.
+fn openssl_reads(path: &std::path::Path) -> Option<bool> {
+    match std::process::Command::new("openssl")
+        .args(["pkey", "-noout", "-in"])
+        .arg(path)
+        .output()
+    {
+        Ok(o) => {
+            if !o.status.success() {
+                eprintln!("openssl: {}", String::from_utf8_lossy(&o.stderr));
+            }
+            Some(o.status.success())
+        }
+        Err(e) => {
+            eprintln!("skipping the openssl check: cannot run openssl ({e})");
+            None
+        }
+    }
+}
+
+/// Issue 12 item 11: `jwt keygen`'s private keys are what OpenSSL 3 (and Python's
+/// `cryptography`) read: for Ed25519, RFC 8410's PKCS#8 v1 with the seed alone (it was v2
+/// with the public key, which both refused as "extra data"). Older keys in the v2 form are
+/// still read (the fixture), and the new ones sign tokens that log in (above).
+#[test]
+fn keygen_private_keys_are_read_by_openssl() {
+    use base64::Engine;
+    let env = TestEnv::new();
+    for alg in ALGS {
+        let prefix = env.home.path().join(alg.to_lowercase());
+        env.run(&[
+            "jwt",
+            "keygen",
+            &format!("-alg={alg}"),
+            &format!("-out={}", prefix.display()),
+        ])
+        .success();
+        let path = prefix.with_extension("private.pem");
+        if openssl_reads(&path) == Some(false) {
+            panic!("openssl cannot read the {alg} key {}", path.display());
+        }
+        if alg == "EdDSA" {
+            let pem = std::fs::read_to_string(&path).unwrap();
+            let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+            assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----\n"), "{pem}");
+            let der = base64::engine::general_purpose::STANDARD
+                .decode(body)
+                .unwrap();
+            // SEQUENCE { INTEGER 0, SEQUENCE { OID 1.3.101.112 }, OCTET STRING { OCTET STRING (32) } }
+            let prefix = [
+                0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22,
+                0x04, 0x20,
+            ];
+            assert_eq!(der.len(), 48, "{pem}");
+            assert_eq!(der[..16], prefix, "{pem}");
+        }
+    }
+    // An Ed25519 key in the v2 form (public key included: what keygen wrote before) is still
+    // taken by `jwt sign`.
+    use ed25519_dalek::pkcs8::{spki::der::pem::LineEnding, EncodePrivateKey};
+    let v2 = ed25519_dalek::SigningKey::from_bytes(&[7; 32])
+        .to_pkcs8_pem(LineEnding::LF)
+        .unwrap();
+    assert!(v2.len() > 150, "not the v2 form: {}", &*v2);
+    let v2_path = env.home.path().join("v2.pem");
+    std::fs::write(&v2_path, v2.as_bytes()).unwrap();
+    env.run(&[
+        "jwt",
+        "sign",
+        &format!("-key=@{}", v2_path.display()),
+        "-claim",
+        "sub=a",
+    ])
+    .success();
+}
+
 /// A `vaultjwt dev issuer` child process, killed on drop.
 struct Issuer {
     child: Child,

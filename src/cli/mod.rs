@@ -3,6 +3,7 @@
 
 pub mod args;
 mod commands;
+pub mod input;
 pub mod kv_args;
 pub mod output;
 pub mod yaml;

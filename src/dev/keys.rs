@@ -216,7 +216,14 @@ impl PrivateKey {
             PrivateKey::P521(k) => {
                 p521::SecretKey::from(k.as_nonzero_scalar()).to_pkcs8_pem(LineEnding::LF)
             }
-            PrivateKey::Ed25519(k) => k.to_pkcs8_pem(LineEnding::LF),
+            // RFC 8410's PKCS#8 v1, the seed alone: what OpenSSL and Python's `cryptography`
+            // read (ed25519-dalek's own v2 form, with the public key, they refuse as
+            // "extra data").
+            PrivateKey::Ed25519(k) => ed25519_dalek::pkcs8::KeypairBytes {
+                secret_key: k.to_bytes(),
+                public_key: None,
+            }
+            .to_pkcs8_pem(LineEnding::LF),
         };
         pem.map(|p| p.to_string())
             .map_err(|e| format!("cannot encode the private key: {e}"))

@@ -173,15 +173,26 @@ pub fn crit_understood(header: &Map<String, Value>) -> bool {
 /// go-jose's JSON decoder refuses a document with a repeated member name in any object
 /// (`json: duplicate key 'NAME' in object`); `raw` must be valid JSON.
 pub fn check_duplicate_keys(raw: &[u8]) -> Result<(), String> {
+    match duplicate_key(raw) {
+        Some(key) => Err(format!("json: duplicate key '{key}' in object")),
+        None => Ok(()),
+    }
+}
+
+/// The first member name repeated in an object of `raw`, at any depth (`None` too when `raw`
+/// is not JSON: the caller's parser reports that).
+pub fn duplicate_key(raw: &[u8]) -> Option<String> {
     use serde::de::{DeserializeSeed, Deserializer, Error, MapAccess, SeqAccess, Visitor};
-    struct Dup;
-    impl<'de> DeserializeSeed<'de> for Dup {
+    use std::cell::RefCell;
+    #[derive(Clone, Copy)]
+    struct Dup<'a>(&'a RefCell<Option<String>>);
+    impl<'de> DeserializeSeed<'de> for Dup<'_> {
         type Value = ();
         fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
             d.deserialize_any(self)
         }
     }
-    impl<'de> Visitor<'de> for Dup {
+    impl<'de> Visitor<'de> for Dup<'_> {
         type Value = ();
         fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
             f.write_str("JSON")
@@ -205,36 +216,25 @@ pub fn check_duplicate_keys(raw: &[u8]) -> Result<(), String> {
             Ok(())
         }
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-            while seq.next_element_seed(Dup)?.is_some() {}
+            while seq.next_element_seed(self)?.is_some() {}
             Ok(())
         }
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
             let mut seen = std::collections::HashSet::new();
             while let Some(key) = map.next_key::<String>()? {
                 if !seen.insert(key.clone()) {
-                    return Err(A::Error::custom(format!(
-                        "json: duplicate key '{key}' in object"
-                    )));
+                    *self.0.borrow_mut() = Some(key);
+                    return Err(A::Error::custom("duplicate key"));
                 }
-                map.next_value_seed(Dup)?;
+                map.next_value_seed(self)?;
             }
             Ok(())
         }
     }
+    let found = RefCell::new(None);
     let mut de = serde_json::Deserializer::from_slice(raw);
-    match Dup.deserialize(&mut de) {
-        Ok(()) => Ok(()),
-        Err(e) => {
-            let text = e.to_string();
-            match text.find("json: duplicate key") {
-                Some(i) => Err(text[i..]
-                    .rsplit_once(" at line ")
-                    .map_or(text[i..].to_string(), |(m, _)| m.to_string())),
-                // not JSON (the caller's parser reports that)
-                None => Ok(()),
-            }
-        }
-    }
+    let _ = Dup(&found).deserialize(&mut de);
+    found.into_inner()
 }
 
 /// go-jose's `base64URLDecode`: trailing `=` trimmed, then Go's `RawURLEncoding` with its

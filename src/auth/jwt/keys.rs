@@ -240,9 +240,9 @@ pub fn inspect(
     match &source {
         Ok(Source::Static(keys)) => {
             let expected = "signed by one of the static keys";
-            let payload_ok = payload_is_object(&jws.payload);
+            let payload_problem = payload_problem(&jws.payload);
             match keys.iter().position(|k| verifies(k, &jws)) {
-                Some(i) if payload_ok => out.push(
+                Some(i) if payload_problem.is_none() => out.push(
                     "signature",
                     expected,
                     format!(
@@ -254,14 +254,26 @@ pub fn inspect(
                     Ok(()),
                     "",
                 ),
-                found => out.push(
+                Some(_) => {
+                    let problem = payload_problem.unwrap_or_default();
+                    let hint = if problem.contains("duplicate key") {
+                        "the issuer repeated a claim name: OpenBao refuses such claims with \
+                         static keys (with a JWKS, the last value is used)"
+                    } else {
+                        ""
+                    };
+                    out.push(
+                        "signature",
+                        expected,
+                        format!("signature verifies, but {problem}"),
+                        Err(sig_err(NO_KNOWN_KEY)),
+                        hint,
+                    )
+                }
+                None => out.push(
                     "signature",
                     expected,
-                    if found.is_some() {
-                        "signature verifies, but the payload is not a JSON object".to_string()
-                    } else {
-                        format!("no key verified an {} signature", show_alg(&jws.alg))
-                    },
+                    format!("no key verified an {} signature", show_alg(&jws.alg)),
                     Err(sig_err(NO_KNOWN_KEY)),
                     static_miss_hint(keys, &jws),
                 ),
@@ -482,12 +494,22 @@ fn remote_miss_hint(jws: &Jws, kids: Option<&[Option<String>]>) -> String {
     "the token was signed by another key, or was altered after signing".into()
 }
 
-fn payload_is_object(payload: &[u8]) -> bool {
-    // go-jose's decoder also refuses repeated member names (at any depth)
-    matches!(
+/// Why go-jose's claims decoder refuses the payload, in words (`None`: it takes it): not a
+/// JSON object, or a member name repeated at any depth (`there is a duplicate key "sub" in
+/// the token's claims`).
+fn payload_problem(payload: &[u8]) -> Option<String> {
+    if !matches!(
         serde_json::from_slice::<Value>(payload),
         Ok(Value::Object(_)) | Ok(Value::Null)
-    ) && jws::check_duplicate_keys(payload).is_ok()
+    ) {
+        return Some("the payload is not a JSON object".into());
+    }
+    jws::duplicate_key(payload).map(|key| {
+        format!(
+            "there is a duplicate key {} in the token's claims",
+            go_quote(&key)
+        )
+    })
 }
 
 /// Whether `key` verifies the token. A `crit` header naming anything but `b64` is not

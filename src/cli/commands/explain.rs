@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 pub fn run(s: &mut Session, out: &OutputFlags, mount: &str, args: &[String]) -> Result<u8> {
     let format = s.format(out)?;
     let mount = mount.trim_matches('/').to_string();
-    let data = kv_args::parse(args, &mut std::io::stdin())?;
+    let data = kv_args::parse_login(args, &mut std::io::stdin())?;
     let path = format!("auth/{mount}/explain");
     let answer = if s.is_remote() {
         remote_explain(s, &mount, data)

@@ -4,6 +4,7 @@
 
 use super::explain;
 use crate::cli::args::OutputFlags;
+use crate::cli::input::{self, Limit, ReadError};
 use crate::cli::output::{self, Format};
 use crate::cli::Session;
 use crate::dev::keys::{self, KeyType, PrivateKey};
@@ -11,7 +12,7 @@ use crate::dev::{issuer, presets, sign, time};
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Args, Subcommand};
 use serde_json::{Map, Value};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Subcommand)]
@@ -122,29 +123,37 @@ pub fn run(data_dir: Option<&Path>, cmd: JwtCommand) -> Result<u8> {
     }
 }
 
-/// Reads `@FILE`, `-` (stdin) or, when `plain_is_path`, a bare path; else the text itself.
-fn read_input(value: &str, what: &str, plain_is_path: bool) -> Result<String> {
+/// Reads `@FILE`, `-` (stdin) or, when `plain_is_path`, a bare path, at most `limit`; else
+/// the text itself.
+fn read_input(value: &str, what: &str, plain_is_path: bool, limit: Limit) -> Result<String> {
     if value == "-" {
-        let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .with_context(|| format!("cannot read the {what} from stdin"))?;
-        return Ok(s);
+        return match input::read(&mut std::io::stdin(), limit) {
+            Ok(s) => Ok(s),
+            Err(ReadError::TooLarge) => {
+                let what = what.trim_end_matches(" file");
+                bail!(limit.exceeded(&format!("the {what} on stdin")))
+            }
+            Err(ReadError::Io(e)) => {
+                Err(e).with_context(|| format!("cannot read the {what} from stdin"))
+            }
+        };
     }
     let path = match value.strip_prefix('@') {
         Some(p) => p,
         None if plain_is_path => value,
         None => return Ok(value.to_string()),
     };
-    std::fs::read_to_string(path)
-        .map_err(|e| anyhow!("cannot read {what} {path}: {}", issuer::io_text(&e)))
+    input::read_file(path, limit).map_err(|e| match e {
+        ReadError::TooLarge => anyhow!(limit.exceeded(&format!("{what} {path}"))),
+        ReadError::Io(e) => anyhow!("cannot read {what} {path}: {}", issuer::io_text(&e)),
+    })
 }
 
 // ---- decode ----
 
 fn decode(format: Option<&str>, token: &str) -> Result<u8> {
     let format = Format::parse(format.unwrap_or("table")).map_err(|e| anyhow!(e))?;
-    let text = read_input(token, "token file", false)?;
+    let text = read_input(token, "token file", false, input::TOKEN)?;
     let text = text.trim();
     if text.split('.').count() == 5 {
         bail!("malformed token: this is an encrypted token (JWE, five parts); only signed tokens (JWS) can be decoded");
@@ -339,7 +348,7 @@ pub fn sign_token(data_dir: Option<&Path>, args: &SignArgs) -> Result<String> {
     // Claims given by the user, in order: the file, then each -claim.
     let mut user = Map::new();
     if let Some(f) = &args.claims_file {
-        let text = read_input(f, "claims file", true)?;
+        let text = read_input(f, "claims file", true, input::REQUEST)?;
         match serde_json::from_str::<Value>(&text) {
             Ok(Value::Object(m)) => user.extend(m),
             Ok(_) => bail!("claims file {f}: not a JSON object"),
@@ -390,7 +399,7 @@ pub fn sign_token(data_dir: Option<&Path>, args: &SignArgs) -> Result<String> {
         let Some(k) = &args.key else {
             bail!("no signing key: give -key=@FILE (a private key PEM, see `vaultjwt jwt keygen`) or -issuer");
         };
-        let text = read_input(k, "key file", true)?;
+        let text = read_input(k, "key file", true, input::REQUEST)?;
         let shown = k.trim_start_matches('@');
         let key = PrivateKey::from_pem(&text).map_err(|e| anyhow!("key file {shown}: {e}"))?;
         (key, None)

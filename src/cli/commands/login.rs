@@ -6,7 +6,6 @@ use crate::core::{Auth, Operation, Request, Response};
 use crate::settings::Compat;
 use anyhow::Result;
 use serde_json::Value;
-use std::io::BufRead;
 
 /// The login flags besides `-format`/`-field`.
 #[derive(Debug, Clone, Default)]
@@ -65,7 +64,7 @@ pub fn run(s: &mut Session, out: &OutputFlags, flags: Flags, args: &[String]) ->
                 .unwrap_or("jwt")
                 .trim_matches('/')
                 .to_string();
-            let data = kv_args::parse(args, &mut std::io::stdin())?;
+            let data = kv_args::parse_login(args, &mut std::io::stdin())?;
             let req =
                 Request::new(Operation::Update, format!("auth/{mount}/login")).with_data(data);
             match s.handle(req) {
@@ -151,9 +150,18 @@ fn token_login(s: &mut Session, args: &[String]) -> Result<std::result::Result<R
         None => String::new(),
     };
     if token.is_empty() {
+        use crate::cli::input::{self, ReadError};
         eprint!("Token (will be hidden): ");
-        let mut line = String::new();
-        std::io::stdin().lock().read_line(&mut line)?;
+        let line = match input::read_line(&mut std::io::stdin().lock(), input::REQUEST) {
+            Ok(l) => l,
+            Err(ReadError::TooLarge) => {
+                return Ok(Err(output::print_local_error(&format!(
+                    "Error authenticating: {}",
+                    input::REQUEST.exceeded("the token line on stdin")
+                ))))
+            }
+            Err(ReadError::Io(e)) => return Err(e.into()),
+        };
         token = line.trim().to_string();
     }
     if token.is_empty() {

@@ -1,11 +1,11 @@
 //! `policy write|read|list|delete|fmt`, as Vault's CLI (requests go to `sys/policies/acl`).
 
 use crate::cli::args::{OutputFlags, PolicyCommand};
+use crate::cli::input::{self, ReadError};
 use crate::cli::{output, Session};
 use crate::core::{Operation, Response};
 use anyhow::Result;
 use serde_json::{json, Map, Value};
-use std::io::Read;
 use std::path::Path;
 
 pub fn run(dir: Option<&Path>, cmd: PolicyCommand) -> Result<u8> {
@@ -44,29 +44,38 @@ fn go_io_error(op: &str, path: &str, e: &std::io::Error) -> String {
     format!("{op} {path}: {what}")
 }
 
-fn read_source(path: &str) -> std::result::Result<String, String> {
-    if path == "-" {
-        let mut s = String::new();
-        return std::io::stdin()
-            .read_to_string(&mut s)
-            .map(|_| s)
-            .map_err(|e| {
-                format!(
-                    "Error reading policy: {}",
-                    go_io_error("read", "/dev/stdin", &e)
-                )
-            });
-    }
-    let mut f = std::fs::File::open(path).map_err(|e| {
-        format!(
-            "Error opening policy file: {}",
-            go_io_error("open", path, &e)
+/// The policy text from `path` or stdin (`-`), at most Vault's request size limit. Errors
+/// are printed here: `Err` is the exit code (1 for a policy over the limit, vaultjwt's own
+/// check; 2 for an I/O error, as Vault).
+fn read_source(path: &str) -> std::result::Result<String, u8> {
+    let (result, name) = if path == "-" {
+        (
+            input::read(&mut std::io::stdin(), input::REQUEST),
+            "/dev/stdin",
         )
-    })?;
-    let mut s = String::new();
-    f.read_to_string(&mut s)
-        .map_err(|e| format!("Error reading policy: {}", go_io_error("read", path, &e)))?;
-    Ok(s)
+    } else {
+        let file = std::fs::File::open(path).map_err(|e| {
+            eprintln!(
+                "Error opening policy file: {}",
+                go_io_error("open", path, &e)
+            );
+            output::EXIT_REQUEST
+        })?;
+        (input::read(&mut &file, input::REQUEST), path)
+    };
+    result.map_err(|e| match e {
+        ReadError::TooLarge => output::print_local_error(&format!(
+            "Error reading policy: {}",
+            input::REQUEST.exceeded(&match path {
+                "-" => "stdin".to_string(),
+                _ => format!("file {path}"),
+            })
+        )),
+        ReadError::Io(e) => {
+            eprintln!("Error reading policy: {}", go_io_error("read", name, &e));
+            output::EXIT_REQUEST
+        }
+    })
 }
 
 fn write(s: &mut Session, out: &OutputFlags, name: &str, path: &str) -> Result<u8> {
@@ -74,10 +83,7 @@ fn write(s: &mut Session, out: &OutputFlags, name: &str, path: &str) -> Result<u
     let name = policy_name(name);
     let rules = match read_source(path.trim()) {
         Ok(r) => r,
-        Err(msg) => {
-            eprintln!("{msg}");
-            return Ok(output::EXIT_REQUEST);
-        }
+        Err(code) => return Ok(code),
     };
     let mut body = Map::new();
     body.insert("policy".into(), json!(rules));
@@ -167,9 +173,15 @@ fn delete(s: &mut Session, out: &OutputFlags, name: &str) -> Result<u8> {
 
 fn fmt(path: &str) -> Result<u8> {
     let path = path.trim();
-    let raw = match std::fs::read_to_string(path) {
+    let raw = match input::read_file(path, input::REQUEST) {
         Ok(r) => r,
-        Err(e) => {
+        Err(ReadError::TooLarge) => {
+            return Ok(output::print_local_error(&format!(
+                "Error opening policy file: {}",
+                input::REQUEST.exceeded(&format!("file {path}"))
+            )))
+        }
+        Err(ReadError::Io(e)) => {
             eprintln!(
                 "Error opening policy file: {}",
                 go_io_error("open", path, &e)

@@ -18,10 +18,15 @@ pub fn print_secret(s: &Session, out: &OutputFlags, resp: &Response) -> Result<u
     Ok(output::print_response(resp, format, out.field.as_deref()))
 }
 
-/// Parses `key=value` arguments; on failure prints Vault's `Failed to parse K=V data: ...`.
-fn parse_data(data: &[String]) -> std::result::Result<Map<String, Value>, u8> {
-    kv_args::parse(data, &mut std::io::stdin())
-        .map_err(|e| output::print_local_error(&format!("{e:#}")))
+/// Parses `key=value` arguments for a request to `path`; on failure prints Vault's
+/// `Failed to parse K=V data: ...`.
+fn parse_data(path: &str, data: &[String]) -> std::result::Result<Map<String, Value>, u8> {
+    let parse = if kv_args::is_login_path(path) {
+        kv_args::parse_login
+    } else {
+        kv_args::parse
+    };
+    parse(data, &mut std::io::stdin()).map_err(|e| output::print_local_error(&format!("{e:#}")))
 }
 
 /// True when a response carries nothing Vault's HTTP layer would send (a 204).
@@ -51,7 +56,7 @@ pub fn path_help(s: &mut Session, out: &OutputFlags, path: &str) -> Result<u8> {
 pub fn read(s: &mut Session, out: &OutputFlags, path: &str, data: &[String]) -> Result<u8> {
     let format = s.format(out)?;
     let path = sanitize_path(path);
-    let body = match parse_data(data) {
+    let body = match parse_data(&path, data) {
         Ok(b) => b,
         Err(code) => return Ok(code),
     };
@@ -94,7 +99,7 @@ pub fn write(
         return Ok(output::print_local_error("Must supply data or use -force"));
     }
     let path = sanitize_path(path);
-    let body = match parse_data(data) {
+    let body = match parse_data(&path, data) {
         Ok(b) => b,
         Err(code) => return Ok(code),
     };
@@ -179,7 +184,7 @@ pub fn list(s: &mut Session, out: &OutputFlags, path: &str) -> Result<u8> {
 pub fn delete(s: &mut Session, out: &OutputFlags, path: &str, data: &[String]) -> Result<u8> {
     let format = s.format(out)?;
     let path = sanitize_path(path);
-    let body = match parse_data(data) {
+    let body = match parse_data(&path, data) {
         Ok(b) => b,
         Err(code) => return Ok(code),
     };
