@@ -10,6 +10,7 @@ pub mod core;
 pub mod dev;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod gotemplate;
 pub mod identity;
 pub mod policy;
 pub mod secrets;
