@@ -192,7 +192,8 @@ pub fn go_quote(s: &str) -> String {
 }
 
 /// `TypeCommaStringSlice`: a JSON array, or a string split on `,`; elements trimmed, empty
-/// elements kept, `""` → `[]`.
+/// elements kept, `""` → `[]`. The elements of an array are not split (mapstructure's
+/// string-to-slice hook applies to a string only): bao keeps `["{{ range $i, $g := .x }}"]`.
 pub fn comma_string_slice(v: &Value) -> Result<Vec<String>, Detail> {
     match v {
         Value::Null => Ok(Vec::new()),
@@ -201,12 +202,7 @@ pub fn comma_string_slice(v: &Value) -> Result<Vec<String>, Detail> {
         Value::Array(items) => {
             let mut out = Vec::new();
             for item in items {
-                match item {
-                    Value::String(s) if s.contains(',') => {
-                        out.extend(s.split(',').map(|p| p.trim().to_string()))
-                    }
-                    other => out.push(string(other)?.trim().to_string()),
-                }
+                out.push(string(item)?.trim().to_string());
             }
             Ok(out)
         }

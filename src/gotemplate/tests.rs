@@ -581,3 +581,11 @@ fn random_templates_never_panic() {
         let _ = run_with(&s, MissingKey::Error);
     }
 }
+
+#[test]
+fn range_two_vars_visible_in_body() {
+    assert_eq!(
+        run("{{ range $i, $g := .SS }}{{ if $i }}_{{ end }}{{ $g }}{{ end }}").unwrap(),
+        "a_b"
+    );
+}
