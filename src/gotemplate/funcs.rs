@@ -106,9 +106,11 @@ static BUILTINS: &[Func] = &[
 /// The helpers of OpenBao's `sdk/helper/template`.
 static OPENBAO: &[Func] = &[
     f("random", &[Int], |a| {
+        // go-secure-stdlib base62.RandomWithReader: 0 is "", a negative length panics in
+        // `make`, which the template call reports.
         let n = int_of(&a[0]);
-        if n < 1 {
-            return Err("length must be >= 1".into());
+        if n < 0 {
+            return Err("runtime error: makeslice: cap out of range".into());
         }
         ok_str(random_base62(n as usize))
     }),
