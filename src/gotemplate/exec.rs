@@ -328,24 +328,21 @@ impl<'a> State<'a> {
                     return Ok(());
                 }
             }
-            Some(Go::Slice(items)) => {
-                if !items.is_empty() {
-                    let items = Rc::clone(items);
-                    for (i, it) in items.iter().enumerate() {
-                        self.one_iteration(r, Value::of(Go::Int(i as i64)), it.clone(), mark)?;
-                    }
-                    return Ok(());
+            Some(Go::Slice(items)) if !items.is_empty() => {
+                let items = Rc::clone(items);
+                for (i, it) in items.iter().enumerate() {
+                    self.one_iteration(r, Value::of(Go::Int(i as i64)), it.clone(), mark)?;
                 }
+                return Ok(());
             }
-            Some(Go::Map(m)) => {
-                if !m.is_empty() {
-                    let m = Rc::clone(m);
-                    for (k, v) in m.iter() {
-                        self.one_iteration(r, Value::string(k), v.clone(), mark)?;
-                    }
-                    return Ok(());
+            Some(Go::Map(m)) if !m.is_empty() => {
+                let m = Rc::clone(m);
+                for (k, v) in m.iter() {
+                    self.one_iteration(r, Value::string(k), v.clone(), mark)?;
                 }
+                return Ok(());
             }
+            Some(Go::Slice(_)) | Some(Go::Map(_)) => {}
             None => {}
             Some(_) => {
                 return self.errorf(format!("range can't iterate over {}", gofmt::v(&val)));

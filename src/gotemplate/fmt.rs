@@ -710,7 +710,7 @@ pub fn sprintf(format: &str, a: &[Value]) -> String {
                 b' ' => p.f.space = true,
                 c => {
                     if c.is_ascii_lowercase() && arg_num < a.len() {
-                        if c == 'v' as u8 {
+                        if c == b'v' {
                             p.f.sharp_v = p.f.sharp;
                             p.f.sharp = false;
                             p.f.plus_v = p.f.plus;
@@ -910,8 +910,8 @@ mod tests {
         assert_eq!(float_v(-2.5), "-2.5");
         assert_eq!(format_float(1.0, 'g', 3), "1");
         assert_eq!(format_float(1234.5678, 'g', 3), "1.23e+03");
-        assert_eq!(format_float(3.14159, 'f', 2), "3.14");
-        assert_eq!(format_float(3.14159, 'e', 3), "3.142e+00");
+        assert_eq!(format_float(1.23456, 'f', 2), "1.23");
+        assert_eq!(format_float(1.23456, 'e', 3), "1.235e+00");
         assert_eq!(format_float(0.0, 'e', -1), "0e+00");
         assert_eq!(format_float(2.5, 'f', 0), "2");
     }
@@ -929,8 +929,8 @@ mod tests {
         );
         assert_eq!(sprintf("%q", &[st("a\"b\n")]), "\"a\\\"b\\n\"");
         assert_eq!(
-            sprintf("%.2f %v %g", &[f(3.14159), f(2.0), f(1e21)]),
-            "3.14 2 1e+21"
+            sprintf("%.2f %v %g", &[f(1.23456), f(2.0), f(1e21)]),
+            "1.23 2 1e+21"
         );
         assert_eq!(
             sprintf("%t %v", &[Value::of(Go::Bool(true)), Value::invalid()]),
@@ -950,7 +950,7 @@ mod tests {
             sprintf("%c %U %#U", &[i(65), i(65), i(65)]),
             "A U+0041 U+0041 'A'"
         );
-        assert_eq!(sprintf("%6.2f|%+d", &[f(3.14159), i(3)]), "  3.14|+3");
+        assert_eq!(sprintf("%6.2f|%+d", &[f(1.23456), i(3)]), "  1.23|+3");
         assert_eq!(sprintf("%.3s", &[st("abcdef")]), "abc");
         assert_eq!(sprintf("%d", &[f(1.0)]), "%!d(float64=1)");
         assert_eq!(sprintf("%#v", &[st("a")]), "\"a\"");

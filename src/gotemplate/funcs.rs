@@ -514,9 +514,8 @@ fn eq(arg1: &Value, arg2: &[Value]) -> Result<bool, String> {
     for arg in arg2 {
         let arg = arg.concrete();
         let k2 = basic_kind(&arg);
-        let truth;
-        if k1 != k2 {
-            truth = match (k1, k2) {
+        let truth = if k1 != k2 {
+            match (k1, k2) {
                 (Kind::Int, Kind::Uint) => {
                     as_int(&arg1) >= 0 && as_int(&arg1) as u64 == as_uint(&arg)
                 }
@@ -529,9 +528,9 @@ fn eq(arg1: &Value, arg2: &[Value]) -> Result<bool, String> {
                     }
                     false
                 }
-            };
+            }
         } else {
-            truth = match k1 {
+            match k1 {
                 Kind::Bool => {
                     matches!((&arg1.v, &arg.v), (Some(Go::Bool(a)), Some(Go::Bool(b))) if a == b)
                 }
@@ -564,8 +563,8 @@ fn eq(arg1: &Value, arg2: &[Value]) -> Result<bool, String> {
                         ));
                     }
                 }
-            };
-        }
+            }
+        };
         if truth {
             return Ok(true);
         }
