@@ -65,6 +65,13 @@ type R<T> = Result<T, Flow>;
 /// Go's text all the same (the output is dropped with any error, so only the depth differs).
 const MAX_EXEC_DEPTH: usize = 200;
 
+/// The deepest nesting of control actions, parenthesized pipelines and `{{template}}` calls
+/// together, so that a recursive template of deeply nested actions cannot exhaust the stack;
+/// past it the error is the one Go gives for runaway recursion.
+const MAX_NEST: usize = 300;
+
+const DEPTH_ERROR: &str = "exceeded maximum template depth (100000)";
+
 pub struct State<'a> {
     pub parse_name: &'a str,
     pub tmpl_name: String,
@@ -75,6 +82,7 @@ pub struct State<'a> {
     node: Option<At<'a>>,
     vars: Vec<(String, Value)>,
     depth: usize,
+    nest: usize,
     pub out: String,
 }
 
@@ -133,6 +141,7 @@ impl<'a> State<'a> {
             node: None,
             vars: vec![("$".to_string(), data)],
             depth: 0,
+            nest: 0,
             out: String::new(),
         }
     }
@@ -165,6 +174,14 @@ impl<'a> State<'a> {
                 )
             }
         }
+    }
+
+    fn enter_nest(&mut self) -> R<()> {
+        if self.nest >= MAX_NEST {
+            return self.errorf(DEPTH_ERROR);
+        }
+        self.nest += 1;
+        Ok(())
     }
 
     fn mark(&self) -> usize {
@@ -226,10 +243,15 @@ impl<'a> State<'a> {
             Node::Break(_) => Err(Flow::Break),
             Node::Continue(_) => Err(Flow::Continue),
             Node::Comment(..) | Node::End(_) | Node::Else(_) => Ok(()),
-            Node::Branch(b) => match b.kind {
-                BranchKind::Range => self.walk_range(dot, node, b),
-                _ => self.walk_if_or_with(dot, b),
-            },
+            Node::Branch(b) => {
+                self.enter_nest()?;
+                let r = match b.kind {
+                    BranchKind::Range => self.walk_range(dot, node, b),
+                    _ => self.walk_if_or_with(dot, b),
+                };
+                self.nest -= 1;
+                r
+            }
             Node::Template(_, name, pipe) => self.walk_template(dot, node, name, pipe.as_ref()),
             Node::Text(_, t) => {
                 self.out.push_str(t);
@@ -366,14 +388,16 @@ impl<'a> State<'a> {
             return self.errorf(format!("template {} not defined", gofmt::go_quote(name)));
         };
         if self.depth >= MAX_EXEC_DEPTH {
-            return self.errorf("exceeded maximum template depth (100000)");
+            return self.errorf(DEPTH_ERROR);
         }
         let newdot = self.eval_pipeline(dot, pipe)?;
+        self.enter_nest()?;
         let saved_vars = std::mem::replace(&mut self.vars, vec![("$".into(), newdot.clone())]);
         let saved_name = std::mem::replace(&mut self.tmpl_name, name.to_string());
         self.depth += 1;
         let r = self.walk_list(&newdot, tree);
         self.depth -= 1;
+        self.nest -= 1;
         self.tmpl_name = saved_name;
         self.vars = saved_vars;
         r
@@ -384,11 +408,19 @@ impl<'a> State<'a> {
             return Ok(Value::invalid());
         };
         self.at(At::Pipe(pipe));
+        self.enter_nest()?;
         let mut value: Option<Value> = None;
         for cmd in &pipe.cmds {
-            let v = self.eval_command(dot, cmd, value.take())?;
+            let v = match self.eval_command(dot, cmd, value.take()) {
+                Ok(v) => v,
+                Err(e) => {
+                    self.nest -= 1;
+                    return Err(e);
+                }
+            };
             value = Some(unwrap_iface(v));
         }
+        self.nest -= 1;
         let value = value.unwrap_or_else(Value::invalid);
         for (_, name) in &pipe.decl {
             if pipe.is_assign {
