@@ -700,7 +700,12 @@ impl<'a> State<'a> {
         if f.builtin && name == "call" {
             let callee = match args.first() {
                 Some(a) => a.to_string(),
-                None => final_.as_ref().map(gofmt::v).unwrap_or_default(),
+                // reflect.Value.String(): the string itself, else "<T Value>".
+                None => match final_.as_ref().and_then(|f| f.v.as_ref()) {
+                    Some(Go::Str(s)) => s.to_string(),
+                    Some(g) => format!("<{} Value>", g.type_name()),
+                    None => "<invalid Value>".to_string(),
+                },
             };
             let r = funcs::call(&callee, &argv);
             if let Err(e) = r {

@@ -97,6 +97,8 @@ pub fn format_float(f: f64, verb: char, prec: i64) -> String {
     let neg = f.is_sign_negative();
     let a = f.abs();
     let body = match verb {
+        'x' | 'X' => hex_float(a, prec, verb == 'X'),
+        'b' => binary_float(a),
         'e' | 'E' => {
             let (digits, dp) = digits_of(
                 a,
@@ -160,6 +162,81 @@ pub fn format_float(f: f64, verb: char, prec: i64) -> String {
     } else {
         body
     }
+}
+
+/// The mantissa (53 bits, top bit set unless zero) and binary exponent of `a` ≥ 0, as
+/// `a = mant × 2^(exp-52)`.
+fn mant_exp(a: f64) -> (u64, i64) {
+    let bits = a.to_bits();
+    let e = ((bits >> 52) & 0x7ff) as i64;
+    let frac = bits & ((1u64 << 52) - 1);
+    if e == 0 {
+        (frac, -1022)
+    } else {
+        (frac | (1u64 << 52), e - 1023)
+    }
+}
+
+/// strconv's `%b`: decimal mantissa, binary exponent.
+fn binary_float(a: f64) -> String {
+    let (mant, exp) = mant_exp(a);
+    let e = exp - 52;
+    format!("{mant}p{}{}", if e < 0 { '-' } else { '+' }, e.abs())
+}
+
+/// strconv's `%x`: `0x1.hhhhp+dd`, shortest or with `prec` hex digits.
+fn hex_float(a: f64, prec: i64, upper: bool) -> String {
+    let (mut mant, mut exp) = mant_exp(a);
+    if mant == 0 {
+        exp = 0;
+    } else {
+        // Normalize subnormals so that bit 52 is the leading one.
+        while mant & (1u64 << 52) == 0 {
+            mant <<= 1;
+            exp -= 1;
+        }
+    }
+    // Shift so the fraction is 60 bits (15 hex digits after the point, the last 2 zero).
+    let mut m = mant << 8; // leading 1 at bit 60
+    if prec >= 0 && prec < 15 && mant != 0 {
+        let shift = 60 - 4 * prec as u32;
+        let half = 1u64 << (shift - 1);
+        let rem = m & ((1u64 << shift) - 1);
+        m >>= shift;
+        if rem > half || (rem == half && m & 1 == 1) {
+            m += 1;
+        }
+        m <<= shift;
+        if m >> 61 != 0 {
+            m >>= 1;
+            exp += 1;
+        }
+    }
+    let lead = if mant == 0 { 0 } else { m >> 60 };
+    let frac = m & ((1u64 << 60) - 1);
+    let mut digits = format!("{frac:015x}");
+    if prec < 0 {
+        digits = digits.trim_end_matches('0').to_string();
+    } else {
+        let p = prec as usize;
+        if p <= 15 {
+            digits.truncate(p);
+        } else {
+            digits.push_str(&"0".repeat(p - 15));
+        }
+    }
+    let mut out = format!("0x{lead}");
+    if !digits.is_empty() {
+        out.push('.');
+        out.push_str(&digits);
+    }
+    out.push('p');
+    out.push(if exp < 0 { '-' } else { '+' });
+    out.push_str(&format!("{:02}", exp.abs()));
+    if upper {
+        out = out.to_uppercase();
+    }
+    out
 }
 
 /// Decimal digits (no trailing zeros) and decimal-point position of `a` ≥ 0, shortest or
@@ -354,13 +431,7 @@ impl Printer {
             Go::Uint8(u) => self.fmt_integer(*u as u64, false, verb, g, elem),
             Go::Float(x) => match verb {
                 'v' => self.fmt_float(*x, 'g', -1),
-                'b' | 'g' | 'G' | 'x' | 'X' => {
-                    let v = match verb {
-                        'G' | 'X' => 'G',
-                        _ => 'g',
-                    };
-                    self.fmt_float(*x, v, -1)
-                }
+                'b' | 'g' | 'G' | 'x' | 'X' => self.fmt_float(*x, verb, -1),
                 'f' | 'e' | 'E' | 'F' => self.fmt_float(*x, verb, 6),
                 _ => self.bad_verb(verb, Some(g), elem),
             },
@@ -914,6 +985,11 @@ mod tests {
         assert_eq!(format_float(1.23456, 'e', 3), "1.235e+00");
         assert_eq!(format_float(0.0, 'e', -1), "0e+00");
         assert_eq!(format_float(2.5, 'f', 0), "2");
+        assert_eq!(format_float(123456789.0, 'x', -1), "0x1.d6f3454p+26");
+        assert_eq!(format_float(1.0, 'x', -1), "0x1p+00");
+        assert_eq!(format_float(0.0, 'x', -1), "0x0p+00");
+        assert_eq!(format_float(-0.5, 'X', -1), "-0X1P-01");
+        assert_eq!(format_float(1.0, 'b', -1), "4503599627370496p-52");
     }
 
     #[test]

@@ -401,7 +401,11 @@ fn slice(a: &[Value]) -> Result<Value, String> {
     };
     let mut idx = [0usize, len, len];
     for (i, index) in indexes.iter().enumerate() {
-        idx[i] = index_arg(&index.concrete(), len)?;
+        // Unlike index, slice does not look inside an interface.
+        if index.iface {
+            return Err("cannot index slice/array with type interface {}".into());
+        }
+        idx[i] = index_arg(index, len)?;
     }
     if idx[0] > idx[1] {
         return Err(format!("invalid slice index: {} > {}", idx[0], idx[1]));
