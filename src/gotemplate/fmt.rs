@@ -198,7 +198,7 @@ fn hex_float(a: f64, prec: i64, upper: bool) -> String {
     }
     // Shift so the fraction is 60 bits (15 hex digits after the point, the last 2 zero).
     let mut m = mant << 8; // leading 1 at bit 60
-    if prec >= 0 && prec < 15 && mant != 0 {
+    if (0..15).contains(&prec) && mant != 0 {
         let shift = 60 - 4 * prec as u32;
         let half = 1u64 << (shift - 1);
         let rem = m & ((1u64 << shift) - 1);
