@@ -16,6 +16,7 @@ pub mod framework;
 #[cfg(any(test, fuzzing, feature = "fuzzing"))]
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod gotemplate;
 pub mod identity;
 pub mod policy;
 pub mod secrets;

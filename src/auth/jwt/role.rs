@@ -664,9 +664,11 @@ fn write(
         }
     }
 
-    // 17. Policy templates must parse (a Go error in OpenBao: 500).
+    // 17. Policy templates must parse (a Go error in OpenBao: 500, which core wraps in a
+    // multierror on this non-login request).
     if role.token_policies_template_claims {
-        super::template::validate(&role.token_policies).map_err(Error::internal)?;
+        super::template::validate(&role.token_policies)
+            .map_err(|e| Error::internal(crate::policy::parse::multierror(&[e])))?;
     }
 
     // 18. Store.
