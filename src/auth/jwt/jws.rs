@@ -1,7 +1,17 @@
 //! JWS parsing as go-jose's `ParseSigned`: whitespace stripped, compact or JSON
-//! serialization, go-jose's and Go's error texts. No verification here.
+//! serialization, the header read as go-jose reads it ([`super::header`]), go-jose's and
+//! Go's error texts. No verification here.
+//!
+//! Base64url segments: go-jose v3 (static keys) trims trailing `=` from each segment before
+//! Go's `RawURLEncoding`; v4 (JWKS, discovery) does not, so padding is `illegal base64 data
+//! at input byte N`. The signing input is the re-encoding of the decoded segments (as
+//! go-jose's `computeAuthData`), so a padded header or payload still verifies in v3.
 
 use super::fetch::go_json_error;
+pub use super::header::Jose;
+use super::pem::SUPPORTED_ALGS;
+use crate::core::fields::go_quote;
+use base64::Engine;
 use serde_json::{Map, Value};
 
 /// A parsed, not yet verified, JWS.
@@ -9,9 +19,9 @@ use serde_json::{Map, Value};
 pub struct Jws {
     /// The protected header.
     pub header: Map<String, Value>,
-    /// `alg` of the protected header (empty when absent or not a string).
+    /// `alg` of the protected header (empty when absent).
     pub alg: String,
-    /// `kid` of the protected header, if any.
+    /// `kid` of the protected header; go-jose's `Header.KeyID`, so an empty `kid` is `None`.
     pub kid: Option<String>,
     /// The signing input: `BASE64URL(header) "." BASE64URL(payload)`.
     pub signing_input: Vec<u8>,
@@ -24,10 +34,11 @@ pub struct Jws {
 /// 32 MiB request limit, so this is a deliberate difference.
 pub const MAX_TOKEN_BYTES: usize = 64 * 1024;
 
-/// Parses `token`. Errors are go-jose's texts (`go-jose/go-jose: compact JWS format must
-/// have three parts`, `illegal base64 data at input byte 3`, `json: cannot unmarshal array
-/// into Go value of type jose.rawHeader`).
-pub fn parse(token: &str) -> Result<Jws, String> {
+/// Parses `token` as `jose` does. Errors are go-jose's texts (`go-jose/go-jose: compact JWS
+/// format must have three parts`, `illegal base64 data at input byte 3`, `json: cannot
+/// unmarshal array into Go value of type jose.rawHeader`, `failed to unmarshal key ID: ...`).
+/// With [`Jose::V4`] the `alg` must be one of the ten (go-oidc's `allAlgs`).
+pub fn parse(token: &str, jose: Jose) -> Result<Jws, String> {
     if token.len() > MAX_TOKEN_BYTES {
         return Err(format!(
             "token is too large ({} bytes; at most {MAX_TOKEN_BYTES} are accepted)",
@@ -36,51 +47,46 @@ pub fn parse(token: &str) -> Result<Jws, String> {
     }
     let token: String = token.chars().filter(|c| !c.is_whitespace()).collect();
     if token.starts_with('{') {
-        return parse_json(&token);
+        return parse_json(&token, jose);
     }
     let parts: Vec<&str> = token.split('.').collect();
     let [h, p, s] = parts[..] else {
         return Err("go-jose/go-jose: compact JWS format must have three parts".into());
     };
-    let raw_header = go_b64url_decode(h)?;
-    let payload = go_b64url_decode(p)?;
-    let signature = go_b64url_decode(s)?;
-    let header = decode_header(&raw_header)?;
-    Ok(build(
-        header,
-        format!("{h}.{p}").into_bytes(),
-        payload,
-        signature,
-    ))
+    let raw_header = segment(h, jose)?;
+    let payload = segment(p, jose)?;
+    let signature = segment(s, jose)?;
+    let header = decode_header(&raw_header, jose)?;
+    Ok(build(header, &raw_header, payload, signature))
+}
+
+/// One base64url segment as `jose` decodes it.
+pub fn segment(s: &str, jose: Jose) -> Result<Vec<u8>, String> {
+    let s = match jose {
+        Jose::V3 => s.trim_end_matches('='),
+        Jose::V4 => s,
+    };
+    go_base64_decode(s.as_bytes(), true, false)
 }
 
 fn build(
-    header: Map<String, Value>,
-    signing_input: Vec<u8>,
+    (header, alg, kid): (Map<String, Value>, String, String),
+    raw_header: &[u8],
     payload: Vec<u8>,
     signature: Vec<u8>,
 ) -> Jws {
+    let b64 = |d: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(d);
     // RFC 7797 `"b64": false` (go-jose honours it, with or without `crit`): the signature
     // covers the payload bytes themselves.
     let signing_input = if header.get("b64") == Some(&Value::Bool(false)) {
-        let protected = signing_input.split(|b| *b == b'.').next().unwrap_or(&[]);
-        [protected, b".", &payload[..]].concat()
+        [b64(raw_header).as_bytes(), b".", &payload[..]].concat()
     } else {
-        signing_input
+        format!("{}.{}", b64(raw_header), b64(&payload)).into_bytes()
     };
-    let alg = header
-        .get("alg")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
-    let kid = header
-        .get("kid")
-        .and_then(Value::as_str)
-        .map(str::to_string);
     Jws {
         header,
         alg,
-        kid,
+        kid: Some(kid).filter(|k| !k.is_empty()),
         signing_input,
         payload,
         signature,
@@ -88,7 +94,7 @@ fn build(
 }
 
 /// JWS JSON serialization, flattened or general with exactly one signature.
-fn parse_json(token: &str) -> Result<Jws, String> {
+fn parse_json(token: &str, jose: Jose) -> Result<Jws, String> {
     let v: Value = serde_json::from_str(token).map_err(|e| go_json_error(token.as_bytes(), &e))?;
     let obj = v.as_object().ok_or_else(|| {
         "json: cannot unmarshal value into Go value of type jose.rawJSONWebSignature".to_string()
@@ -118,46 +124,62 @@ fn parse_json(token: &str) -> Result<Jws, String> {
         .get("signature")
         .and_then(Value::as_str)
         .unwrap_or("");
-    let raw_header = go_b64url_decode(protected_b64)?;
-    let payload = go_b64url_decode(payload_b64)?;
-    let signature = go_b64url_decode(signature_b64)?;
+    let raw_header = segment(protected_b64, jose)?;
+    let payload = segment(payload_b64, jose)?;
+    let signature = segment(signature_b64, jose)?;
     let header = if raw_header.is_empty() {
-        Map::new()
+        check_alg("", jose)?;
+        (Map::new(), String::new(), String::new())
     } else {
-        decode_header(&raw_header)?
+        decode_header(&raw_header, jose)?
     };
-    Ok(build(
-        header,
-        format!("{protected_b64}.{payload_b64}").into_bytes(),
-        payload,
-        signature,
-    ))
+    Ok(build(header, &raw_header, payload, signature))
 }
 
-fn decode_header(raw: &[u8]) -> Result<Map<String, Value>, String> {
-    let v: Value = serde_json::from_slice(raw).map_err(|e| go_json_error(raw, &e))?;
-    match v {
-        Value::Object(m) => {
-            check_duplicate_keys(raw)?;
-            Ok(m)
+/// go-jose v4's `alg` check (go-oidc passes its ten algorithms); the text has no
+/// `go-jose/go-jose:` prefix.
+fn check_alg(alg: &str, jose: Jose) -> Result<(), String> {
+    if jose == Jose::V4 && !SUPPORTED_ALGS.contains(&alg) {
+        return Err(format!(
+            "unexpected signature algorithm {}; expected [{}]",
+            go_quote(alg),
+            SUPPORTED_ALGS.map(go_quote).join(" ")
+        ));
+    }
+    Ok(())
+}
+
+/// The protected header: `rawHeader` (a JSON object, names unique), `sanitized()`, the
+/// v4 `alg` check, then the embedded-`jwk` check. Returns the members, `alg` and `kid`.
+fn decode_header(raw: &[u8], jose: Jose) -> Result<(Map<String, Value>, String, String), String> {
+    let text = match serde_json::from_slice::<&serde_json::value::RawValue>(raw) {
+        Ok(v) => v.get(),
+        Err(e) => return Err(go_json_error(raw, &e)),
+    };
+    match text.as_bytes().first() {
+        Some(b'{') => check_duplicate_keys(raw)?,
+        Some(b'n') => {
+            check_alg("", jose)?;
+            return Ok((Map::new(), String::new(), String::new()));
         }
-        Value::Null => Ok(Map::new()),
-        other => Err(format!(
-            "json: cannot unmarshal {} into Go value of type jose.rawHeader",
-            go_json_kind(&other)
-        )),
+        _ => {
+            let kind = match text.as_bytes().first() {
+                Some(b'[') => "array",
+                Some(b'"') => "string",
+                Some(b't') | Some(b'f') => "bool",
+                _ => "number",
+            };
+            return Err(format!(
+                "json: cannot unmarshal {kind} into Go value of type jose.rawHeader"
+            ));
+        }
     }
-}
-
-fn go_json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Array(_) => "array",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Bool(_) => "bool",
-        Value::Object(_) => "object",
-        Value::Null => "null",
+    let h = super::header::sanitize(text, jose)?;
+    check_alg(&h.alg, jose)?;
+    if h.jwk_not_public {
+        return Err("go-jose/go-jose: invalid embedded jwk, must be public key".into());
     }
+    Ok((h.members, h.alg, h.kid))
 }
 
 /// Whether go-jose understands the `crit` header: absent, `null`, or a list naming only
@@ -237,30 +259,89 @@ pub fn check_duplicate_keys(raw: &[u8]) -> Result<(), String> {
     }
 }
 
-/// go-jose's `base64URLDecode`: trailing `=` trimmed, then Go's `RawURLEncoding` with its
-/// `illegal base64 data at input byte N` errors.
-pub fn go_b64url_decode(s: &str) -> Result<Vec<u8>, String> {
-    use base64::Engine;
-    let s = s.trim_end_matches('=');
+/// Go's `encoding/base64` `DecodeString` (not strict): `url` picks the URL alphabet,
+/// `padded` the padded encodings (`StdEncoding`) rather than the raw ones (`RawURLEncoding`).
+/// `\r` and `\n` are skipped; errors are `illegal base64 data at input byte N` with Go's N.
+pub fn go_base64_decode(src: &[u8], url: bool, padded: bool) -> Result<Vec<u8>, String> {
     let illegal = |n: usize| format!("illegal base64 data at input byte {n}");
-    if let Some(i) = s
-        .bytes()
-        .position(|b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
-    {
-        return Err(illegal(i));
+    let val = |b: u8| -> Option<u32> {
+        Some(match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'-' if url => 62,
+            b'_' if url => 63,
+            b'+' if !url => 62,
+            b'/' if !url => 63,
+            _ => return None,
+        } as u32)
+    };
+    let newline = |b: u8| b == b'\n' || b == b'\r';
+    let mut out = Vec::with_capacity(src.len() / 4 * 3 + 3);
+    let mut si = 0;
+    // decodeQuantum, one quantum of four characters at a time
+    while si < src.len() {
+        let mut dbuf = [0u32; 4];
+        let mut dlen = 4;
+        let mut trailing = None;
+        let mut j = 0;
+        while j < 4 {
+            if si == src.len() {
+                if j == 0 {
+                    return Ok(out);
+                }
+                if j == 1 || padded {
+                    return Err(illegal(si - j));
+                }
+                dlen = j;
+                break;
+            }
+            let b = src[si];
+            si += 1;
+            if let Some(v) = val(b) {
+                dbuf[j] = v;
+                j += 1;
+                continue;
+            }
+            if newline(b) {
+                continue;
+            }
+            if !padded || b != b'=' {
+                return Err(illegal(si - 1));
+            }
+            match j {
+                0 | 1 => return Err(illegal(si - 1)),
+                2 => {
+                    while si < src.len() && newline(src[si]) {
+                        si += 1;
+                    }
+                    if si == src.len() {
+                        return Err(illegal(src.len()));
+                    }
+                    if src[si] != b'=' {
+                        return Err(illegal(si - 1));
+                    }
+                    si += 1;
+                }
+                _ => {}
+            }
+            while si < src.len() && newline(src[si]) {
+                si += 1;
+            }
+            if si < src.len() {
+                trailing = Some(si);
+            }
+            dlen = j;
+            break;
+        }
+        let v = dbuf[0] << 18 | dbuf[1] << 12 | dbuf[2] << 6 | dbuf[3];
+        let bytes = [(v >> 16) as u8, (v >> 8) as u8, v as u8];
+        out.extend_from_slice(&bytes[..dlen - 1]);
+        if let Some(n) = trailing {
+            return Err(illegal(n));
+        }
     }
-    if s.len() % 4 == 1 {
-        return Err(illegal(s.len() - 1));
-    }
-    let engine = base64::engine::GeneralPurpose::new(
-        &base64::alphabet::URL_SAFE,
-        base64::engine::GeneralPurposeConfig::new()
-            .with_decode_allow_trailing_bits(true)
-            .with_decode_padding_mode(base64::engine::DecodePaddingMode::RequireNone),
-    );
-    engine
-        .decode(s)
-        .map_err(|_| illegal(s.len().saturating_sub(1)))
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -270,23 +351,23 @@ mod tests {
     #[test]
     fn malformed_tokens_give_go_jose_errors() {
         assert_eq!(
-            parse("this-is-not-a-jwt").unwrap_err(),
+            parse("this-is-not-a-jwt", Jose::V3).unwrap_err(),
             "go-jose/go-jose: compact JWS format must have three parts"
         );
         assert_eq!(
-            parse("a.b").unwrap_err(),
+            parse("a.b", Jose::V3).unwrap_err(),
             "go-jose/go-jose: compact JWS format must have three parts"
         );
         assert_eq!(
-            parse("eyJ!!!.eyJ???.c2ln").unwrap_err(),
+            parse("eyJ!!!.eyJ???.c2ln", Jose::V3).unwrap_err(),
             "illegal base64 data at input byte 3"
         );
         assert_eq!(
-            parse("WzEsMiwzXQ.WzEsMiwzXQ.c2ln").unwrap_err(),
+            parse("WzEsMiwzXQ.WzEsMiwzXQ.c2ln", Jose::V3).unwrap_err(),
             "json: cannot unmarshal array into Go value of type jose.rawHeader"
         );
         assert_eq!(
-            parse("abcde.e30.c2ln").unwrap_err(),
+            parse("abcde.e30.c2ln", Jose::V3).unwrap_err(),
             "illegal base64 data at input byte 4"
         );
     }
@@ -294,7 +375,7 @@ mod tests {
     #[test]
     fn whitespace_is_stripped_and_parts_decoded() {
         let t = "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsifQ\n.e30 .c2ln";
-        let jws = parse(t).unwrap();
+        let jws = parse(t, Jose::V3).unwrap();
         assert_eq!(jws.alg, "RS256");
         assert_eq!(jws.kid.as_deref(), Some("k"));
         assert_eq!(jws.payload, b"{}");
@@ -311,7 +392,7 @@ mod tests {
             b(r#"{"alg":"RS256","kid":"a","alg":"RS256"}"#)
         );
         assert_eq!(
-            parse(&dup).unwrap_err(),
+            parse(&dup, Jose::V3).unwrap_err(),
             "json: duplicate key 'alg' in object"
         );
         assert_eq!(
@@ -330,7 +411,7 @@ mod tests {
         assert!(!crit_understood(&h(serde_json::json!({"crit": "b64"}))));
         // b64=false: the signature covers the raw payload
         let t = format!("{}.{}.c2ln", b(r#"{"alg":"RS256","b64":false}"#), b("{}"));
-        let jws = parse(&t).unwrap();
+        let jws = parse(&t, Jose::V3).unwrap();
         assert_eq!(
             jws.signing_input,
             format!("{}.{{}}", b(r#"{"alg":"RS256","b64":false}"#)).into_bytes()
@@ -340,13 +421,13 @@ mod tests {
     #[test]
     fn json_serialization_is_accepted() {
         let flat = r#"{"protected":"eyJhbGciOiJFUzI1NiJ9","payload":"e30","signature":"c2ln"}"#;
-        let jws = parse(flat).unwrap();
+        let jws = parse(flat, Jose::V3).unwrap();
         assert_eq!(jws.alg, "ES256");
         assert_eq!(jws.signing_input, b"eyJhbGciOiJFUzI1NiJ9.e30");
         let general = r#"{"payload":"e30","signatures":[{"protected":"eyJhbGciOiJFUzI1NiJ9","signature":"c2ln"}]}"#;
-        assert_eq!(parse(general).unwrap().alg, "ES256");
+        assert_eq!(parse(general, Jose::V3).unwrap().alg, "ES256");
         let two = r#"{"payload":"e30","signatures":[{},{}]}"#;
-        assert!(parse(two).is_err());
-        assert!(parse("{").is_err());
+        assert!(parse(two, Jose::V3).is_err());
+        assert!(parse("{", Jose::V3).is_err());
     }
 }
