@@ -409,6 +409,22 @@ pub fn human_duration(secs: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn go_quote_is_strconv_quote() {
+        assert_eq!(go_quote("a\"b\\c"), r#""a\"b\\c""#);
+        assert_eq!(go_quote("\x05\x07\x7f\n\t\x0b"), r#""\x05\a\x7f\n\t\v""#);
+        assert_eq!(
+            go_quote("é\u{a0}\u{ad}\u{200b}x"),
+            r#""é\u00a0\u00ad\u200bx""#
+        );
+        assert_eq!(go_quote("\u{10ffff}😀"), r#""\U0010ffff😀""#);
+        assert_eq!(go_quote_char(5), r"'\x05'");
+        assert_eq!(go_quote_char(b'\''), r"'\''");
+        assert_eq!(go_quote_char(b'"'), r#"'"'"#);
+        assert_eq!(go_quote_char(b'\\'), r"'\\'");
+        assert_eq!(go_quote_char(0xc3), "'Ã'");
+        assert_eq!(go_quote_char(0x85), r"'\u0085'");
+    }
     use super::*;
     use serde_json::json;
 

@@ -64,6 +64,8 @@ pub fn go_json_error(body: &[u8], e: &serde_json::Error) -> String {
         .map(|l| l.len() + 1)
         .sum::<usize>()
         + e.column().saturating_sub(1);
+    // serde reports a control character in a string one byte early
+    let offset = offset + usize::from(msg.starts_with("control character"));
     let context = if msg.starts_with("control character") {
         "in string literal"
     } else if msg.starts_with("invalid escape") {

@@ -373,6 +373,107 @@ mod tests {
     }
 
     #[test]
+    fn json_syntax_errors_quote_bytes_as_go() {
+        use base64::Engine;
+        let b = |s: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+        let t = |h: &[u8]| parse(&format!("{}.e30.c2ln", b(h)), Jose::V3).unwrap_err();
+        assert_eq!(
+            t(b"{\"kid\":\"a\x05\"}"),
+            r"invalid character '\x05' in string literal"
+        );
+        assert_eq!(t(b"{\"kid\" 1}"), "invalid character '1' after object key");
+        assert_eq!(
+            t(b"{\"kid\":1 \"a\"}"),
+            r#"invalid character '"' after object key:value pair"#
+        );
+        assert_eq!(
+            t(b"{\"a\":\x01}"),
+            r"invalid character '\x01' looking for beginning of value"
+        );
+    }
+
+    #[test]
+    fn padding_and_alg_per_go_jose_version() {
+        use base64::Engine;
+        let b = |s: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+        let h = b(br#"{"alg":"RS256","kid":"k"}"#);
+        let plain = parse(&format!("{h}.e30.c2ln"), Jose::V4).unwrap();
+        // v3 trims '=' from every segment; the signing input is the re-encoding
+        let padded = parse(&format!("{h}==.e30=.c2ln=="), Jose::V3).unwrap();
+        assert_eq!(padded.signing_input, plain.signing_input);
+        assert_eq!(padded.signature, b"sig");
+        // v4 refuses it at the first '='
+        assert_eq!(
+            parse(&format!("{h}.e30=.c2ln"), Jose::V4).unwrap_err(),
+            "illegal base64 data at input byte 3"
+        );
+        assert_eq!(
+            parse(&format!("{h}.e30.c2ln=="), Jose::V4).unwrap_err(),
+            "illegal base64 data at input byte 4"
+        );
+        // kid "" is no kid
+        let empty = parse(
+            &format!("{}.e30.c2ln", b(br#"{"alg":"RS256","kid":""}"#)),
+            Jose::V4,
+        )
+        .unwrap();
+        assert_eq!(empty.kid, None);
+        // v4 checks alg against the ten, after the header members
+        let hs = format!("{}.e30.c2ln", b(br#"{"alg":"HS256"}"#));
+        assert!(parse(&hs, Jose::V3).is_ok());
+        assert!(parse(&hs, Jose::V4)
+            .unwrap_err()
+            .starts_with(r#"unexpected signature algorithm "HS256"; expected ["RS256" "RS384""#));
+        let hs_kid = format!("{}.e30.c2ln", b(br#"{"alg":"HS256","kid":5}"#));
+        assert!(parse(&hs_kid, Jose::V4)
+            .unwrap_err()
+            .starts_with("failed to unmarshal key ID"));
+        let oct = format!(
+            "{}.e30.c2ln",
+            b(br#"{"alg":"RS256","jwk":{"kty":"oct","k":"c2VjcmV0"}}"#)
+        );
+        assert_eq!(
+            parse(&oct, Jose::V3).unwrap_err(),
+            "go-jose/go-jose: invalid embedded jwk, must be public key"
+        );
+    }
+
+    #[test]
+    fn go_base64_matches_go() {
+        let d = |s: &str, url, pad| go_base64_decode(s.as_bytes(), url, pad);
+        assert_eq!(d("AQAB", true, false).unwrap(), [1, 0, 1]);
+        assert_eq!(d("AQ", true, false).unwrap(), [1]);
+        assert_eq!(
+            d("A", true, false).unwrap_err(),
+            "illegal base64 data at input byte 0"
+        );
+        assert_eq!(
+            d("AQ==", true, false).unwrap_err(),
+            "illegal base64 data at input byte 2"
+        );
+        assert_eq!(d("AQ==", false, true).unwrap(), [1]);
+        assert_eq!(
+            d("AQ=", false, true).unwrap_err(),
+            "illegal base64 data at input byte 3"
+        );
+        assert_eq!(
+            d("AQ", false, true).unwrap_err(),
+            "illegal base64 data at input byte 0"
+        );
+        assert_eq!(
+            d("AQ==AQ==", false, true).unwrap_err(),
+            "illegal base64 data at input byte 4"
+        );
+        assert_eq!(d("A\nQ\r\nAB", true, false).unwrap(), [1, 0, 1]);
+        assert_eq!(
+            d("ab-_", false, true).unwrap_err(),
+            "illegal base64 data at input byte 2"
+        );
+        // trailing bits are ignored (not strict)
+        assert_eq!(d("AR", true, false).unwrap(), [1]);
+    }
+
+    #[test]
     fn whitespace_is_stripped_and_parts_decoded() {
         let t = "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsifQ\n.e30 .c2ln";
         let jws = parse(t, Jose::V3).unwrap();
