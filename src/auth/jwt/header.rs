@@ -53,7 +53,8 @@ pub struct Sanitized {
     pub jwk_not_public: bool,
 }
 
-fn kind_of(raw: &str) -> &'static str {
+/// The JSON kind of a value's text, as Go names it in `cannot unmarshal <kind>`.
+pub fn kind_of(raw: &str) -> &'static str {
     match raw.as_bytes().first() {
         Some(b'{') => "object",
         Some(b'[') => "array",
@@ -91,6 +92,19 @@ fn raw_members(raw: &str) -> Result<Vec<(String, &RawValue)>, String> {
     }
     let mut de = serde_json::Deserializer::from_str(raw);
     de.deserialize_map(V).map_err(|e| e.to_string())
+}
+
+/// The members of a JSON object's text, with their raw texts, in document order.
+pub fn members_text(raw: &str) -> Result<Vec<(String, String)>, String> {
+    Ok(raw_members(raw)?
+        .into_iter()
+        .map(|(k, v)| (k, v.get().to_string()))
+        .collect())
+}
+
+/// go-jose's `rawHeader.isSet`: present, not `null` and not `""`.
+pub fn is_set(raw: &str) -> bool {
+    raw != "null" && raw != "\"\""
 }
 
 /// A JSON string member's value; `Err` is Go's type error.

@@ -56,7 +56,7 @@ pub fn parse(token: &str, jose: Jose) -> Result<Jws, String> {
     let raw_header = segment(h, jose)?;
     let payload = segment(p, jose)?;
     let signature = segment(s, jose)?;
-    let header = decode_header(&raw_header, jose)?;
+    let header = decode_header(&raw_header, None, jose)?;
     Ok(build(header, &raw_header, payload, signature))
 }
 
@@ -70,15 +70,15 @@ pub fn segment(s: &str, jose: Jose) -> Result<Vec<u8>, String> {
 }
 
 fn build(
-    (header, alg, kid): (Map<String, Value>, String, String),
+    (header, alg, kid, b64_false): Decoded,
     raw_header: &[u8],
     payload: Vec<u8>,
     signature: Vec<u8>,
 ) -> Jws {
     let b64 = |d: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(d);
-    // RFC 7797 `"b64": false` (go-jose honours it, with or without `crit`): the signature
-    // covers the payload bytes themselves.
-    let signing_input = if header.get("b64") == Some(&Value::Bool(false)) {
+    // RFC 7797 `"b64": false` in the protected header (go-jose honours it, with or without
+    // `crit`): the signature covers the payload bytes themselves.
+    let signing_input = if b64_false {
         [b64(raw_header).as_bytes(), b".", &payload[..]].concat()
     } else {
         format!("{}.{}", b64(raw_header), b64(&payload)).into_bytes()
@@ -124,15 +124,20 @@ fn parse_json(token: &str, jose: Jose) -> Result<Jws, String> {
         .get("signature")
         .and_then(Value::as_str)
         .unwrap_or("");
+    let unprotected = match sig_obj.get("header") {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(m)) => Some(m),
+        Some(other) => {
+            return Err(format!(
+                "json: cannot unmarshal {} into Go value of type jose.rawHeader",
+                super::header::kind_of(&other.to_string())
+            ))
+        }
+    };
     let raw_header = segment(protected_b64, jose)?;
     let payload = segment(payload_b64, jose)?;
     let signature = segment(signature_b64, jose)?;
-    let header = if raw_header.is_empty() {
-        check_alg("", jose)?;
-        (Map::new(), String::new(), String::new())
-    } else {
-        decode_header(&raw_header, jose)?
-    };
+    let header = decode_header(&raw_header, unprotected, jose)?;
     Ok(build(header, &raw_header, payload, signature))
 }
 
@@ -149,37 +154,88 @@ fn check_alg(alg: &str, jose: Jose) -> Result<(), String> {
     Ok(())
 }
 
-/// The protected header: `rawHeader` (a JSON object, names unique), `sanitized()`, the
-/// v4 `alg` check, then the embedded-`jwk` check. Returns the members, `alg` and `kid`.
-fn decode_header(raw: &[u8], jose: Jose) -> Result<(Map<String, Value>, String, String), String> {
-    let text = match serde_json::from_slice::<&serde_json::value::RawValue>(raw) {
-        Ok(v) => v.get(),
-        Err(e) => return Err(go_json_error(raw, &e)),
-    };
-    match text.as_bytes().first() {
-        Some(b'{') => check_duplicate_keys(raw)?,
-        Some(b'n') => {
-            check_alg("", jose)?;
-            return Ok((Map::new(), String::new(), String::new()));
+/// The header members (protected and unprotected merged), `alg`, `kid`, and whether the
+/// protected header has `"b64": false`.
+type Decoded = (Map<String, Value>, String, String, bool);
+
+/// The header as go-jose's `rawJSONWebSignature.sanitized()` reads it: the protected header
+/// (`rawHeader`: a JSON object, names unique, or empty/`null`), no `nonce` in the unprotected
+/// header, the merged header (protected members, then unprotected members the protected
+/// header leaves unset: absent, `null` or `""`) `sanitized()`, the v4 `alg` check, the
+/// unprotected and protected headers `sanitized()`, then the embedded-`jwk` check.
+fn decode_header(
+    raw: &[u8],
+    unprotected: Option<&Map<String, Value>>,
+    jose: Jose,
+) -> Result<Decoded, String> {
+    use super::header::{is_set, members_text, sanitize};
+    let protected = if raw.is_empty() {
+        None
+    } else {
+        let text = match serde_json::from_slice::<&serde_json::value::RawValue>(raw) {
+            Ok(v) => v.get(),
+            Err(e) => return Err(go_json_error(raw, &e)),
+        };
+        match text.as_bytes().first() {
+            Some(b'{') => {
+                check_duplicate_keys(raw)?;
+                Some(text)
+            }
+            Some(b'n') => None,
+            _ => {
+                return Err(format!(
+                    "json: cannot unmarshal {} into Go value of type jose.rawHeader",
+                    super::header::kind_of(text)
+                ))
+            }
         }
-        _ => {
-            let kind = match text.as_bytes().first() {
-                Some(b'[') => "array",
-                Some(b'"') => "string",
-                Some(b't') | Some(b'f') => "bool",
-                _ => "number",
-            };
-            return Err(format!(
-                "json: cannot unmarshal {kind} into Go value of type jose.rawHeader"
-            ));
+    };
+    let b64_false = protected.is_some_and(|p| {
+        serde_json::from_str::<Map<String, Value>>(p)
+            .is_ok_and(|m| m.get("b64") == Some(&Value::Bool(false)))
+    });
+    let Some(unprotected) = unprotected else {
+        // compact serialization: the merged header is the protected header
+        let h = sanitize(protected.unwrap_or("{}"), jose)?;
+        check_alg(&h.alg, jose)?;
+        if h.jwk_not_public {
+            return Err("go-jose/go-jose: invalid embedded jwk, must be public key".into());
+        }
+        return Ok((h.members, h.alg, h.kid, b64_false));
+    };
+    if matches!(unprotected.get("nonce"), Some(Value::String(n)) if !n.is_empty()) {
+        return Err("go-jose/go-jose: Nonce parameter included in unprotected header".into());
+    }
+    let unprotected_text = Value::Object(unprotected.clone()).to_string();
+    let mut merged: Vec<(String, String)> = match protected {
+        Some(p) => members_text(p)?,
+        None => Vec::new(),
+    };
+    for (name, raw) in members_text(&unprotected_text)? {
+        match merged.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, v)) if is_set(v) => {}
+            Some((_, v)) => *v = raw,
+            None => merged.push((name, raw)),
         }
     }
-    let h = super::header::sanitize(text, jose)?;
+    let merged_text = format!(
+        "{{{}}}",
+        merged
+            .iter()
+            .map(|(n, v)| format!("{}:{v}", Value::String(n.clone())))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let h = sanitize(&merged_text, jose)?;
     check_alg(&h.alg, jose)?;
+    sanitize(&unprotected_text, jose)?;
+    if let Some(p) = protected {
+        sanitize(p, jose)?;
+    }
     if h.jwk_not_public {
         return Err("go-jose/go-jose: invalid embedded jwk, must be public key".into());
     }
-    Ok((h.members, h.alg, h.kid))
+    Ok((h.members, h.alg, h.kid, b64_false))
 }
 
 /// Whether go-jose understands the `crit` header: absent, `null`, or a list naming only
@@ -527,6 +583,25 @@ mod tests {
         assert_eq!(jws.signing_input, b"eyJhbGciOiJFUzI1NiJ9.e30");
         let general = r#"{"payload":"e30","signatures":[{"protected":"eyJhbGciOiJFUzI1NiJ9","signature":"c2ln"}]}"#;
         assert_eq!(parse(general, Jose::V3).unwrap().alg, "ES256");
+        // the unprotected header: merged where the protected one leaves a member unset
+        let with = |h: &str| {
+            format!(
+                r#"{{"protected":"eyJhbGciOiJFUzI1NiJ9","header":{h},"payload":"e30","signature":"c2ln"}}"#
+            )
+        };
+        let jws = parse(&with(r#"{"kid":"u","alg":"HS256"}"#), Jose::V4).unwrap();
+        assert_eq!((jws.alg.as_str(), jws.kid.as_deref()), ("ES256", Some("u")));
+        assert_eq!(
+            parse(&with(r#"{"nonce":"n"}"#), Jose::V3).unwrap_err(),
+            "go-jose/go-jose: Nonce parameter included in unprotected header"
+        );
+        assert!(parse(&with(r#"{"kid":5}"#), Jose::V3)
+            .unwrap_err()
+            .starts_with("failed to unmarshal key ID"));
+        assert_eq!(
+            parse(&with("[]"), Jose::V3).unwrap_err(),
+            "json: cannot unmarshal array into Go value of type jose.rawHeader"
+        );
         let two = r#"{"payload":"e30","signatures":[{},{}]}"#;
         assert!(parse(two, Jose::V3).is_err());
         assert!(parse("{", Jose::V3).is_err());
