@@ -310,8 +310,9 @@ fn parse_certificate(der: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
-/// `JSONWebKey.UnmarshalJSON` of an embedded key. Ok: whether it is a valid public key.
-fn jwk(raw: &str, jose: Jose) -> Result<bool, String> {
+/// `JSONWebKey.UnmarshalJSON` of a key's JSON text (embedded in a header, or one key of a
+/// JWKS). Ok: whether it is a valid public key.
+pub fn jwk(raw: &str, jose: Jose) -> Result<bool, String> {
     if !raw.starts_with('{') {
         return Err(type_error(raw, "jose.rawJSONWebKey"));
     }

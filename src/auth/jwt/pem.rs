@@ -370,6 +370,10 @@ pub fn parse_jwks(body: &[u8]) -> Result<Vec<Jwk>, String> {
             )
         }
     };
+    // go-oidc decodes the set with go-jose v4: the first key it cannot read fails the set
+    for key in keys {
+        super::header::jwk(&key.to_string(), super::header::Jose::V4)?;
+    }
     keys.iter().map(parse_jwk).collect()
 }
 
