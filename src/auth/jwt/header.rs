@@ -265,45 +265,128 @@ fn der_tlv(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
 
 const SEQUENCE: u8 = 0x30;
 
-/// The outer structure of Go's `x509.ParseCertificate`, with its texts. The contents of the
-/// names, times, keys and extensions are not checked (Go's parser refuses more).
+/// `cryptobyte`'s DER INTEGER check: not empty, no superfluous leading byte.
+fn der_integer_ok(b: &[u8]) -> bool {
+    match b {
+        [] => false,
+        [_] => true,
+        [0, second, ..] => second & 0x80 != 0,
+        [0xff, second, ..] => second & 0x80 == 0,
+        _ => true,
+    }
+}
+
+/// `cryptobyte`'s BIT STRING check: a padding count 0..=7 whose bits are zero.
+fn der_bit_string_ok(b: &[u8]) -> bool {
+    match b {
+        [] => false,
+        [pad] => *pad == 0,
+        [pad, .., last] => *pad <= 7 && last & ((1u16 << pad) - 1) as u8 == 0,
+    }
+}
+
+/// Go's `parseAI`: an OBJECT IDENTIFIER, then at most one parameters element.
+fn parse_ai(ai: &[u8]) -> Result<(), String> {
+    let oid_ok = |b: &[u8]| {
+        // cryptobyte: non-empty; base-128 components, minimal, terminated, at most 5 bytes
+        !b.is_empty()
+            && b.last().is_some_and(|l| l & 0x80 == 0)
+            && b.split_inclusive(|x| x & 0x80 == 0)
+                .all(|c| c[0] != 0x80 && c.len() <= 5 && (c.len() < 5 || c[0] & 0x70 == 0))
+    };
+    match der_tlv(ai) {
+        Some((0x06, oid, rest)) if oid_ok(oid) => {
+            if !rest.is_empty() && der_tlv(rest).is_none() {
+                return Err("x509: malformed parameters".into());
+            }
+            Ok(())
+        }
+        _ => Err("x509: malformed OID".into()),
+    }
+}
+
+/// The structure of Go's `x509.ParseCertificate`, in its order and with its texts, down to
+/// the SubjectPublicKeyInfo's two parts (algorithm identifiers read as `parseAI`). The
+/// contents of the names, times, the key itself and the extensions are not checked (Go's
+/// parser refuses more there).
 fn parse_certificate(der: &[u8]) -> Result<(), String> {
     let err = |s: &str| Err(format!("x509: {s}"));
     let Some((SEQUENCE, cert, trailing)) = der_tlv(der) else {
         return err("malformed certificate");
     };
-    let Some((SEQUENCE, tbs, rest)) = der_tlv(cert) else {
+    let Some((SEQUENCE, tbs, outer)) = der_tlv(cert) else {
         return err("malformed tbs certificate");
     };
     let mut t = tbs;
-    if let Some((0xa0, version, r)) = der_tlv(t) {
-        match der_tlv(version) {
-            Some((0x02, _, [])) => t = r,
+    let mut version = 0u8;
+    if let Some((0xa0, explicit, r)) = der_tlv(t) {
+        match der_tlv(explicit) {
+            Some((0x02, v, [])) if der_integer_ok(v) && v.len() <= 8 => {
+                if v[0] & 0x80 != 0 {
+                    return err("malformed version");
+                }
+                let n = v.iter().fold(0u64, |a, b| (a << 8) | u64::from(*b));
+                if n > 2 {
+                    return err("invalid version");
+                }
+                version = n as u8;
+                t = r;
+            }
             _ => return err("malformed version"),
         }
     }
-    let Some((0x02, _, r)) = der_tlv(t) else {
-        return err("malformed serial number");
+    match der_tlv(t) {
+        Some((0x02, serial, r)) if der_integer_ok(serial) => t = r,
+        _ => return err("malformed serial number"),
+    }
+    let Some((SEQUENCE, inner_ai, r)) = der_tlv(t) else {
+        return err("malformed signature algorithm identifier");
     };
     t = r;
+    let Some((SEQUENCE, outer_ai, outer)) = der_tlv(outer) else {
+        return err("malformed algorithm identifier");
+    };
+    if inner_ai != outer_ai {
+        return err("inner and outer signature algorithm identifiers don't match");
+    }
+    parse_ai(inner_ai)?;
     for what in [
-        "malformed signature algorithm identifier",
         "malformed issuer",
         "malformed validity",
         "malformed subject",
-        "malformed spki",
     ] {
         match der_tlv(t) {
             Some((SEQUENCE, _, r)) => t = r,
             _ => return err(what),
         }
     }
-    let Some((SEQUENCE, _, r)) = der_tlv(rest) else {
-        return err("malformed algorithm identifier");
+    let Some((SEQUENCE, spki, r)) = der_tlv(t) else {
+        return err("malformed spki");
     };
-    let Some((0x03, _, _)) = der_tlv(r) else {
-        return err("malformed signature");
+    t = r;
+    let Some((SEQUENCE, pk_ai, spk)) = der_tlv(spki) else {
+        return err("malformed public key algorithm identifier");
     };
+    parse_ai(pk_ai)?;
+    match der_tlv(spk) {
+        Some((0x03, bits, _)) if der_bit_string_ok(bits) => {}
+        _ => return err("malformed subjectPublicKey"),
+    }
+    if version >= 1 {
+        for (tag, what) in [(0x81, "issuerUniqueID"), (0x82, "subjectUniqueID")] {
+            // cryptobyte's SkipOptionalASN1: only an element with that tag is read
+            if t.first() == Some(&tag) {
+                match der_tlv(t) {
+                    Some((_, _, r)) => t = r,
+                    None => return err(&format!("malformed {what}")),
+                }
+            }
+        }
+    }
+    match der_tlv(outer) {
+        Some((0x03, bits, _)) if der_bit_string_ok(bits) => {}
+        _ => return err("malformed signature"),
+    }
     if !trailing.is_empty() {
         return err("trailing data");
     }
@@ -679,6 +762,53 @@ mod tests {
         assert_eq!(
             t(r#"{"kty":"RSA","n":"AQAB","e":"AQAB=="}"#, Jose::V4).unwrap_err(),
             r#"failed to unmarshal JWK: illegal base64 data at input byte 4: "{\"kty\":\"RSA\",\"n\":\"AQAB\",\"e\":\"AQAB==\"}""#
+        );
+    }
+
+    #[test]
+    fn certificate_structure_as_go() {
+        let pem = std::fs::read_to_string(format!(
+            "{}/tests/fixtures/keys/rsa2048.crt",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        let der = pem::first_pem_block(&pem).unwrap().der;
+        assert_eq!(parse_certificate(&der), Ok(()));
+        assert_eq!(
+            parse_certificate(&[0x30, 0x00]).unwrap_err(),
+            "x509: malformed tbs certificate"
+        );
+        assert_eq!(
+            parse_certificate(&[0x30, 0x02, 0x30, 0x00]).unwrap_err(),
+            "x509: malformed serial number"
+        );
+        assert_eq!(
+            parse_certificate(&[0x30, 0x05, 0x30, 0x03, 0x02, 0x01, 0x01]).unwrap_err(),
+            "x509: malformed signature algorithm identifier"
+        );
+        assert_eq!(
+            parse_certificate(&[0x30, 0x07, 0x30, 0x05, 0x02, 0x01, 0x01, 0x30, 0x00]).unwrap_err(),
+            "x509: malformed algorithm identifier"
+        );
+        assert_eq!(
+            parse_certificate(&[0x30, 0x09, 0x30, 0x05, 0x02, 0x01, 0x01, 0x30, 0x00, 0x30, 0x00])
+                .unwrap_err(),
+            "x509: malformed OID"
+        );
+        assert_eq!(
+            parse_certificate(&[0x30, 0x07, 0x30, 0x05, 0xa0, 0x03, 0x02, 0x01, 0x05]).unwrap_err(),
+            "x509: invalid version"
+        );
+        // a different outer algorithm identifier
+        let mut other = der.clone();
+        let ai = [
+            0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b,
+        ];
+        let last = other.windows(ai.len()).rposition(|w| w == ai).unwrap();
+        other[last + 12] = 0x0c;
+        assert_eq!(
+            parse_certificate(&other).unwrap_err(),
+            "x509: inner and outer signature algorithm identifiers don't match"
         );
     }
 
