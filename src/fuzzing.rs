@@ -207,7 +207,7 @@ pub fn token(data: &[u8]) {
 /// the static keys and the JWKS verified it.
 fn check_token(token: &str) -> [bool; 2] {
     let fx = token_fixture();
-    let parsed = jws::parse(token);
+    let parsed = jws::parse(token, jws::Jose::V3);
     let results = [
         (&fx.static_config, verify_static(token)),
         (&fx.jwks_config, verify_jwks(token)),

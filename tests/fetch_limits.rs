@@ -333,7 +333,7 @@ fn default_mode_says_why_a_jwks_fetch_failed() {
         "/kty",
         200,
         &json!({"keys": [{"kty": "foo"}]}).to_string(),
-        "the JWKS has a key that cannot be used (go-jose/go-jose: unknown json web key type 'foo')",
+        "the JWKS has a key that cannot be used (go-jose/go-jose: unsupported key type/format)",
     );
     expect_reason("/gone", 404, "nope", "the server answered 404 Not Found");
 

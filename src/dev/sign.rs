@@ -134,7 +134,7 @@ mod tests {
         let mut claims = Map::new();
         claims.insert("sub".into(), "x".into());
         let jwt = sign(&key, "ES512", Some("k1"), &Map::new(), &claims).unwrap();
-        let jws = crate::auth::jwt::jws::parse(&jwt).unwrap();
+        let jws = crate::auth::jwt::jws::parse(&jwt, crate::auth::jwt::jws::Jose::V3).unwrap();
         assert_eq!(jws.alg, "ES512");
         assert_eq!(jws.kid.as_deref(), Some("k1"));
         let public =

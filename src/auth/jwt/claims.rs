@@ -3,6 +3,7 @@
 //!
 //! Everything here works on plain claim maps, so it can be tested without keys.
 
+use crate::core::fields::go_quote;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -125,10 +126,11 @@ pub fn user_claim(
         }
     };
     match raw {
-        None => Err(format!("claim {user_claim:?} not found in token")),
+        None => Err(format!("claim {} not found in token", go_quote(user_claim))),
         Some(Claim::Value(Value::String(s))) => Ok(s),
         Some(_) => Err(format!(
-            "claim {user_claim:?} could not be converted to string"
+            "claim {} could not be converted to string",
+            go_quote(user_claim)
         )),
     }
 }
@@ -139,7 +141,10 @@ pub fn groups(
     groups_claim: &str,
 ) -> Result<Vec<String>, IdentityError> {
     let raw = get_claim(claims, groups_claim).ok_or_else(|| {
-        format!("failed to fetch groups: {groups_claim:?} claim not found in token")
+        format!(
+            "failed to fetch groups: {} claim not found in token",
+            go_quote(groups_claim)
+        )
     })?;
     let items: Vec<Claim> = match raw {
         Claim::Number(n) => vec![Claim::Number(n)],
@@ -147,7 +152,8 @@ pub fn groups(
         Claim::Value(v @ (Value::String(_) | Value::Bool(_))) => vec![Claim::Value(v)],
         Claim::Value(_) => {
             return Err(format!(
-                "{groups_claim:?} claim could not be converted to string list"
+                "{} claim could not be converted to string list",
+                go_quote(groups_claim)
             ))
         }
     };
@@ -235,7 +241,8 @@ pub fn check_one_bound_claim(
     expected: &Value,
     glob: bool,
 ) -> Result<(), String> {
-    let actual = get_claim(claims, key).ok_or_else(|| format!("claim {key:?} is missing"))?;
+    let actual =
+        get_claim(claims, key).ok_or_else(|| format!("claim {} is missing", go_quote(key)))?;
     let actual: Vec<Elem> = match &actual {
         Claim::Number(n) => vec![Elem::Num(n.clone())],
         Claim::Value(Value::Array(items)) => items.iter().map(|v| elem_of(v, true)).collect(),
@@ -288,7 +295,8 @@ pub fn check_one_bound_claim(
         }
     }
     Err(format!(
-        "claim {key:?} does not match any associated bound claim values"
+        "claim {} does not match any associated bound claim values",
+        go_quote(key)
     ))
 }
 

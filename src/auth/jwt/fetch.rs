@@ -56,14 +56,38 @@ pub fn go_json_error(body: &[u8], e: &serde_json::Error) -> String {
     if e.to_string().starts_with("recursion limit exceeded") {
         return "exceeded max depth".into();
     }
-    // the offending character, from serde's 1-based line/column
-    let text = String::from_utf8_lossy(body);
-    let c = text
-        .lines()
-        .nth(e.line().saturating_sub(1))
-        .and_then(|l| l.chars().nth(e.column().saturating_sub(1)));
-    match c {
-        Some(c) => format!("invalid character {c:?} looking for beginning of value"),
+    // the offending byte, from serde's 1-based line and (byte) column, quoted as Go does
+    let msg = e.to_string();
+    let offset = body
+        .split(|b| *b == b'\n')
+        .take(e.line().saturating_sub(1))
+        .map(|l| l.len() + 1)
+        .sum::<usize>()
+        + e.column().saturating_sub(1);
+    // serde reports a control character in a string one byte early
+    let offset = offset + usize::from(msg.starts_with("control character"));
+    let context = if msg.starts_with("control character") {
+        "in string literal"
+    } else if msg.starts_with("invalid escape") {
+        "in string escape code"
+    } else if msg.starts_with("expected `:`") {
+        "after object key"
+    } else if msg.starts_with("expected `,` or `}`") {
+        "after object key:value pair"
+    } else if msg.starts_with("expected `,` or `]`") {
+        "after array element"
+    } else if msg.starts_with("key must be a string") {
+        "looking for beginning of object key string"
+    } else if msg.starts_with("trailing characters") {
+        "after top-level value"
+    } else {
+        "looking for beginning of value"
+    };
+    match body.get(offset) {
+        Some(&b) => format!(
+            "invalid character {} {context}",
+            crate::core::fields::go_quote_char(b)
+        ),
         None => format!("invalid JSON: {e}"),
     }
 }

@@ -142,10 +142,15 @@ pub struct Registered {
 
 /// Reads the registered claims with go-jose's type errors: `Audience` and `NumericDate`
 /// errors stop at once, plain type errors are reported after the whole object is read.
+/// cap re-marshals the claims before decoding them into `jwt.Claims`, and Go's
+/// `json.Marshal` sorts a map's keys, so the claims are read in byte order of their names
+/// (`aud` before `iat`, `jti` before `sub`), whatever the token's order.
 pub fn registered_claims(claims: &Map<String, Value>) -> std::result::Result<Registered, String> {
     let mut r = Registered::default();
     let mut type_error: Option<String> = None;
-    for (key, v) in claims {
+    let mut sorted: Vec<(&String, &Value)> = claims.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(b.0));
+    for (key, v) in sorted {
         let field = key.to_ascii_lowercase();
         match field.as_str() {
             "iss" | "sub" | "jti" => {

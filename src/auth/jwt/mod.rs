@@ -12,6 +12,7 @@ pub mod claims;
 pub mod config;
 pub mod explain;
 pub mod fetch;
+pub mod header;
 pub mod jws;
 pub mod keys;
 pub mod login;

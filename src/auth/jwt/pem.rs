@@ -35,9 +35,9 @@ fn bit_length(be: &[u8]) -> usize {
 const OID_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
 const OID_EC: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
 const OID_ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
-const OID_P256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
-const OID_P384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
-const OID_P521: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.35");
+pub(crate) const OID_P256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
+pub(crate) const OID_P384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
+pub(crate) const OID_P521: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.35");
 
 /// A verification key.
 #[derive(Clone)]
@@ -240,7 +240,7 @@ fn from_spki_der(der: &[u8]) -> Result<PublicKey, SpkiError> {
 }
 
 /// An EC key from its curve and SEC1 point, checked to be on the curve.
-fn ec_key(curve: ObjectIdentifier, point: &[u8]) -> Option<PublicKey> {
+pub(crate) fn ec_key(curve: ObjectIdentifier, point: &[u8]) -> Option<PublicKey> {
     if curve == OID_P256 {
         p256::ecdsa::VerifyingKey::from_sec1_bytes(point).ok()?;
         Some(PublicKey::P256(DecodingKey::from_ec_der(point)))
@@ -376,6 +376,10 @@ pub fn parse_jwks(body: &[u8]) -> Result<Vec<Jwk>, String> {
             )
         }
     };
+    // go-oidc decodes the set with go-jose v4: the first key it cannot read fails the set
+    for key in keys {
+        super::header::jwk(&key.to_string(), super::header::Jose::V4)?;
+    }
     keys.iter().map(parse_jwk).collect()
 }
 

@@ -158,7 +158,7 @@ fn decode(format: Option<&str>, token: &str) -> Result<u8> {
     if text.split('.').count() == 5 {
         bail!("malformed token: this is an encrypted token (JWE, five parts); only signed tokens (JWS) can be decoded");
     }
-    let jws = crate::auth::jwt::jws::parse(text).map_err(|e| {
+    let jws = crate::auth::jwt::jws::parse(text, crate::auth::jwt::jws::Jose::V3).map_err(|e| {
         anyhow!(
             "malformed token: {}",
             e.trim_start_matches("go-jose/go-jose: ")

@@ -188,6 +188,15 @@ fn registered_claim_types() {
         registered_claims(&m(json!({"sub": true, "exp": "x"}))).unwrap_err(),
         "go-jose/go-jose/jwt: expected number value to unmarshal NumericDate"
     );
+    // Read in byte order of the names (Go's json.Marshal of the map), not the token's order.
+    assert_eq!(
+        registered_claims(&m(json!({"iat": "x", "aud": 5}))).unwrap_err(),
+        aud_err
+    );
+    assert_eq!(
+        registered_claims(&m(json!({"sub": 1, "jti": true}))).unwrap_err(),
+        "json: cannot unmarshal bool into Go struct field Claims.jti of type string"
+    );
     let r = registered_claims(&m(json!({"aud": "a", "exp": null, "iat": 12.9}))).unwrap();
     assert_eq!(r.aud, Some(vec!["a".to_string()]));
     assert_eq!(r.exp, None);
