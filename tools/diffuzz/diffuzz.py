@@ -24,6 +24,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -162,6 +163,8 @@ SPACE_RE = re.compile(r"\s+")
 
 def norm_text(s, limit=110):
     s = PLACEHOLDER_RE.sub(r"<\1>", str(s))
+    # the generator's field and claim names: one bucket per kind of message, not per field
+    s = re.sub(r'(field|claim|key) "[^"]*"', r'\1 "…"', s)
     s = JWT_PH_RE.sub(r"{\1}", s)
     s = NUM_RE.sub("N", s)
     s = SPACE_RE.sub(" ", s).strip()
@@ -245,8 +248,12 @@ def step_signature(kind, b, h):
         lb = sb[i] if i < len(sb) else None
         lh = sh[i] if i < len(sh) else None
         if lb != lh:
-            return "text", (f"text {kind} ({b['exit']}): stderr: bao={norm_text(lb or '<none>')}"
-                            f" | vaultjwt={norm_text(lh or '<none>')}")
+            nb, nh = norm_text(lb or "<none>"), norm_text(lh or "<none>")
+            if len(os.path.commonprefix([nb, nh])) < 20:
+                # another message altogether (another check failed first, or another layer
+                # answered): bucket by bao's message, whatever vaultjwt said instead
+                nh = "<another message>"
+            return "text", f"text {kind} ({b['exit']}): stderr: bao={nb} | vaultjwt={nh}"
     return "text", f"text {kind}: other"
 
 
@@ -486,14 +493,30 @@ def minimise(sides, sc, sig, budget_s=120, max_tests=150):
 # --------------------------------------------------------------------------------------------
 
 
+SLUG_STOP = {"bao", "vaultjwt", "n", "ok", "error", "validating", "verifying", "token",
+             "signature", "oidc", "malformed", "jwt", "stderr", "stdout", "the", "a", "to", "of",
+             "in", "json", "go", "value", "type", "input", "for", "field", "converting",
+             "failed", "unable", "template", "data", "auth", "another", "message", "at", "by",
+             "is", "not", "must", "be", "into", "and", "or", "refuses"}
+
+
 def slugify(sig, taken):
-    s = sig.lower()
-    s = re.sub(r"<[a-z_]+>|\{[a-z_]+\}", "", s)
-    s = re.sub(r"[^a-z0-9]+", "-", s).strip("-")
-    words = s.split("-")
-    # verdict/exit/text, the step kind, then the wording
-    s = "-".join(w for w in words if w and w not in ("bao", "vaultjwt", "n", "ok", "error"))
-    s = s[:60].rstrip("-") or "difference"
+    """A file-name slug from a signature: the class, the step kind, which side refuses (for
+    verdict/exit), then the distinctive words of the message."""
+    s = sig.lower().replace("oidc: malformed jwt:", "jwks").replace("go-jose/go-jose:", "")
+    s = re.sub(r"<[a-z_]+>|\{[a-z_]+\}|\S*…", "", s)
+    words = [w for w in re.split(r"[^a-z0-9]+", s) if w]
+    head, rest = words[:2], words[2:]
+    if head and head[0] in ("verdict", "exit"):
+        side = "vaultjwt-refuses" if "vaultjwt refuses" in sig else "bao-refuses"
+        head.append(side)
+    rest = [w for w in rest if w not in SLUG_STOP and not w.isdigit()]
+    seen = []
+    for w in rest:
+        if w not in seen:
+            seen.append(w)
+    s = "-".join(head + seen)[:64].rstrip("-") or "difference"
+    s = s.rsplit("-", 1)[0] if len(s) == 64 and "-" in s else s
     base, i = s, 2
     while s in taken:
         s = f"{base}-{i}"
@@ -541,6 +564,9 @@ def cmd_run(args):
     os.makedirs(out_dir, exist_ok=True)
     t_start = time.time()
     scs = [generator.generate(args.seed, i) for i in range(args.start, args.start + args.count)]
+    if args.only:
+        pat = re.compile(args.only)
+        scs = [sc for sc in scs if pat.search(sc["name"])]
     if args.keep_scenarios:
         gdir = os.path.join(out_dir, "generated")
         os.makedirs(gdir, exist_ok=True)
@@ -602,6 +628,9 @@ def cmd_run(args):
         order = {"verdict": 0, "exit": 1, "text": 2}
         blist = sorted(buckets.values(),
                        key=lambda b: (order.get(b["cls"], 3), -len(b["scenarios"]), b["sig"]))
+        with open(os.path.join(out_dir, f"buckets-seed{args.seed}.json"), "w") as f:
+            f.write(dump({"buckets": blist, "unstable": unstable, "identical": identical,
+                          "broken": broken}))
         # 4. minimise each bucket's first member
         saved_sigs = existing_signatures(args.scenarios_dir) if args.save else {}
         taken = existing_slugs(args.scenarios_dir) | existing_slugs(
@@ -616,13 +645,20 @@ def cmd_run(args):
             if time.time() - t_min > args.minimise_budget:
                 b["note"] = "not minimised: --minimise-budget spent"
                 continue
+            if args.minimise_classes != "all" and b["cls"] not in args.minimise_classes.split(","):
+                continue
             if b["sig"] in saved_sigs:
                 b["note"] = f"already saved as {saved_sigs[b['sig']]}"
                 continue
             first = b["scenarios"][0]
             slug = slugify(b["sig"], taken)
-            small, tests, secs = minimise(sides, by_name[first], b["sig"],
-                                          budget_s=args.per_bucket_budget)
+            try:
+                small, tests, secs = minimise(sides, by_name[first], b["sig"],
+                                              budget_s=args.per_bucket_budget)
+            except Exception as e:  # a minimiser bug must not lose the run's buckets
+                b["note"] = f"minimiser failed: {type(e).__name__}: {e}"
+                log(f"diffuzz: {b['note']}")
+                continue
             small = dict(small)
             small["name"] = "diffuzz-" + slug
             small["description"] = (
@@ -651,7 +687,7 @@ def cmd_run(args):
         save_reproducers(args, to_save)
     # 6. report
     report = {
-        "seed": args.seed, "start": args.start, "count": args.count, "cli": cli,
+        "seed": args.seed, "start": args.start, "count": len(scs), "cli": cli,
         "identical": identical, "broken": broken, "unstable": unstable,
         "seconds": round(time.time() - t_start),
         "buckets": [{k: v for k, v in b.items()} for b in blist],
@@ -695,7 +731,7 @@ def print_summary(args, report, blist):
         for n, why in sorted(report["unstable"].items())[:10]:
             print(f"  {n}: {why[:160]}")
     nv = sum(1 for b in blist if b["cls"] == "verdict")
-    print(f"\ndiffuzz: {args.count} scenarios, {report['identical']} identical, "
+    print(f"\ndiffuzz: {report['count']} scenarios, {report['identical']} identical, "
           f"{len(blist)} buckets ({nv} verdict)")
 
 
@@ -767,6 +803,32 @@ def cmd_replay(args):
     return 0
 
 
+def cmd_save(args):
+    """Copy reproducers (e.g. OUT/reproducers/*.json of a run without --save) into the project's
+    scenarios and record them with bao through the harness."""
+    load_harness(args.harness)
+    bl = []
+    taken = existing_slugs(args.scenarios_dir)
+    tmp = tempfile.mkdtemp(prefix="diffuzz-save-")
+    for p in args.files:
+        with open(p) as f:
+            sc = json.load(f)
+        if not sc.get("name", "").startswith("diffuzz-"):
+            sys.exit(f"diffuzz: {p}: not a diffuzz reproducer (name must start with diffuzz-)")
+        m = re.search(r"signature: (.*)$", sc.get("description", ""))
+        if m and args.reslug:
+            sc["name"] = "diffuzz-" + slugify(m.group(1), taken)
+            p = os.path.join(tmp, sc["name"] + ".json")
+            with open(p, "w") as f:
+                f.write(dump(sc))
+        bl.append({"reproducer": p})
+    save_reproducers(args, bl)
+    for b in bl:
+        if b.get("saved"):
+            print(f"saved {b['saved']}")
+    return 0
+
+
 def main():
     default_cli = os.path.join(ROOT, "target", "debug", "vaultjwt")
     ap = argparse.ArgumentParser(description=__doc__,
@@ -778,6 +840,7 @@ def main():
     r.add_argument("--seed", type=int, required=True)
     r.add_argument("--count", type=int, default=50)
     r.add_argument("--start", type=int, default=0, help="first scenario index")
+    r.add_argument("--only", help="regex on scenario names: run only those of the range")
     r.add_argument("--cli", default=default_cli)
     r.add_argument("--bao", help="bao binary (default: the harness's choice)")
     r.add_argument("--compat", default="openbao", help="VAULTJWT_COMPAT for vaultjwt")
@@ -792,6 +855,8 @@ def main():
     r.add_argument("--expected-dir", default=os.path.join(ROOT, "tests", "conformance",
                                                           "expected"))
     r.add_argument("--no-minimise", action="store_true")
+    r.add_argument("--minimise-classes", default="all",
+                   help="comma list of classes to minimise (verdict,exit,text)")
     r.add_argument("--minimise-budget", type=float, default=3600,
                    help="seconds for minimising all buckets")
     r.add_argument("--per-bucket-budget", type=float, default=120)
@@ -812,6 +877,17 @@ def main():
     p.add_argument("--bao")
     p.add_argument("--compat", default="openbao")
     p.set_defaults(fn=cmd_replay)
+    sv = sub.add_parser("save", help="save reproducer files into tests/conformance and record "
+                                     "them with bao")
+    sv.add_argument("files", nargs="+")
+    sv.add_argument("--reslug", action="store_true",
+                    help="rename each reproducer from the signature in its description")
+    sv.add_argument("--bao")
+    sv.add_argument("--scenarios-dir", default=os.path.join(ROOT, "tests", "conformance",
+                                                            "scenarios"))
+    sv.add_argument("--expected-dir", default=os.path.join(ROOT, "tests", "conformance",
+                                                           "expected"))
+    sv.set_defaults(fn=cmd_save)
     args = ap.parse_args()
     sys.exit(args.fn(args))
 
