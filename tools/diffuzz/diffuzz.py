@@ -803,6 +803,37 @@ def cmd_replay(args):
     return 0
 
 
+def cmd_minimise(args):
+    """Minimise reproducer files further (their signature is in their description), e.g. after
+    a run whose per-bucket budget ran out; the result replaces each file (or goes to --out)."""
+    load_harness(args.harness)
+    sides = Sides(args.cli, bao=args.bao, compat=args.compat)
+    try:
+        for p in args.files:
+            with open(p) as f:
+                sc = json.load(f)
+            m = re.search(r"signature: (.*)$", sc.get("description", ""))
+            if not m:
+                log(f"diffuzz: {p}: no signature in its description; skipped")
+                continue
+            before = len(json.dumps(sc))
+            small, tests, secs = minimise(sides, sc, m.group(1), budget_s=args.budget,
+                                          max_tests=args.max_tests)
+            small = dict(small, description=sc["description"])
+            res = sides.run([small])[small["name"]]
+            if m.group(1) not in root_sigs(compare(*res)):
+                log(f"diffuzz: {p}: the minimised scenario lost the difference; kept as it was")
+                continue
+            dest = os.path.join(args.out, os.path.basename(p)) if args.out else p
+            with open(dest, "w") as f:
+                f.write(dump(small))
+            print(f"{dest}: {before} -> {len(json.dumps(small))} bytes, "
+                  f"{len(small['steps'])} steps ({tests} runs, {secs:.0f}s)")
+    finally:
+        sides.close()
+    return 0
+
+
 def cmd_save(args):
     """Copy reproducers (e.g. OUT/reproducers/*.json of a run without --save) into the project's
     scenarios and record them with bao through the harness."""
@@ -877,6 +908,15 @@ def main():
     p.add_argument("--bao")
     p.add_argument("--compat", default="openbao")
     p.set_defaults(fn=cmd_replay)
+    mn = sub.add_parser("minimise", help="minimise reproducer files further")
+    mn.add_argument("files", nargs="+")
+    mn.add_argument("--cli", default=default_cli)
+    mn.add_argument("--bao")
+    mn.add_argument("--compat", default="openbao")
+    mn.add_argument("--budget", type=float, default=180, help="seconds per file")
+    mn.add_argument("--max-tests", type=int, default=200)
+    mn.add_argument("--out", help="write here instead of over the files")
+    mn.set_defaults(fn=cmd_minimise)
     sv = sub.add_parser("save", help="save reproducer files into tests/conformance and record "
                                      "them with bao")
     sv.add_argument("files", nargs="+")
@@ -889,7 +929,10 @@ def main():
                                                            "expected"))
     sv.set_defaults(fn=cmd_save)
     args = ap.parse_args()
-    sys.exit(args.fn(args))
+    try:
+        sys.exit(args.fn(args))
+    except KeyboardInterrupt:   # the backends were closed on the way out
+        sys.exit(130)
 
 
 if __name__ == "__main__":
