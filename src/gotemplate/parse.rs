@@ -1073,40 +1073,6 @@ fn parse_complex(text: &str) -> Option<(f64, f64)> {
     Some((parse_float(&body[..split])?, parse_float(&body[split..])?))
 }
 
-/// `strconv.underscoreOK`: underscores only between digits or after a base prefix.
-fn underscore_ok(s: &str) -> bool {
-    let mut b = s.as_bytes();
-    if !b.is_empty() && (b[0] == b'-' || b[0] == b'+') {
-        b = &b[1..];
-    }
-    let mut saw = b'^';
-    let mut i = 0;
-    let mut hex = false;
-    if b.len() >= 2 && b[0] == b'0' && matches!(b[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
-        i = 2;
-        saw = b'0';
-        hex = b[1].eq_ignore_ascii_case(&b'x');
-    }
-    while i < b.len() {
-        let c = b[i];
-        if c.is_ascii_digit() || (hex && matches!(c.to_ascii_lowercase(), b'a'..=b'f')) {
-            saw = b'0';
-        } else if c == b'_' {
-            if saw != b'0' {
-                return false;
-            }
-            saw = b'_';
-        } else {
-            if saw == b'_' {
-                return false;
-            }
-            saw = b'!';
-        }
-        i += 1;
-    }
-    saw != b'_'
-}
-
 fn split_sign(s: &str) -> (bool, &str) {
     if let Some(r) = s.strip_prefix('-') {
         (true, r)
@@ -1126,7 +1092,7 @@ fn parse_uint(s: &str) -> Option<u64> {
 }
 
 fn parse_mag(s: &str) -> Option<u64> {
-    if s.contains('_') && !underscore_ok(s) {
+    if s.contains('_') && !crate::framework::go::underscore_ok(s) {
         return None;
     }
     let lower = s.to_ascii_lowercase().replace('_', "");
@@ -1166,7 +1132,7 @@ fn parse_int(s: &str) -> Option<i64> {
 
 /// `strconv.ParseFloat(s, 64)` for decimal and hexadecimal forms.
 fn parse_float(s: &str) -> Option<f64> {
-    if s.contains('_') && !underscore_ok(s) {
+    if s.contains('_') && !crate::framework::go::underscore_ok(s) {
         return None;
     }
     let (neg, mag) = split_sign(s);
