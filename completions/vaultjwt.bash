@@ -43,6 +43,9 @@ _vaultjwt() {
             vaultjwt,login)
                 cmd="vaultjwt__subcmd__login"
                 ;;
+            vaultjwt,operator)
+                cmd="vaultjwt__subcmd__operator"
+                ;;
             vaultjwt,policy)
                 cmd="vaultjwt__subcmd__policy"
                 ;;
@@ -121,6 +124,9 @@ _vaultjwt() {
             vaultjwt__subcmd__kv__subcmd__metadata,put)
                 cmd="vaultjwt__subcmd__kv__subcmd__metadata__subcmd__put"
                 ;;
+            vaultjwt__subcmd__operator,generate-root)
+                cmd="vaultjwt__subcmd__operator__subcmd__generate__subcmd__root"
+                ;;
             vaultjwt__subcmd__policy,delete)
                 cmd="vaultjwt__subcmd__policy__subcmd__delete"
                 ;;
@@ -173,7 +179,7 @@ _vaultjwt() {
 
     case "${cmd}" in
         vaultjwt)
-            opts="-h -V --data-dir --help --version read write list delete auth policy completion token login jwt dev demo secrets kv"
+            opts="-h -V --data-dir --help --version read write list delete auth policy completion token login jwt dev demo secrets kv operator"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1097,6 +1103,58 @@ _vaultjwt() {
                     ;;
                 --role)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vaultjwt__subcmd__operator)
+            opts="-h --data-dir --help generate-root"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vaultjwt__subcmd__operator__subcmd__generate__subcmd__root)
+            opts="-h --format --field --local --no-store --data-dir --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --local)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --no-store)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --data-dir)

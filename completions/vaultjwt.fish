@@ -41,6 +41,7 @@ complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "dev" -d 'Developm
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "demo" -d 'The whole JWT login story in one command, in a throwaway data directory'
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "secrets" -d 'Enable, disable and list secret engines'
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "kv" -d 'Read and write secrets in a KV secret engine (versions 1 and 2)'
+complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "operator" -d 'Operator commands: a new root token for the owner of the data directory'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand read" -l format -d 'Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand read" -l field -d 'Print only this field of the response' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand read" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
@@ -319,3 +320,14 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_su
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from metadata" -f -a "put" -d 'Create a key or change its settings'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from metadata" -f -a "delete" -d 'Delete a key, all its versions and metadata'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from metadata" -f -a "patch" -d 'Change some of a key\'s settings and custom metadata, keeping the rest'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and not __fish_seen_subcommand_from generate-root" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and not __fish_seen_subcommand_from generate-root" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and not __fish_seen_subcommand_from generate-root" -f -a "generate-root" -d 'Make a new root token and store it as the current token (-local: from the data directory you own; vaultjwt has no unseal keys)'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and __fish_seen_subcommand_from generate-root" -l format -d 'Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and __fish_seen_subcommand_from generate-root" -l field -d 'Print only this field of the response' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and __fish_seen_subcommand_from generate-root" -l local -d 'Make the root token from the local data directory (required)' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and __fish_seen_subcommand_from generate-root" -l no-store -d 'Do not store the token in the token helper' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and __fish_seen_subcommand_from generate-root" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and __fish_seen_subcommand_from generate-root" -s h -l help -d 'Print help'

@@ -166,6 +166,25 @@ pub enum Command {
     /// Read and write secrets in a KV secret engine (versions 1 and 2)
     #[command(subcommand)]
     Kv(Deferred<KvCommand>),
+    /// Operator commands: a new root token for the owner of the data directory
+    #[command(subcommand)]
+    Operator(Deferred<OperatorCommand>),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OperatorCommand {
+    /// Make a new root token and store it as the current token (-local: from the data
+    /// directory you own; vaultjwt has no unseal keys)
+    GenerateRoot {
+        #[command(flatten)]
+        out: OutputFlags,
+        /// Make the root token from the local data directory (required)
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
+        local: bool,
+        /// Do not store the token in the token helper
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
+        no_store: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -215,7 +215,15 @@ impl Session {
         if let Some(e) = helper_error {
             return Err(e);
         }
-        init.map_err(|e| anyhow!("cannot initialise {}: {}", dir.display(), e.message()))?;
+        let root =
+            init.map_err(|e| anyhow!("cannot initialise {}: {}", dir.display(), e.message()))?;
+        if let Some(root) = root {
+            // `vault server -dev` shows its root token; so does a new data directory, once, on
+            // stderr (stdout stays the command's). Strict mode's output stays OpenBao's.
+            if core.settings.compat != crate::settings::Compat::OpenBao {
+                eprint!("{}", init_banner(&dir, &root));
+            }
+        }
         let token = match std::env::var("VAULTJWT_TOKEN") {
             Ok(t) if !t.is_empty() => Some(t),
             _ => read_token_helper(&dir)?,
@@ -264,6 +272,21 @@ impl Session {
             .unwrap_or_default();
         Format::parse(&f).map_err(|e| anyhow!(e))
     }
+}
+
+/// What a data directory's first command prints on stderr: where the root token is kept,
+/// the token itself (as `vault server -dev` shows it) and how to get another one.
+pub fn init_banner(dir: &Path, root: &str) -> String {
+    format!(
+        "Initialised a new data directory, as `vault server -dev` starts:\n    {}\n\
+         You are its operator: the root token below is stored as the current token (the token\n\
+         helper). A later `login` replaces it; `vaultjwt operator generate-root -local` makes\n\
+         another.\n\
+         \n\
+         Root Token: {root}\n\
+         \n",
+        dir.display()
+    )
 }
 
 pub fn read_token_helper(dir: &Path) -> Result<Option<String>> {

@@ -17,6 +17,8 @@ pub mod jwt;
 // Secret engines and the kv helper.
 mod kv;
 mod secrets;
+// The owner's way back to a root token.
+mod operator;
 
 use super::args::{Cli, Command, Deferred};
 use super::Session;
@@ -72,5 +74,6 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Demo { keep } => demo::run(keep),
         Command::Secrets(Deferred(cmd)) => secrets::run(&mut Session::open(dir)?, cmd),
         Command::Kv(Deferred(cmd)) => kv::run(&mut Session::open(dir)?, cmd),
+        Command::Operator(Deferred(cmd)) => operator::run(&mut Session::open(dir)?, cmd),
     }
 }

@@ -1,0 +1,153 @@
+//! What a new user trips on (issue 19): each test drives the binary as the user did, README in
+//! hand, knowing the vault CLI.
+
+mod common;
+
+use common::TestEnv;
+
+/// The walkthrough's set-up: a key pair, a jwt mount trusting it, a `ci` role and a token the
+/// role accepts (in `token.jwt`). Returns the root token printed by the first command.
+fn walkthrough(env: &TestEnv) -> String {
+    let out = env.run(&["jwt", "keygen", "-alg=ES256", "-kid=k1", "-out=idp"]);
+    out.success();
+    let first = env.run(&["auth", "enable", "jwt"]);
+    first.success();
+    let root = first
+        .stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("Root Token: "))
+        .unwrap_or_else(|| panic!("no root token on stderr: {:?}", first.stderr))
+        .to_string();
+    env.run(&[
+        "write",
+        "auth/jwt/config",
+        "jwt_validation_pubkeys=@idp.public.pem",
+    ])
+    .success();
+    env.run(&[
+        "write",
+        "auth/jwt/role/ci",
+        "role_type=jwt",
+        "user_claim=sub",
+        "bound_audiences=vault",
+        "token_policies=deploy",
+    ])
+    .success();
+    let jwt = env.run(&[
+        "jwt",
+        "sign",
+        "-key=@idp.private.pem",
+        "-kid=k1",
+        "-claim",
+        "sub=alice",
+        "-claim",
+        "aud=vault",
+    ]);
+    jwt.success();
+    std::fs::write(env.home.path().join("token.jwt"), jwt.stdout.trim()).unwrap();
+    root
+}
+
+#[test]
+fn the_first_command_shows_the_root_token_once_and_the_owner_can_get_root_back() {
+    let env = TestEnv::new();
+    let root = walkthrough(&env);
+    assert_eq!(
+        root,
+        env.root_token(),
+        "the printed token is the stored one"
+    );
+    env.run(&["token", "lookup", "-field=policies"])
+        .success()
+        .stdout_is("[root]");
+    // Shown once: later commands print nothing of it.
+    let again = env.run(&["auth", "list"]);
+    again.success();
+    assert!(!again.stderr.contains("Root Token"), "{}", again.stderr);
+
+    // The README's login replaces the root token in the token helper ...
+    env.run(&["login", "-method=jwt", "role=ci", "jwt=@token.jwt"])
+        .success();
+    env.run(&["token", "lookup", "-field=policies"])
+        .success()
+        .stdout_is("[default deploy]");
+    env.run(&["auth", "list"]).code(2);
+
+    // ... and the owner of the data directory gets a root token back, documented.
+    env.run(&["operator", "generate-root"])
+        .code(1)
+        .stderr_has("-local");
+    let out = env.run(&["operator", "generate-root", "-local", "-format=json"]);
+    out.success();
+    let new_root = out.json()["auth"]["client_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_ne!(new_root, root);
+    assert_eq!(env.root_token(), new_root, "stored as the current token");
+    env.run(&["token", "lookup", "-field=policies"])
+        .success()
+        .stdout_is("[root]");
+    env.run(&["auth", "list"]).success();
+    // -no-store: printed, not stored.
+    let t = env.run(&[
+        "operator",
+        "generate-root",
+        "-local",
+        "-no-store",
+        "-field=token",
+    ]);
+    t.success();
+    assert_ne!(t.stdout, new_root);
+    assert_eq!(env.root_token(), new_root);
+    let readme = include_str!("../README.md");
+    assert!(readme.contains("operator generate-root -local"));
+}
+
+#[test]
+fn strict_mode_prints_no_root_token() {
+    let env = TestEnv::new();
+    env.cmd(&["auth", "list"])
+        .env("VAULTJWT_COMPAT", "openbao")
+        .run()
+        .success()
+        .stderr_is("");
+}
+
+#[test]
+fn a_fresh_data_directory_has_secret_as_kv_v2_like_vault_server_dev() {
+    let env = TestEnv::new();
+    // The tutorials' first command works as typed.
+    env.run(&["kv", "put", "secret/app/db", "user=admin"])
+        .success();
+    env.run(&["kv", "get", "-field=user", "secret/app/db"])
+        .success()
+        .stdout_is("admin");
+    let list = env.run(&["secrets", "list", "-format=json"]);
+    list.success();
+    let v = list.json();
+    let secret = &v["secret/"];
+    // As `bao secrets list -format=json` shows it on a fresh `bao server -dev`.
+    assert_eq!(secret["type"], "kv");
+    assert_eq!(secret["description"], "key/value secret storage");
+    assert_eq!(secret["options"], serde_json::json!({"version": "2"}));
+    assert_eq!(secret["local"], false);
+    assert_eq!(secret["seal_wrap"], false);
+    assert_eq!(secret["deprecation_status"], "supported");
+    assert_eq!(
+        secret["config"],
+        serde_json::json!({"default_lease_ttl": 0, "max_lease_ttl": 0, "force_no_cache": false})
+    );
+    assert!(secret["accessor"].as_str().unwrap().starts_with("kv_"));
+    let mut paths: Vec<_> = v.as_object().unwrap().keys().cloned().collect();
+    paths.sort();
+    assert_eq!(paths, ["cubbyhole/", "identity/", "secret/", "sys/"]);
+    // Strict mode too: it is bao's own fresh state.
+    let strict = TestEnv::new();
+    strict
+        .cmd(&["kv", "get", "secret/nothing"])
+        .env("VAULTJWT_COMPAT", "openbao")
+        .run()
+        .code(2)
+        .stderr_is("No value found at secret/data/nothing\n");
+}
