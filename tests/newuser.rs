@@ -151,3 +151,57 @@ fn a_fresh_data_directory_has_secret_as_kv_v2_like_vault_server_dev() {
         .code(2)
         .stderr_is("No value found at secret/data/nothing\n");
 }
+
+#[test]
+fn flags_after_arguments_as_vault_reads_them() {
+    let env = TestEnv::new();
+    walkthrough(&env);
+    // `-format` is read wherever it is: the JSON goes to jq; the endpoint says it ignored the
+    // `-format` parameter it was also sent, as OpenBao does.
+    let out = env.run(&[
+        "write",
+        "auth/jwt/login",
+        "role=ci",
+        "jwt=@token.jwt",
+        "-format=json",
+    ]);
+    out.success().stderr_is("");
+    let v = out.json();
+    assert!(v["auth"]["client_token"].is_string(), "{v}");
+    assert_eq!(
+        v["warnings"],
+        serde_json::json!(["Endpoint ignored these unrecognized parameters: [-format]"])
+    );
+    // Other flags after a positional argument are arguments, with Vault's warning, the same way
+    // in every command.
+    const WARN: &str =
+        "Command flags must be provided before positional arguments. The following arguments will not be parsed as flags:";
+    env.run(&["kv", "put", "secret/x", "a=1"]).success();
+    env.run(&["kv", "get", "secret/x", "-field=a"])
+        .code(1)
+        .stderr_is(&format!(
+            "{WARN} [-field=a]\nToo many arguments (expected 1, got 2)\n"
+        ));
+    env.run(&["auth", "enable", "jwt", "-path=jwt2"])
+        .code(1)
+        .stderr_is(&format!(
+            "{WARN} [-path=jwt2]\nToo many arguments (expected 1, got 2)\n"
+        ));
+    env.run(&["auth", "enable", "jwt", "extra"])
+        .code(1)
+        .stderr_is("Too many arguments (expected 1, got 2)\n");
+    env.run(&["write", "sys/policies/acl/p", "policy=x", "-f"])
+        .code(1)
+        .stderr_has(&format!("{WARN} [-f]\n"));
+    // No warning for JSON output; the flags before the arguments work as always.
+    env.run(&["kv", "get", "secret/x", "-format=json"])
+        .code(1)
+        .stderr_is("Too many arguments (expected 1, got 2)\n");
+    env.run(&["kv", "get", "-field=a", "secret/x"])
+        .success()
+        .stdout_is("1");
+    env.run(&["auth", "enable", "-path=jwt2", "jwt"]).success();
+    // vaultjwt's own commands (jwt, dev) have no Vault counterpart: flags go anywhere.
+    env.run(&["jwt", "decode", "@token.jwt", "-format=json"])
+        .success();
+}

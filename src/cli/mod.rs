@@ -22,13 +22,37 @@ pub const TOKEN_HELPER: &str = "token";
 
 /// Runs the CLI on `args` (including argv\[0\]) and returns the process exit code.
 pub fn run(args: Vec<OsString>) -> ExitCode {
-    let args = args::normalize(args);
-    if let Err(msg) = check_formats(&args) {
+    // Vault's CLI reads `-format` wherever it is (before `--`), then each command reads its
+    // flags up to its first positional argument (Go's flag package), the rest being arguments.
+    let format = args::global_format(&args);
+    if let Err(msg) = check_formats(format.as_deref()) {
         return ExitCode::from(output::print_local_error(&msg));
     }
+    let after_dashdash = args.iter().skip(1).any(|a| a == "--");
+    let split = if args::may_need_split(&args) {
+        args::go_split(&args)
+    } else {
+        None
+    };
+    if let Some(warning) = split.as_ref().and_then(args::GoSplit::warning) {
+        // Printed as Vault prints it: only for table output.
+        let effective = format.clone().or_else(|| {
+            std::env::var("VAULTJWT_FORMAT")
+                .ok()
+                .filter(|f| !f.is_empty())
+        });
+        if effective.as_deref().unwrap_or("table") == "table" {
+            eprintln!("{warning}");
+        }
+    }
+    if let Some(msg) = split.as_ref().and_then(args::GoSplit::too_many) {
+        return ExitCode::from(output::print_local_error(&msg));
+    }
+    args::set_global_format(format);
+    let original = args.clone();
+    let args = args::normalize_split(args, split.as_ref());
     // `Cli::try_parse_from`, except that the command tree is not dropped: freeing clap's
     // tree costs about a sixth of a typical call's CPU time, and the process ends soon.
-    let after_dashdash = args.iter().skip(1).any(|a| a == "--");
     let mut command = <Cli as clap::CommandFactory>::command();
     let matches = command.try_get_matches_from_mut(args);
     if let (Ok(m), false) = (&matches, after_dashdash) {
@@ -52,7 +76,15 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
             let _ = e.print();
             return ExitCode::SUCCESS;
         }
-        Err(e) => return ExitCode::from(output::print_local_error(&usage_error(&e))),
+        Err(e) => {
+            // An argument too many for a command that takes a fixed number: Vault's words.
+            if e.kind() == clap::error::ErrorKind::UnknownArgument {
+                if let Some(msg) = args::go_split(&original).and_then(|s| s.too_many()) {
+                    return ExitCode::from(output::print_local_error(&msg));
+                }
+            }
+            return ExitCode::from(output::print_local_error(&usage_error(&e)));
+        }
     };
     match commands::dispatch(cli) {
         Ok(code) => ExitCode::from(code),
@@ -62,22 +94,9 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
 
 /// Validates `-format` and `VAULTJWT_FORMAT` before anything is opened or sent, so a typo
 /// changes nothing (Vault only notices after the request).
-fn check_formats(args: &[OsString]) -> std::result::Result<(), String> {
-    let mut it = args.iter().skip(1).map(|a| a.to_string_lossy());
-    while let Some(a) = it.next() {
-        if a == "--" {
-            break;
-        }
-        let value = if let Some(v) = a.strip_prefix("--format=") {
-            Some(v.to_string())
-        } else if a == "--format" {
-            it.next().map(|v| v.to_string())
-        } else {
-            None
-        };
-        if let Some(v) = value {
-            Format::parse(&v)?;
-        }
+fn check_formats(flag: Option<&str>) -> std::result::Result<(), String> {
+    if let Some(v) = flag {
+        Format::parse(v)?;
     }
     if let Ok(v) = std::env::var("VAULTJWT_FORMAT") {
         if !v.is_empty() {
@@ -268,6 +287,7 @@ impl Session {
         let f = out
             .format
             .clone()
+            .or_else(args::format_flag)
             .or_else(|| self.settings().format.clone())
             .unwrap_or_default();
         Format::parse(&f).map_err(|e| anyhow!(e))
