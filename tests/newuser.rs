@@ -205,3 +205,27 @@ fn flags_after_arguments_as_vault_reads_them() {
     env.run(&["jwt", "decode", "@token.jwt", "-format=json"])
         .success();
 }
+
+#[test]
+fn policy_fmt_failures_are_local_errors_in_vaults_words() {
+    let env = TestEnv::new();
+    env.run(&["policy", "fmt", "missing.hcl"])
+        .code(1)
+        .stderr_is("Error reading source file: open missing.hcl: no such file or directory\n");
+    std::fs::write(env.home.path().join("bad.hcl"), "path \"a\" {\n bogus\n").unwrap();
+    let out = env.run(&["policy", "fmt", "bad.hcl"]);
+    out.code(1).one_line_error();
+    std::fs::write(
+        env.home.path().join("ok.hcl"),
+        "path \"a\" {\ncapabilities=[\"read\"]\n}\n",
+    )
+    .unwrap();
+    env.run(&["policy", "fmt", "~/ok.hcl"]).success();
+    assert_eq!(
+        std::fs::read_to_string(env.home.path().join("ok.hcl")).unwrap(),
+        "path \"a\" {\n  capabilities = [\"read\"]\n}\n"
+    );
+    env.run(&["policy", "fmt"])
+        .code(1)
+        .stderr_is("Not enough arguments (expected 1, got 0)\n");
+}

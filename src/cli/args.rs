@@ -326,6 +326,10 @@ pub struct GoSplit {
     pub expected: Option<usize>,
     /// How many positional arguments were given.
     pub given: usize,
+    /// How many positional arguments the command requires.
+    pub required: usize,
+    /// Whether the command takes more than its required arguments (`delete PATH [K=V...]`).
+    pub at_least: bool,
 }
 
 impl GoSplit {
@@ -336,6 +340,18 @@ impl GoSplit {
                 "Command flags must be provided before positional arguments. The following \
                  arguments will not be parsed as flags: [{}]",
                 self.trailing_flags.join(",")
+            )
+        })
+    }
+
+    /// Vault's `Not enough arguments (expected N, got M)`.
+    pub fn not_enough(&self) -> Option<String> {
+        let n = self.required;
+        let at_least = if self.at_least { "at least " } else { "" };
+        (self.given < n).then(|| {
+            format!(
+                "Not enough arguments (expected {at_least}{n}, got {})",
+                self.given
             )
         })
     }
@@ -443,14 +459,18 @@ pub fn go_split(args: &[OsString]) -> Option<GoSplit> {
         }
         break;
     }
-    if i >= strs.len() || depth == 0 {
+    if depth == 0 {
         return None;
     }
+    let i = i.min(strs.len());
     let positionals: Vec<&clap::Arg> = cmd.get_positionals().collect();
     let fixed = positionals
         .iter()
         .all(|p| !matches!(p.get_action(), clap::ArgAction::Append) && !p.is_hide_set());
-    let trailing_flags = strs[i + 1..]
+    let required = positionals.iter().filter(|p| p.is_required_set()).count();
+    // Vault's `delete` alone says "at least" (its arguments are PATH [K=V...]).
+    let at_least = depth == 1 && cmd.get_name() == "delete";
+    let trailing_flags = strs[(i + 1).min(strs.len())..]
         .iter()
         .filter(|a| a.starts_with('-') && a.as_str() != "-")
         .filter(|a| {
@@ -465,6 +485,8 @@ pub fn go_split(args: &[OsString]) -> Option<GoSplit> {
         trailing_flags,
         expected: fixed.then_some(positionals.len()),
         given: strs.len() - i,
+        required,
+        at_least,
     })
 }
 
@@ -919,7 +941,17 @@ mod go_split_tests {
         // A user's `--` first, vaultjwt's own commands, no positional: nothing to split.
         assert_eq!(split(&["v", "read", "--", "p", "-x"]), None);
         assert_eq!(split(&["v", "jwt", "decode", "t", "-format=json"]), None);
-        assert_eq!(split(&["v", "auth", "list", "-detailed"]), None);
+        assert_eq!(split(&["v", "auth", "list", "-detailed"]).unwrap().given, 0);
+        let s = split(&["v", "policy", "write", "-format=json", "a"]).unwrap();
+        assert_eq!(
+            s.not_enough().as_deref(),
+            Some("Not enough arguments (expected 2, got 1)")
+        );
+        let s = split(&["v", "delete"]).unwrap();
+        assert_eq!(
+            s.not_enough().as_deref(),
+            Some("Not enough arguments (expected at least 1, got 0)")
+        );
         assert!(may_need_split(
             &["v", "read", "p", "--"].map(OsString::from)
         ));

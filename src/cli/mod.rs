@@ -78,10 +78,17 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
         }
         Err(e) => {
             // An argument too many for a command that takes a fixed number: Vault's words.
-            if e.kind() == clap::error::ErrorKind::UnknownArgument {
-                if let Some(msg) = args::go_split(&original).and_then(|s| s.too_many()) {
-                    return ExitCode::from(output::print_local_error(&msg));
+            let counted = match e.kind() {
+                clap::error::ErrorKind::UnknownArgument => {
+                    args::go_split(&original).and_then(|s| s.too_many())
                 }
+                clap::error::ErrorKind::MissingRequiredArgument => {
+                    args::go_split(&original).and_then(|s| s.not_enough())
+                }
+                _ => None,
+            };
+            if let Some(msg) = counted {
+                return ExitCode::from(output::print_local_error(&msg));
             }
             return ExitCode::from(output::print_local_error(&usage_error(&e)));
         }

@@ -165,35 +165,57 @@ fn delete(s: &mut Session, out: &OutputFlags, name: &str) -> Result<u8> {
     }
 }
 
+/// `policy fmt`, as Vault's: every failure is a local one, exit 1.
 fn fmt(path: &str) -> Result<u8> {
-    let path = path.trim();
-    let raw = match std::fs::read_to_string(path) {
-        Ok(r) => r,
+    let path = match expand_home(path.trim()) {
+        Ok(p) => p,
         Err(e) => {
-            eprintln!(
-                "Error opening policy file: {}",
-                go_io_error("open", path, &e)
-            );
-            return Ok(output::EXIT_REQUEST);
+            eprintln!("Failed to expand path: {e}");
+            return Ok(output::EXIT_LOCAL);
+        }
+    };
+    let path = path.as_str();
+    let raw = match std::fs::read(path) {
+        Ok(r) => String::from_utf8_lossy(&r).into_owned(),
+        Err(e) => {
+            let op = if e.kind() == std::io::ErrorKind::IsADirectory {
+                "read"
+            } else {
+                "open"
+            };
+            eprintln!("Error reading source file: {}", go_io_error(op, path, &e));
+            return Ok(output::EXIT_LOCAL);
         }
     };
     if let Err(e) = crate::policy::parse::parse(&raw) {
         eprintln!("{e}");
-        return Ok(output::EXIT_REQUEST);
+        return Ok(output::EXIT_LOCAL);
     }
     let formatted = match crate::policy::parse::format(&raw) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("Error formatting policy: {e}");
-            return Ok(output::EXIT_REQUEST);
+            eprintln!("Error printing result: {e}");
+            return Ok(output::EXIT_LOCAL);
         }
     };
     if let Err(e) = std::fs::write(path, formatted) {
         eprintln!("Error writing result: {}", go_io_error("open", path, &e));
-        return Ok(output::EXIT_REQUEST);
+        return Ok(output::EXIT_LOCAL);
     }
     println!("Success! Formatted policy: {path}");
     Ok(0)
+}
+
+/// `~` and `~/x` as go-homedir's `Expand` reads them; `~user` is refused as there.
+fn expand_home(path: &str) -> std::result::Result<String, &'static str> {
+    let Some(rest) = path.strip_prefix('~') else {
+        return Ok(path.to_string());
+    };
+    if !rest.is_empty() && !rest.starts_with('/') {
+        return Err("cannot expand user-specific home dir");
+    }
+    let home = std::env::var("HOME").unwrap_or_default();
+    Ok(format!("{home}{rest}"))
 }
 
 #[cfg(test)]
