@@ -55,8 +55,14 @@ _vaultjwt() {
             vaultjwt,secrets)
                 cmd="vaultjwt__subcmd__secrets"
                 ;;
+            vaultjwt,status)
+                cmd="vaultjwt__subcmd__status"
+                ;;
             vaultjwt,token)
                 cmd="vaultjwt__subcmd__token"
+                ;;
+            vaultjwt,version)
+                cmd="vaultjwt__subcmd__version"
                 ;;
             vaultjwt,write)
                 cmd="vaultjwt__subcmd__write"
@@ -72,6 +78,9 @@ _vaultjwt() {
                 ;;
             vaultjwt__subcmd__auth,move)
                 cmd="vaultjwt__subcmd__auth__subcmd__move"
+                ;;
+            vaultjwt__subcmd__auth,tune)
+                cmd="vaultjwt__subcmd__auth__subcmd__tune"
                 ;;
             vaultjwt__subcmd__dev,issuer)
                 cmd="vaultjwt__subcmd__dev__subcmd__issuer"
@@ -179,7 +188,7 @@ _vaultjwt() {
 
     case "${cmd}" in
         vaultjwt)
-            opts="-h -V --data-dir --help --version read write list delete auth policy completion token login jwt dev demo secrets kv operator"
+            opts="-h -V --data-dir --help --version read write list delete auth policy completion token login jwt dev demo secrets kv status version operator"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -197,7 +206,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__auth)
-            opts="-h --data-dir --help enable disable list move"
+            opts="-h --data-dir --help enable disable list tune move"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -315,6 +324,48 @@ _vaultjwt() {
                 return 0
             fi
             case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vaultjwt__subcmd__auth__subcmd__tune)
+            opts="-h --format --field --default-lease-ttl --max-lease-ttl --description --token-type --data-dir --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --default-lease-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-lease-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --description)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --data-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1518,6 +1569,32 @@ _vaultjwt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        vaultjwt__subcmd__status)
+            opts="-h --format --field --data-dir --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         vaultjwt__subcmd__token)
             opts="-h --data-dir --help create lookup renew revoke capabilities"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1641,7 +1718,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__token__subcmd__lookup)
-            opts="-h --format --field --accessor --data-dir --help"
+            opts="-h --format --field --self --accessor --data-dir --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1653,6 +1730,10 @@ _vaultjwt() {
                     ;;
                 --field)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --self)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --accessor)
@@ -1735,6 +1816,24 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vaultjwt__subcmd__version)
+            opts="-h --data-dir --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --data-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

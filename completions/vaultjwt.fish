@@ -41,6 +41,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "dev" -d 'Developm
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "demo" -d 'The whole JWT login story in one command, in a throwaway data directory'
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "secrets" -d 'Enable, disable and list secret engines'
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "kv" -d 'Read and write secrets in a KV secret engine (versions 1 and 2)'
+complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "status" -d 'The data directory\'s status, as `vault status` shows a dev server\'s'
+complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "version" -d 'Print vaultjwt\'s version and the OpenBao release it answers as'
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "operator" -d 'Operator commands: a new root token for the owner of the data directory'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand read" -l format -d 'Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand read" -l field -d 'Print only this field of the response' -r
@@ -59,12 +61,13 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand delete" -l format -d '
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand delete" -l field -d 'Print only this field of the response' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand delete" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand delete" -s h -l help -d 'Print help'
-complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list move" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
-complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list move" -s h -l help -d 'Print help'
-complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list move" -f -a "enable" -d 'Enable an auth method (jwt or oidc)'
-complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list move" -f -a "disable" -d 'Disable an auth method and remove its data'
-complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list move" -f -a "list" -d 'List enabled auth methods'
-complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list move" -f -a "move" -d 'Move an auth method to a new path (auth/SOURCE auth/DESTINATION); its tokens are revoked'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list tune move" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list tune move" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list tune move" -f -a "enable" -d 'Enable an auth method (jwt or oidc)'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list tune move" -f -a "disable" -d 'Disable an auth method and remove its data'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list tune move" -f -a "list" -d 'List enabled auth methods'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list tune move" -f -a "tune" -d 'Tune an auth method\'s lease TTLs, description and token type'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list tune move" -f -a "move" -d 'Move an auth method to a new path (auth/SOURCE auth/DESTINATION); its tokens are revoked'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from enable" -l format -d 'Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from enable" -l field -d 'Print only this field of the response' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from enable" -l path -d 'Mount path (default: the type)' -r
@@ -82,6 +85,14 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from list" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from list" -l detailed -d 'Show more details'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from tune" -l format -d 'Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from tune" -l field -d 'Print only this field of the response' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from tune" -l default-lease-ttl -d 'Default lease TTL (a duration; "system" or -1 resets it)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from tune" -l max-lease-ttl -d 'Maximum lease TTL (a duration; "system" or -1 resets it)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from tune" -l description -d 'Human-readable description of the mount' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from tune" -l token-type -d 'Type of the tokens the method issues (service, batch, default-service, ...)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from tune" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from tune" -s h -l help -d 'Print help'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from move" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from move" -s h -l help -d 'Print help'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and not __fish_seen_subcommand_from write read list delete fmt" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
@@ -142,6 +153,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from lookup" -l format -d 'Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from lookup" -l field -d 'Print only this field of the response' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from lookup" -l self -d 'Look up the current token (the default; OpenBao has no such flag)' -r -f -a "true\t''
+false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from lookup" -l accessor -d 'Treat the argument as an accessor' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from lookup" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
@@ -320,6 +333,12 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_su
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from metadata" -f -a "put" -d 'Create a key or change its settings'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from metadata" -f -a "delete" -d 'Delete a key, all its versions and metadata'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from metadata" -f -a "patch" -d 'Change some of a key\'s settings and custom metadata, keeping the rest'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand status" -l format -d 'Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand status" -l field -d 'Print only this field of the response' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand status" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand status" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand version" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand version" -s h -l help -d 'Print help'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and not __fish_seen_subcommand_from generate-root" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and not __fish_seen_subcommand_from generate-root" -s h -l help -d 'Print help'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and not __fish_seen_subcommand_from generate-root" -f -a "generate-root" -d 'Make a new root token and store it as the current token (-local: from the data directory you own; vaultjwt has no unseal keys)'

@@ -229,3 +229,54 @@ fn policy_fmt_failures_are_local_errors_in_vaults_words() {
         .code(1)
         .stderr_is("Not enough arguments (expected 1, got 0)\n");
 }
+
+#[test]
+fn version_status_auth_tune_and_token_lookup_self() {
+    let env = TestEnv::new();
+    env.run(&["version"]).success().stdout_is(&format!(
+        "vaultjwt v{} (answers as OpenBao v2.7.2)\n",
+        env!("CARGO_PKG_VERSION")
+    ));
+    let st = env.run(&["status"]);
+    st.success();
+    assert!(st.stdout.starts_with("Key               Value\n---               -----\nInitialized       true\nSealed            false\n"), "{}", st.stdout);
+    assert!(
+        st.stdout.contains("\nStorage Type      file\n"),
+        "{}",
+        st.stdout
+    );
+    let v = env.run(&["status", "-format=json"]).json();
+    assert_eq!(v["sealed"], false);
+    assert_eq!(v["storage_type"], "file");
+    env.run(&["status", "x"])
+        .code(1)
+        .stderr_is("Too many arguments (expected 0, got 1)\n");
+
+    env.run(&["auth", "enable", "jwt"]).success();
+    env.run(&[
+        "auth",
+        "tune",
+        "-default-lease-ttl=1h",
+        "-description=ci logins",
+        "jwt",
+    ])
+    .success()
+    .stdout_is("Success! Tuned the auth method at: jwt/\n");
+    let t = env
+        .run(&["read", "-format=json", "sys/auth/jwt/tune"])
+        .json();
+    assert_eq!(t["data"]["default_lease_ttl"], 3600);
+    assert_eq!(t["data"]["description"], "ci logins");
+    env.run(&["auth", "tune", "-description=x", "nope"])
+        .code(2)
+        .stderr_has("* tune of path \"auth/nope/\" failed: no mount entry found");
+
+    env.run(&["token", "lookup", "-self", "-field=policies"])
+        .success()
+        .stdout_is("[root]");
+    env.cmd(&["token", "lookup", "-self"])
+        .env("VAULTJWT_COMPAT", "openbao")
+        .run()
+        .code(1)
+        .stderr_is("flag provided but not defined: -self\n");
+}

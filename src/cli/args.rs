@@ -167,6 +167,20 @@ pub enum Command {
     /// Read and write secrets in a KV secret engine (versions 1 and 2)
     #[command(subcommand)]
     Kv(Deferred<KvCommand>),
+    /// The data directory's status, as `vault status` shows a dev server's
+    Status {
+        #[command(flatten)]
+        out: OutputFlags,
+        /// (none)
+        #[arg(hide = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Print vaultjwt's version and the OpenBao release it answers as
+    Version {
+        /// (ignored, as Vault ignores them)
+        #[arg(hide = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
     /// Operator commands: a new root token for the owner of the data directory
     #[command(subcommand)]
     Operator(Deferred<OperatorCommand>),
@@ -223,6 +237,26 @@ pub enum AuthCommand {
         /// Show more details
         #[arg(long)]
         detailed: bool,
+    },
+    /// Tune an auth method's lease TTLs, description and token type
+    Tune {
+        #[command(flatten)]
+        out: OutputFlags,
+        /// Default lease TTL (a duration; "system" or -1 resets it)
+        #[arg(long, allow_hyphen_values = true)]
+        default_lease_ttl: Option<String>,
+        /// Maximum lease TTL (a duration; "system" or -1 resets it)
+        #[arg(long, allow_hyphen_values = true)]
+        max_lease_ttl: Option<String>,
+        /// Human-readable description of the mount
+        #[arg(long, allow_hyphen_values = true)]
+        description: Option<String>,
+        /// Type of the tokens the method issues (service, batch, default-service, ...)
+        #[arg(long)]
+        token_type: Option<String>,
+        /// PATH
+        #[arg(allow_hyphen_values = true)]
+        args: Vec<String>,
     },
     /// Move an auth method to a new path (auth/SOURCE auth/DESTINATION); its tokens are revoked
     Move {
@@ -599,6 +633,9 @@ pub enum TokenCommand {
     Lookup {
         #[command(flatten)]
         out: OutputFlags,
+        /// Look up the current token (the default; OpenBao has no such flag)
+        #[arg(long = "self", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
+        self_: bool,
         /// Treat the argument as an accessor
         #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
         accessor: bool,

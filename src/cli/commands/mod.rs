@@ -19,6 +19,7 @@ mod kv;
 mod secrets;
 // The owner's way back to a root token.
 mod operator;
+mod status;
 
 use super::args::{Cli, Command, Deferred};
 use super::Session;
@@ -74,6 +75,11 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Demo { keep } => demo::run(keep),
         Command::Secrets(Deferred(cmd)) => secrets::run(&mut Session::open(dir)?, cmd),
         Command::Kv(Deferred(cmd)) => kv::run(&mut Session::open(dir)?, cmd),
+        Command::Status { out, args } => status::status(&mut Session::open(dir)?, &out, &args),
+        Command::Version { args: _ } => {
+            println!("{}", status::version_line());
+            Ok(0)
+        }
         Command::Operator(Deferred(cmd)) => operator::run(&mut Session::open(dir)?, cmd),
     }
 }
