@@ -280,3 +280,31 @@ fn version_status_auth_tune_and_token_lookup_self() {
         .code(1)
         .stderr_is("flag provided but not defined: -self\n");
 }
+
+#[test]
+fn output_policy_prints_the_policy_a_command_needs() {
+    let env = TestEnv::new();
+    env.run(&["auth", "enable", "jwt"]).success();
+    let before = env.snapshot();
+    env.run(&[
+        "write",
+        "-output-policy",
+        "auth/jwt/role/x",
+        "role_type=jwt",
+    ])
+    .success()
+    .stderr_is("")
+    .stdout_is("path \"auth/jwt/role/x\" {\n  capabilities = [\"create\", \"update\"]\n}\n");
+    env.run(&["auth", "enable", "-output-policy", "-path=other", "jwt"])
+        .success()
+        .stdout_is(
+            "path \"sys/auth/other\" {\n  capabilities = [\"create\", \"update\", \"sudo\"]\n}\n",
+        );
+    env.run(&["kv", "get", "-output-policy", "secret/app"])
+        .success()
+        .stdout_is("path \"secret/data/app\" {\n  capabilities = [\"read\"]\n}\n");
+    assert_eq!(before, env.snapshot(), "nothing was sent");
+    env.run(&["write", "-output-policy", "auth/jwt/role/x"])
+        .code(1)
+        .stderr_is("Must supply data or use -force\nUnable to generate policy from command\n");
+}

@@ -5,6 +5,7 @@ pub mod args;
 mod commands;
 pub mod kv_args;
 pub mod output;
+pub mod output_policy;
 pub mod yaml;
 
 use crate::core::{Core, Error, Operation, Request, Response};
@@ -22,6 +23,8 @@ pub const TOKEN_HELPER: &str = "token";
 
 /// Runs the CLI on `args` (including argv\[0\]) and returns the process exit code.
 pub fn run(args: Vec<OsString>) -> ExitCode {
+    // `-output-policy` (anywhere before `--`, as Vault's CLI reads it): see `output_policy`.
+    let (args, output_policy) = take_output_policy(args);
     // Vault's CLI reads `-format` wherever it is (before `--`), then each command reads its
     // flags up to its first positional argument (Go's flag package), the rest being arguments.
     let format = args::global_format(&args);
@@ -93,9 +96,103 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
             return ExitCode::from(output::print_local_error(&usage_error(&e)));
         }
     };
-    match commands::dispatch(cli) {
-        Ok(code) => ExitCode::from(code),
-        Err(e) => ExitCode::from(output::print_local_error(&local_error(&e))),
+    if !output_policy {
+        return match commands::dispatch(cli) {
+            Ok(code) => ExitCode::from(code),
+            Err(e) => ExitCode::from(output::print_local_error(&local_error(&e))),
+        };
+    }
+    // As Vault's CLI: what the command prints on stderr is held back, and shown only when no
+    // request was made.
+    output_policy::enable();
+    let held = StderrHold::start();
+    let code = match commands::dispatch(cli) {
+        Ok(code) => code,
+        Err(e) => output::print_local_error(&local_error(&e)),
+    };
+    let held = held.map(StderrHold::finish).unwrap_or_default();
+    if let Some(policy) = output_policy::policy() {
+        println!("{policy}");
+        return ExitCode::SUCCESS;
+    }
+    use std::io::Write;
+    let mut err = std::io::stderr();
+    let _ = err.write_all(&held);
+    if code == 0 {
+        let _ = write!(err, "Could not generate policy");
+        return ExitCode::from(output::EXIT_LOCAL);
+    }
+    let _ = writeln!(err, "Unable to generate policy from command");
+    ExitCode::from(code)
+}
+
+/// Removes `-output-policy`/`--output-policy` from the command line (before `--`); true when
+/// there was one.
+fn take_output_policy(args: Vec<OsString>) -> (Vec<OsString>, bool) {
+    let mut found = false;
+    let mut rest = false;
+    let mut out = Vec::with_capacity(args.len());
+    for (i, a) in args.into_iter().enumerate() {
+        if i > 0 && !rest {
+            if a == "--" {
+                rest = true;
+            } else if a == "-output-policy" || a == "--output-policy" {
+                found = true;
+                continue;
+            }
+        }
+        out.push(a);
+    }
+    (out, found)
+}
+
+/// stderr redirected to an unlinked temporary file, to be shown later or not.
+struct StderrHold {
+    saved: i32,
+    file: std::fs::File,
+}
+
+impl StderrHold {
+    fn start() -> Option<StderrHold> {
+        use std::os::fd::AsRawFd;
+        let path = std::env::temp_dir().join(format!(
+            ".vaultjwt-stderr-{}-{}",
+            std::process::id(),
+            uuid::Uuid::new_v4().simple()
+        ));
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .ok()?;
+        let _ = std::fs::remove_file(&path);
+        // SAFETY: plain descriptor calls on descriptors this process owns.
+        unsafe {
+            let saved = libc::dup(2);
+            if saved < 0 {
+                return None;
+            }
+            if libc::dup2(file.as_raw_fd(), 2) < 0 {
+                libc::close(saved);
+                return None;
+            }
+            Some(StderrHold { saved, file })
+        }
+    }
+
+    /// Puts stderr back and returns what was written to it meanwhile.
+    fn finish(mut self) -> Vec<u8> {
+        use std::io::{Read, Seek};
+        // SAFETY: `saved` is the descriptor `start` duplicated from stderr.
+        unsafe {
+            libc::dup2(self.saved, 2);
+            libc::close(self.saved);
+        }
+        let mut buf = Vec::new();
+        let _ = self.file.rewind();
+        let _ = self.file.read_to_end(&mut buf);
+        buf
     }
 }
 
@@ -271,6 +368,14 @@ impl Session {
         let req = Request::new(op, path)
             .with_data(data)
             .with_token(self.token.clone());
+        self.handle(req)
+    }
+
+    /// Hands one request to the core, unless `-output-policy` captures it.
+    pub fn handle(&mut self, req: Request) -> std::result::Result<Option<Response>, Error> {
+        if output_policy::capture(req.operation, &req.path) {
+            return Err(Error::bad_request("output a policy, please"));
+        }
         self.core.handle(req)
     }
 
@@ -286,7 +391,7 @@ impl Session {
             .with_data(data)
             .with_token(self.token.clone());
         req.extension = true;
-        self.core.handle(req)
+        self.handle(req)
     }
 
     /// The output format: the flag, else `VAULTJWT_FORMAT` / `config.toml`, else table.

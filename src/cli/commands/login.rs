@@ -68,7 +68,7 @@ pub fn run(s: &mut Session, out: &OutputFlags, flags: Flags, args: &[String]) ->
             let data = kv_args::parse(args, &mut std::io::stdin())?;
             let req =
                 Request::new(Operation::Update, format!("auth/{mount}/login")).with_data(data);
-            match s.core.handle(req) {
+            match s.handle(req) {
                 Err(e) => return Ok(output::print_api_error("Error authenticating", &e)),
                 Ok(r) => r.unwrap_or_default(),
             }
@@ -162,7 +162,7 @@ fn token_login(s: &mut Session, args: &[String]) -> Result<std::result::Result<R
         )));
     }
     let req = Request::new(Operation::Read, "auth/token/lookup-self").with_token(Some(token));
-    let data = match s.core.handle(req) {
+    let data = match s.handle(req) {
         Err(e) => {
             return Ok(Err(output::print_api_error(
                 "Error authenticating: error looking up token",
