@@ -232,7 +232,7 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_s
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and not __fish_seen_subcommand_from issuer" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and not __fish_seen_subcommand_from issuer" -s h -l help -d 'Print help'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and not __fish_seen_subcommand_from issuer" -f -a "issuer" -d 'Serve OIDC discovery and a JWKS on loopback from keys in the data directory'
-complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and __fish_seen_subcommand_from issuer" -l listen -d 'Loopback address to listen on (127.0.0.1:PORT or [::1]:PORT; port 0 picks one)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and __fish_seen_subcommand_from issuer" -l listen -d 'Loopback address to listen on (127.0.0.1:PORT, [::1]:PORT or PORT; port 0 picks a new one). Default: the address of the last start with this data directory, so that the issuer URL in auth/jwt/config stays valid; a free port the first time' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and __fish_seen_subcommand_from issuer" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and __fish_seen_subcommand_from issuer" -s h -l help -d 'Print help'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand demo" -l keep -d 'Keep the throwaway data directory' -r -f -a "true\t''

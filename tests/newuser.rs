@@ -308,3 +308,52 @@ fn output_policy_prints_the_policy_a_command_needs() {
         .code(1)
         .stderr_is("Must supply data or use -force\nUnable to generate policy from command\n");
 }
+
+/// Starts `vaultjwt dev issuer ARGS`, returns its URL (first line) and the child.
+fn issuer(env: &TestEnv, extra: &[&str]) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut args = vec!["dev", "issuer"];
+    args.extend_from_slice(extra);
+    let mut cmd = env.cmd(&args).cmd;
+    cmd.stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null());
+    let mut child = cmd.spawn().expect("spawn dev issuer");
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let url = first
+        .strip_prefix("Issuer:")
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    (child, url)
+}
+
+#[test]
+fn the_dev_issuer_keeps_its_port() {
+    let env = TestEnv::new();
+    let (mut a, url) = issuer(&env, &[]);
+    assert!(url.starts_with("http://127.0.0.1:"), "{url:?}");
+    // While it runs, a second start on the same port fails and says how to get another.
+    let busy = env.run(&["dev", "issuer"]);
+    busy.code(1)
+        .stderr_has("address already in use")
+        .stderr_has("-listen=127.0.0.1:0");
+    let _ = a.kill();
+    let _ = a.wait();
+    // Restarted: the same URL, so the configured issuer and new tokens' iss stay valid.
+    let (mut b, again) = issuer(&env, &[]);
+    let _ = b.kill();
+    let _ = b.wait();
+    assert_eq!(again, url);
+    // -listen picks another address, which is then remembered.
+    let (mut c, other) = issuer(&env, &["-listen=127.0.0.1:0"]);
+    let _ = c.kill();
+    let _ = c.wait();
+    assert!(other.starts_with("http://127.0.0.1:"), "{other:?}");
+    let (mut d, last) = issuer(&env, &[]);
+    let _ = d.kill();
+    let _ = d.wait();
+    assert_eq!(last, other);
+}
