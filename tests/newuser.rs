@@ -357,3 +357,39 @@ fn the_dev_issuer_keeps_its_port() {
     let _ = d.wait();
     assert_eq!(last, other);
 }
+
+/// The README's walkthrough block, run by `sh -e` exactly as written, with `vaultjwt` on PATH.
+#[test]
+fn the_readme_walkthrough_runs_top_to_bottom() {
+    let readme = include_str!("../README.md");
+    let start = readme.find("## Walkthrough").expect("walkthrough section");
+    let block = &readme[start..];
+    let block = &block[block.find("```sh\n").unwrap() + 6..];
+    let block = &block[..block.find("```\n").unwrap()];
+    let env = TestEnv::new();
+    let bin_dir = std::path::Path::new(common::bin()).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut sh = std::process::Command::new("sh");
+    sh.arg("-ec")
+        .arg(block)
+        .current_dir(env.home.path())
+        .env("HOME", env.home.path())
+        .env("PATH", path)
+        .env_remove("VAULTJWT_HOME")
+        .env_remove("VAULTJWT_TOKEN")
+        .env_remove("VAULTJWT_COMPAT")
+        .env_remove("VAULTJWT_FORMAT");
+    let o = sh.output().expect("sh");
+    assert!(
+        o.status.success(),
+        "the walkthrough stopped:\n--- stdout\n{}\n--- stderr\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("Success! Disabled the auth method (if it existed) at: jwt/"));
+}
