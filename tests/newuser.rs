@@ -393,3 +393,48 @@ fn the_readme_walkthrough_runs_top_to_bottom() {
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(stdout.contains("Success! Disabled the auth method (if it existed) at: jwt/"));
 }
+
+#[test]
+fn jwt_sign_refuses_a_value_that_looks_like_json_but_is_not() {
+    let env = TestEnv::new();
+    env.run(&["jwt", "keygen", "-alg=ES256", "-out=idp"])
+        .success();
+    let out = env.run(&[
+        "jwt",
+        "sign",
+        "-key=@idp.private.pem",
+        "-claim",
+        "groups=[dev",
+    ]);
+    out.code(1).one_line_error();
+    assert!(
+        out.stderr
+            .starts_with("Invalid claim \"groups=[dev\": the value looks like JSON but is not"),
+        "{}",
+        out.stderr
+    );
+    // Errors of vaultjwt's own commands read like the others: no `Error:` prefix.
+    env.run(&["jwt", "decode", "not-a-token"])
+        .code(1)
+        .stderr_has("Malformed token");
+    // Valid JSON and plain text still work.
+    let t = env.run(&[
+        "jwt",
+        "sign",
+        "-key=@idp.private.pem",
+        "-claim",
+        "groups=[\"dev\"]",
+        "-claim",
+        "name=alice smith",
+    ]);
+    t.success();
+    let d = env.run(&["jwt", "decode", "-format=json", t.stdout.trim()]);
+    d.success();
+    let v = d.json();
+    let claims = if v["claims"].is_object() {
+        &v["claims"]
+    } else {
+        &v["payload"]
+    };
+    assert_eq!(claims["groups"], serde_json::json!(["dev"]), "{v}");
+}

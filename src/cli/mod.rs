@@ -210,15 +210,15 @@ fn check_formats(flag: Option<&str>) -> std::result::Result<(), String> {
     Ok(())
 }
 
-/// A local failure as one line: Vault-style messages (`Invalid output format: x`) as they
-/// are, anything else after `Error: `.
+/// A local failure as one line, as Vault's CLI words them (`Invalid output format: x`,
+/// `Error reading source file: ...`): the first letter upper-cased, no `Error:` prefix.
 pub fn local_error(e: &anyhow::Error) -> String {
     let msg = format!("{e:#}");
     let msg = msg.split_whitespace().collect::<Vec<_>>().join(" ");
-    if msg.starts_with(|c: char| c.is_ascii_uppercase()) {
-        msg
-    } else {
-        format!("Error: {msg}")
+    let mut c = msg.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().collect::<String>() + c.as_str(),
+        None => "Unknown error".to_string(),
     }
 }
 
