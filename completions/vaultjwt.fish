@@ -145,7 +145,7 @@ false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from create" -l type -d 'service or batch' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from create" -l display-name -d 'Display name (shown as token-<name>)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from create" -l metadata -d 'Metadata key=value (repeatable)' -r
-complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from create" -l renewable -d 'Whether the token can be renewed' -r -f -a "true\t''
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from create" -l renewable -d 'Whether the token can be renewed (default: true; -renewable=false)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from create" -l id -d 'Custom token value (root only)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from create" -l role -d 'Token role (not supported by vaultjwt)' -r

@@ -131,13 +131,13 @@ pub enum Command {
         #[arg(long)]
         path: Option<String>,
         /// Do not store the token in the token helper
-        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false, hide_possible_values = true, hide_default_value = true)]
         no_store: bool,
         /// Print only the token (implies -no-store)
-        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false, hide_possible_values = true, hide_default_value = true)]
         token_only: bool,
         /// Print nothing on success
-        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false, hide_possible_values = true, hide_default_value = true)]
         no_print: bool,
         /// The token (or `-` for stdin), or key=value pairs for the method
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
@@ -158,7 +158,7 @@ pub enum Command {
     /// The whole JWT login story in one command, in a throwaway data directory
     Demo {
         /// Keep the throwaway data directory
-        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false, hide_possible_values = true, hide_default_value = true)]
         keep: bool,
     },
     /// Enable, disable and list secret engines
@@ -194,10 +194,10 @@ pub enum OperatorCommand {
         #[command(flatten)]
         out: OutputFlags,
         /// Make the root token from the local data directory (required)
-        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false, hide_possible_values = true, hide_default_value = true)]
         local: bool,
         /// Do not store the token in the token helper
-        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false, hide_possible_values = true, hide_default_value = true)]
         no_store: bool,
     },
 }
@@ -602,10 +602,10 @@ pub enum TokenCommand {
         #[arg(long)]
         use_limit: Option<String>,
         /// Create the token with no parent
-        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false, hide_possible_values = true, hide_default_value = true)]
         orphan: bool,
         /// Do not attach the default policy
-        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false, hide_possible_values = true, hide_default_value = true)]
         no_default_policy: bool,
         /// service or batch
         #[arg(long = "type")]
@@ -616,8 +616,8 @@ pub enum TokenCommand {
         /// Metadata key=value (repeatable)
         #[arg(long = "metadata", value_name = "K=V")]
         metadata: Vec<String>,
-        /// Whether the token can be renewed
-        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = true)]
+        /// Whether the token can be renewed (default: true; -renewable=false)
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = true, hide_possible_values = true, hide_default_value = true)]
         renewable: bool,
         /// Custom token value (root only)
         #[arg(long)]
@@ -634,10 +634,10 @@ pub enum TokenCommand {
         #[command(flatten)]
         out: OutputFlags,
         /// Look up the current token (the default; OpenBao has no such flag)
-        #[arg(long = "self", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
+        #[arg(long = "self", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false, hide_possible_values = true, hide_default_value = true)]
         self_: bool,
         /// Treat the argument as an accessor
-        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false, hide_possible_values = true, hide_default_value = true)]
         accessor: bool,
         #[arg(allow_hyphen_values = true)]
         args: Vec<String>,
@@ -650,7 +650,7 @@ pub enum TokenCommand {
         #[arg(long, short = 'i')]
         increment: Option<String>,
         /// Treat the argument as an accessor
-        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false, hide_possible_values = true, hide_default_value = true)]
         accessor: bool,
         #[arg(allow_hyphen_values = true)]
         args: Vec<String>,
@@ -660,10 +660,10 @@ pub enum TokenCommand {
         #[command(flatten)]
         out: OutputFlags,
         /// Treat the argument as an accessor
-        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false, hide_possible_values = true, hide_default_value = true)]
         accessor: bool,
         /// Revoke the current token
-        #[arg(long = "self", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
+        #[arg(long = "self", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false, hide_possible_values = true, hide_default_value = true)]
         self_: bool,
         /// orphan: keep the children (as orphans)
         #[arg(long)]
@@ -938,7 +938,7 @@ pub struct KvMetadataSettings {
     #[arg(long, allow_hyphen_values = true)]
     pub max_versions: Option<String>,
     /// Require check-and-set on every write
-    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", hide_possible_values = true, hide_default_value = true)]
     pub cas_required: Option<String>,
     /// Time after which a new version is deleted (e.g. 3h25m19s)
     #[arg(long, allow_hyphen_values = true)]

@@ -76,7 +76,7 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
         Ok(c) => c,
         Err(e) if !e.use_stderr() => {
             // --help, --version
-            let _ = e.print();
+            print!("{}", vault_style_help(&e.render().to_string()));
             return ExitCode::SUCCESS;
         }
         Err(e) => {
@@ -196,6 +196,42 @@ impl StderrHold {
     }
 }
 
+/// clap's help in the words the documentation uses: `-flag` for `--flag` (both work), and a
+/// boolean flag without its optional `[=<VALUE>]` (`-no-store`, `-no-store=false`). Each
+/// replacement keeps the text's width, so the columns stay aligned.
+pub fn vault_style_help(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let mut l = line.to_string();
+        while let Some(i) = l.find("[=<") {
+            let Some(len) = l[i..].find(">]").map(|j| j + 2) else {
+                break;
+            };
+            l.replace_range(i..i + len, &" ".repeat(len));
+        }
+        // ` --flag` / `[--flag` → `  -flag` / `[ -flag`... only where a long flag starts.
+        let bytes: Vec<char> = l.chars().collect();
+        let mut fixed = String::with_capacity(l.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            let starts_flag = bytes[i] == '-'
+                && bytes.get(i + 1) == Some(&'-')
+                && bytes.get(i + 2).is_some_and(|c| c.is_ascii_lowercase())
+                && (i == 0 || matches!(bytes[i - 1], ' ' | '[' | '('));
+            if starts_flag {
+                fixed.push(' ');
+                fixed.push('-');
+                i += 2;
+                continue;
+            }
+            fixed.push(bytes[i]);
+            i += 1;
+        }
+        out.push_str(&fixed);
+    }
+    out
+}
+
 /// Validates `-format` and `VAULTJWT_FORMAT` before anything is opened or sent, so a typo
 /// changes nothing (Vault only notices after the request).
 fn check_formats(flag: Option<&str>) -> std::result::Result<(), String> {
@@ -273,8 +309,14 @@ pub fn usage_error(e: &clap::Error) -> String {
             )
         }
         ErrorKind::InvalidSubcommand => {
+            let suggested = ctx(ContextKind::SuggestedSubcommand);
+            let hint = if suggested.is_empty() {
+                String::new()
+            } else {
+                format!(" (did you mean {suggested:?}?)")
+            };
             format!(
-                "unknown command {:?}: see 'vaultjwt --help'",
+                "unknown command {:?}{hint}: see 'vaultjwt --help'",
                 ctx(ContextKind::InvalidSubcommand)
             )
         }
