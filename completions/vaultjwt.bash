@@ -46,6 +46,9 @@ _vaultjwt() {
             vaultjwt,login)
                 cmd="vaultjwt__subcmd__login"
                 ;;
+            vaultjwt,operator)
+                cmd="vaultjwt__subcmd__operator"
+                ;;
             vaultjwt,path-help)
                 cmd="vaultjwt__subcmd__path__subcmd__help"
                 ;;
@@ -67,8 +70,14 @@ _vaultjwt() {
             vaultjwt,secrets)
                 cmd="vaultjwt__subcmd__secrets"
                 ;;
+            vaultjwt,status)
+                cmd="vaultjwt__subcmd__status"
+                ;;
             vaultjwt,token)
                 cmd="vaultjwt__subcmd__token"
+                ;;
+            vaultjwt,version)
+                cmd="vaultjwt__subcmd__version"
                 ;;
             vaultjwt,write)
                 cmd="vaultjwt__subcmd__write"
@@ -84,6 +93,9 @@ _vaultjwt() {
                 ;;
             vaultjwt__subcmd__auth,move)
                 cmd="vaultjwt__subcmd__auth__subcmd__move"
+                ;;
+            vaultjwt__subcmd__auth,tune)
+                cmd="vaultjwt__subcmd__auth__subcmd__tune"
                 ;;
             vaultjwt__subcmd__dev,issuer)
                 cmd="vaultjwt__subcmd__dev__subcmd__issuer"
@@ -135,6 +147,9 @@ _vaultjwt() {
                 ;;
             vaultjwt__subcmd__kv__subcmd__metadata,put)
                 cmd="vaultjwt__subcmd__kv__subcmd__metadata__subcmd__put"
+                ;;
+            vaultjwt__subcmd__operator,generate-root)
+                cmd="vaultjwt__subcmd__operator__subcmd__generate__subcmd__root"
                 ;;
             vaultjwt__subcmd__policy,delete)
                 cmd="vaultjwt__subcmd__policy__subcmd__delete"
@@ -188,7 +203,7 @@ _vaultjwt() {
 
     case "${cmd}" in
         vaultjwt)
-            opts="-h -V --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --version read write list delete path-help auth policy completion token login jwt dev print pull plan apply demo secrets kv"
+            opts="-h -V --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --version read write list delete path-help auth policy completion token login jwt dev print pull plan apply demo secrets kv status version operator"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -316,7 +331,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__auth)
-            opts="-h --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help enable disable list move"
+            opts="-h --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help enable disable list tune move"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -594,6 +609,88 @@ _vaultjwt() {
                 return 0
             fi
             case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-skip-verify)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --client-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output-curl-string)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --wrap-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vaultjwt__subcmd__auth__subcmd__tune)
+            opts="-h --format --field --default-lease-ttl --max-lease-ttl --description --token-type --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --default-lease-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-lease-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --description)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --data-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2435,6 +2532,138 @@ _vaultjwt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        vaultjwt__subcmd__operator)
+            opts="-h --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help generate-root"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-skip-verify)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --client-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output-curl-string)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --wrap-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vaultjwt__subcmd__operator__subcmd__generate__subcmd__root)
+            opts="-h --format --field --local --no-store --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --local)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --no-store)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-skip-verify)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --client-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output-curl-string)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --wrap-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         vaultjwt__subcmd__path__subcmd__help)
             opts="-h --format --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -3565,6 +3794,72 @@ _vaultjwt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        vaultjwt__subcmd__status)
+            opts="-h --format --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-skip-verify)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --client-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output-curl-string)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --wrap-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         vaultjwt__subcmd__token)
             opts="-h --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help create lookup renew revoke capabilities"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -3808,7 +4103,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__token__subcmd__lookup)
-            opts="-h --format --field --accessor --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --format --field --self --accessor --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3820,6 +4115,10 @@ _vaultjwt() {
                     ;;
                 --field)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --self)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --accessor)
@@ -3982,6 +4281,64 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-skip-verify)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --client-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output-curl-string)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --wrap-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vaultjwt__subcmd__version)
+            opts="-h --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --data-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -58,6 +58,9 @@ complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "apply" -d 'Make t
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "demo" -d 'The whole JWT login story in one command, in a throwaway data directory'
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "secrets" -d 'Enable, disable and list secret engines'
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "kv" -d 'Read and write secrets in a KV secret engine (versions 1 and 2)'
+complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "status" -d 'The data directory\'s status, as `vault status` shows a dev server\'s'
+complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "version" -d 'Print vaultjwt\'s version and the OpenBao release it answers as'
+complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "operator" -d 'Operator commands: a new root token for the owner of the data directory'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand read" -l format -d 'Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand read" -l field -d 'Print only this field of the response' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand read" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
@@ -139,24 +142,25 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand path-help" -l output-c
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand path-help" -l wrap-ttl -d 'Ask the server to wrap the answer in a token with this TTL (X-Vault-Wrap-TTL)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand path-help" -s h -l help -d 'Print help'
-complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list move" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
-complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list move" -l address -d 'Send the command to this OpenBao/Vault server (default: $VAULTJWT_ADDR, else address in config.toml, else the local engine)' -r
-complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list move" -l namespace -d 'The namespace of the request (X-Vault-Namespace)' -r
-complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list move" -l ca-cert -d 'A PEM file of CA certificates to verify the server with (replaces the system roots)' -r -F
-complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list move" -l ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
-complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list move" -l client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
-complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list move" -l client-key -d 'The PEM private key of -client-cert' -r -F
-complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list move" -l tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list tune move" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list tune move" -l address -d 'Send the command to this OpenBao/Vault server (default: $VAULTJWT_ADDR, else address in config.toml, else the local engine)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list tune move" -l namespace -d 'The namespace of the request (X-Vault-Namespace)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list tune move" -l ca-cert -d 'A PEM file of CA certificates to verify the server with (replaces the system roots)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list tune move" -l ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list tune move" -l client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list tune move" -l client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list tune move" -l tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
-complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list move" -l client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
-complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list move" -l output-curl-string -d 'Print the curl command of the request instead of sending it' -r -f -a "true\t''
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list tune move" -l client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list tune move" -l output-curl-string -d 'Print the curl command of the request instead of sending it' -r -f -a "true\t''
 false\t''"
-complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list move" -l wrap-ttl -d 'Ask the server to wrap the answer in a token with this TTL (X-Vault-Wrap-TTL)' -r
-complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list move" -s h -l help -d 'Print help'
-complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list move" -f -a "enable" -d 'Enable an auth method (jwt or oidc)'
-complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list move" -f -a "disable" -d 'Disable an auth method and remove its data'
-complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list move" -f -a "list" -d 'List enabled auth methods'
-complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list move" -f -a "move" -d 'Move an auth method to a new path (auth/SOURCE auth/DESTINATION); its tokens are revoked'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list tune move" -l wrap-ttl -d 'Ask the server to wrap the answer in a token with this TTL (X-Vault-Wrap-TTL)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list tune move" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list tune move" -f -a "enable" -d 'Enable an auth method (jwt or oidc)'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list tune move" -f -a "disable" -d 'Disable an auth method and remove its data'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list tune move" -f -a "list" -d 'List enabled auth methods'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list tune move" -f -a "tune" -d 'Tune an auth method\'s lease TTLs, description and token type'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list tune move" -f -a "move" -d 'Move an auth method to a new path (auth/SOURCE auth/DESTINATION); its tokens are revoked'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from enable" -l format -d 'Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from enable" -l field -d 'Print only this field of the response' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from enable" -l path -d 'Mount path (default: the type)' -r
@@ -210,6 +214,26 @@ false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from list" -l wrap-ttl -d 'Ask the server to wrap the answer in a token with this TTL (X-Vault-Wrap-TTL)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from list" -l detailed -d 'Show more details'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from tune" -l format -d 'Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from tune" -l field -d 'Print only this field of the response' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from tune" -l default-lease-ttl -d 'Default lease TTL (a duration; "system" or -1 resets it)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from tune" -l max-lease-ttl -d 'Maximum lease TTL (a duration; "system" or -1 resets it)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from tune" -l description -d 'Human-readable description of the mount' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from tune" -l token-type -d 'Type of the tokens the method issues (service, batch, default-service, ...)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from tune" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from tune" -l address -d 'Send the command to this OpenBao/Vault server (default: $VAULTJWT_ADDR, else address in config.toml, else the local engine)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from tune" -l namespace -d 'The namespace of the request (X-Vault-Namespace)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from tune" -l ca-cert -d 'A PEM file of CA certificates to verify the server with (replaces the system roots)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from tune" -l ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from tune" -l client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from tune" -l client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from tune" -l tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from tune" -l client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from tune" -l output-curl-string -d 'Print the curl command of the request instead of sending it' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from tune" -l wrap-ttl -d 'Ask the server to wrap the answer in a token with this TTL (X-Vault-Wrap-TTL)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from tune" -s h -l help -d 'Print help'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from move" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from move" -l address -d 'Send the command to this OpenBao/Vault server (default: $VAULTJWT_ADDR, else address in config.toml, else the local engine)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from move" -l namespace -d 'The namespace of the request (X-Vault-Namespace)' -r
@@ -370,7 +394,7 @@ false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from create" -l type -d 'service or batch' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from create" -l display-name -d 'Display name (shown as token-<name>)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from create" -l metadata -d 'Metadata key=value (repeatable)' -r
-complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from create" -l renewable -d 'Whether the token can be renewed' -r -f -a "true\t''
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from create" -l renewable -d 'Whether the token can be renewed (default: true; -renewable=false)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from create" -l id -d 'Custom token value (root only)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from create" -l role -d 'Token role (not supported by vaultjwt)' -r
@@ -390,6 +414,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from lookup" -l format -d 'Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from lookup" -l field -d 'Print only this field of the response' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from lookup" -l self -d 'Look up the current token (the default; OpenBao has no such flag)' -r -f -a "true\t''
+false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from lookup" -l accessor -d 'Treat the argument as an accessor' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from lookup" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
@@ -599,7 +625,7 @@ false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and not __fish_seen_subcommand_from issuer" -l wrap-ttl -d 'Ask the server to wrap the answer in a token with this TTL (X-Vault-Wrap-TTL)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and not __fish_seen_subcommand_from issuer" -s h -l help -d 'Print help'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and not __fish_seen_subcommand_from issuer" -f -a "issuer" -d 'Serve OIDC discovery and a JWKS on loopback from keys in the data directory'
-complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and __fish_seen_subcommand_from issuer" -l listen -d 'Loopback address to listen on (127.0.0.1:PORT or [::1]:PORT; port 0 picks one)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and __fish_seen_subcommand_from issuer" -l listen -d 'Loopback address to listen on (127.0.0.1:PORT, [::1]:PORT or PORT; port 0 picks a new one). Default: the address of the last start with this data directory, so that the issuer URL in auth/jwt/config stays valid; a free port the first time' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and __fish_seen_subcommand_from issuer" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and __fish_seen_subcommand_from issuer" -l address -d 'Send the command to this OpenBao/Vault server (default: $VAULTJWT_ADDR, else address in config.toml, else the local engine)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and __fish_seen_subcommand_from issuer" -l namespace -d 'The namespace of the request (X-Vault-Namespace)' -r
@@ -972,3 +998,68 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_su
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from metadata" -f -a "put" -d 'Create a key or change its settings'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from metadata" -f -a "delete" -d 'Delete a key, all its versions and metadata'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from metadata" -f -a "patch" -d 'Change some of a key\'s settings and custom metadata, keeping the rest'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand status" -l format -d 'Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand status" -l field -d 'Print only this field of the response' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand status" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand status" -l address -d 'Send the command to this OpenBao/Vault server (default: $VAULTJWT_ADDR, else address in config.toml, else the local engine)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand status" -l namespace -d 'The namespace of the request (X-Vault-Namespace)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand status" -l ca-cert -d 'A PEM file of CA certificates to verify the server with (replaces the system roots)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand status" -l ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand status" -l client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand status" -l client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand status" -l tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand status" -l client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand status" -l output-curl-string -d 'Print the curl command of the request instead of sending it' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand status" -l wrap-ttl -d 'Ask the server to wrap the answer in a token with this TTL (X-Vault-Wrap-TTL)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand status" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand version" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand version" -l address -d 'Send the command to this OpenBao/Vault server (default: $VAULTJWT_ADDR, else address in config.toml, else the local engine)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand version" -l namespace -d 'The namespace of the request (X-Vault-Namespace)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand version" -l ca-cert -d 'A PEM file of CA certificates to verify the server with (replaces the system roots)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand version" -l ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand version" -l client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand version" -l client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand version" -l tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand version" -l client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand version" -l output-curl-string -d 'Print the curl command of the request instead of sending it' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand version" -l wrap-ttl -d 'Ask the server to wrap the answer in a token with this TTL (X-Vault-Wrap-TTL)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand version" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and not __fish_seen_subcommand_from generate-root" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and not __fish_seen_subcommand_from generate-root" -l address -d 'Send the command to this OpenBao/Vault server (default: $VAULTJWT_ADDR, else address in config.toml, else the local engine)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and not __fish_seen_subcommand_from generate-root" -l namespace -d 'The namespace of the request (X-Vault-Namespace)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and not __fish_seen_subcommand_from generate-root" -l ca-cert -d 'A PEM file of CA certificates to verify the server with (replaces the system roots)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and not __fish_seen_subcommand_from generate-root" -l ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and not __fish_seen_subcommand_from generate-root" -l client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and not __fish_seen_subcommand_from generate-root" -l client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and not __fish_seen_subcommand_from generate-root" -l tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and not __fish_seen_subcommand_from generate-root" -l client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and not __fish_seen_subcommand_from generate-root" -l output-curl-string -d 'Print the curl command of the request instead of sending it' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and not __fish_seen_subcommand_from generate-root" -l wrap-ttl -d 'Ask the server to wrap the answer in a token with this TTL (X-Vault-Wrap-TTL)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and not __fish_seen_subcommand_from generate-root" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and not __fish_seen_subcommand_from generate-root" -f -a "generate-root" -d 'Make a new root token and store it as the current token (-local: from the data directory you own; vaultjwt has no unseal keys)'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and __fish_seen_subcommand_from generate-root" -l format -d 'Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and __fish_seen_subcommand_from generate-root" -l field -d 'Print only this field of the response' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and __fish_seen_subcommand_from generate-root" -l local -d 'Make the root token from the local data directory (required)' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and __fish_seen_subcommand_from generate-root" -l no-store -d 'Do not store the token in the token helper' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and __fish_seen_subcommand_from generate-root" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and __fish_seen_subcommand_from generate-root" -l address -d 'Send the command to this OpenBao/Vault server (default: $VAULTJWT_ADDR, else address in config.toml, else the local engine)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and __fish_seen_subcommand_from generate-root" -l namespace -d 'The namespace of the request (X-Vault-Namespace)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and __fish_seen_subcommand_from generate-root" -l ca-cert -d 'A PEM file of CA certificates to verify the server with (replaces the system roots)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and __fish_seen_subcommand_from generate-root" -l ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and __fish_seen_subcommand_from generate-root" -l client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and __fish_seen_subcommand_from generate-root" -l client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and __fish_seen_subcommand_from generate-root" -l tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and __fish_seen_subcommand_from generate-root" -l client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and __fish_seen_subcommand_from generate-root" -l output-curl-string -d 'Print the curl command of the request instead of sending it' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and __fish_seen_subcommand_from generate-root" -l wrap-ttl -d 'Ask the server to wrap the answer in a token with this TTL (X-Vault-Wrap-TTL)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and __fish_seen_subcommand_from generate-root" -s h -l help -d 'Print help'

@@ -60,8 +60,7 @@ impl Victim {
 fn prepared() -> TestEnv {
     let env = TestEnv::new();
     setup_jwt_mount(&env, "aud");
-    env.run(&["secrets", "enable", "-path=secret", "kv-v2"])
-        .success();
+    // A new data directory has `secret/` (kv-v2), as `vault server -dev` does.
     env.run(&["kv", "put", "secret/k", "v=0"]).success();
     env
 }
@@ -315,7 +314,7 @@ fn a_data_directory_others_can_write_is_refused() {
                 c = c.stdin(s);
             }
             c.run().code(1).stderr_is(&format!(
-                "Error: refusing to use data directory {d}: it is writable by group or others (chmod 700 {d})\n"
+                "Refusing to use data directory {d}: it is writable by group or others (chmod 700 {d})\n"
             ));
             assert_eq!(
                 env.snapshot(),
@@ -341,7 +340,7 @@ fn a_storage_directory_others_can_write_is_refused() {
         .code(1)
         .one_line_error()
         .stderr_has(&format!(
-            "refusing to use storage directory {s}: it is writable by group or others (chmod 700 {s})"
+            "Local storage: refusing to use storage directory {s}: it is writable by group or others (chmod 700 {s})"
         ));
     assert_eq!(env.snapshot(), before);
     chmod(&env.storage(), 0o700);
@@ -369,7 +368,7 @@ fn a_data_directory_of_another_user_is_refused() {
         .code(1)
         .one_line_error()
         .stderr_has(&format!(
-            "refusing to use data directory {d}: it is owned by uid 65534, not by you (uid 0)"
+            "Refusing to use data directory {d}: it is owned by uid 65534, not by you (uid 0)"
         ));
     assert_eq!(env.snapshot(), before);
     rustix::fs::chown(&env.data, Some(rustix::process::Uid::ROOT), None).unwrap();
@@ -377,7 +376,7 @@ fn a_data_directory_of_another_user_is_refused() {
     env.run(&["kv", "put", "secret/k", "v=2"])
         .code(1)
         .one_line_error()
-        .stderr_has("refusing to use storage directory")
+        .stderr_has("Local storage: refusing to use storage directory")
         .stderr_has("owned by uid 65534");
     assert_eq!(env.snapshot(), before);
 }
@@ -463,8 +462,7 @@ fn on_a_full_disk_a_failed_write_is_not_applied_and_reads_work() {
         data: disk.path().join("data"),
     };
     setup_jwt_mount(&env, "aud");
-    env.run(&["secrets", "enable", "-path=secret", "kv-v2"])
-        .success();
+    // A new data directory has `secret/` (kv-v2), as `vault server -dev` does.
     env.run(&["kv", "put", "secret/k", "v=0"]).success();
     let accessors = || {
         env.run(&["list", "-format=json", "auth/token/accessors"])
@@ -564,8 +562,7 @@ fn on_a_full_disk_a_write_left_in_the_journal_is_read_through() {
         home: tempfile::tempdir().unwrap(),
         data: disk.path().join("data"),
     };
-    env.run(&["secrets", "enable", "-path=secret", "kv-v2"])
-        .success();
+    // A new data directory has `secret/` (kv-v2), as `vault server -dev` does.
     env.run(&["kv", "put", "secret/c", "v=old"]).success();
     // A writer killed right after its record's fdatasync (step 5: two temp files, two
     // halves of the record, the fdatasync), before any rename: the record is committed,

@@ -37,7 +37,14 @@ fn demo_tells_the_whole_story_and_exits_0() {
     out.success();
     let s = &out.stdout;
     // the operator's set-up, as the seed types it
-    assert!(s.contains("$ vaultjwt auth enable jwt\nSuccess! Enabled jwt auth method at: jwt/"));
+    // the first command of the fresh data directory shows its root token, as `vault server -dev`
+    let first = after(s, "vaultjwt auth enable jwt");
+    assert!(
+        first.starts_with("Initialised a new data directory"),
+        "{first}"
+    );
+    assert!(first.contains("\nRoot Token: s."), "{first}");
+    assert!(s.contains("\n\nSuccess! Enabled jwt auth method at: jwt/"));
     assert!(s.contains("token_audiences=\"vault-aud-value\""));
     assert!(s.contains("bound_claims=\"groups=developers\""));
     // Alice logs in and her token carries the developer policy

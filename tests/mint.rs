@@ -642,7 +642,7 @@ fn decode_pretty_from_argument_file_and_stdin() {
     env.run(&["jwt", "decode", "abc.def"])
         .code(1)
         .one_line_error()
-        .stderr_has("malformed token");
+        .stderr_has("Malformed token");
     env.run(&["jwt", "decode", "e30.bm90IGpzb24.c2ln"])
         .code(1)
         .one_line_error()
@@ -760,7 +760,16 @@ fn bad_input_is_one_line_and_exit_1() {
     ];
     for (args, want) in cases {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        env.run(&args).code(1).one_line_error().stderr_has(want);
+        let out = env.run(&args);
+        out.code(1).one_line_error();
+        // A message that starts the line is capitalised, as Vault's CLI words them.
+        let mut c = want.chars();
+        let cap = c.next().unwrap().to_uppercase().collect::<String>() + c.as_str();
+        assert!(
+            out.stderr.contains(want) || out.stderr.starts_with(&cap),
+            "{args:?}: {:?} lacks {want:?}",
+            out.stderr
+        );
     }
     // A port already in use.
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -768,5 +777,5 @@ fn bad_input_is_one_line_and_exit_1() {
     env.run(&["dev", "issuer", &format!("-listen={addr}")])
         .code(1)
         .one_line_error()
-        .stderr_has(&format!("cannot listen on {addr}: address already in use"));
+        .stderr_has(&format!("Cannot listen on {addr}: address already in use"));
 }

@@ -263,7 +263,7 @@ fn policy_fmt_rewrites_in_place() {
     cmd(h)
         .args(["policy", "fmt", "bad.hcl"])
         .assert()
-        .code(2)
+        .code(1)
         .stderr("failed to parse policy: path \"a\": path \"a\": invalid capability \"fly\"\n");
     // The bad file is left alone.
     assert_eq!(

@@ -239,3 +239,30 @@ fn output_curl_string_prints_the_request_and_sends_nothing() {
         .success()
         .stdout_is("s.secret\n");
 }
+
+/// `status` against a server prints what `bao status` prints (table and JSON), exit 0.
+#[test]
+fn status_of_a_server_is_bao_status() {
+    let Some(bao) = BaoDev::start() else {
+        return;
+    };
+    let bin = common::bao_bin().expect("bao");
+    let env = TestEnv::new();
+    for format in ["table", "json"] {
+        let want = std::process::Command::new(&bin)
+            .args(["status", &format!("-format={format}")])
+            .env("BAO_ADDR", &bao.addr)
+            .output()
+            .expect("bao status");
+        assert!(want.status.success());
+        let want = String::from_utf8(want.stdout).unwrap();
+        remote(&env, &bao, &["status", &format!("-format={format}")])
+            .success()
+            .stdout_is(&want);
+    }
+    // A server that is not there: bao's one line, exit 1.
+    env.cmd(&["status", "-address=http://127.0.0.1:1"])
+        .run()
+        .code(1)
+        .stderr_has("Error checking seal status: ");
+}

@@ -327,6 +327,7 @@ fn login_token_only_does_not_store() {
 #[test]
 fn login_unknown_method_and_strict_jwt() {
     let env = Env::new();
+    env.run(None, &["auth", "list"]); // initialised first: its root token banner is not the point
     let (code, _, err) = env.run(None, &["login", "-method=userpass", "username=x"]);
     assert_eq!(code, 1);
     assert!(err.starts_with("Unknown auth method: userpass."), "{err}");

@@ -4,6 +4,7 @@
 use clap::{Args, Parser, Subcommand};
 use std::ffi::OsString;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 pub use super::commands::dev::DevCommand;
 pub use super::commands::jwt::JwtCommand;
@@ -226,13 +227,13 @@ pub enum Command {
         #[arg(long)]
         path: Option<String>,
         /// Do not store the token in the token helper
-        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false, hide_possible_values = true, hide_default_value = true)]
         no_store: bool,
         /// Print only the token (implies -no-store)
-        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false, hide_possible_values = true, hide_default_value = true)]
         token_only: bool,
         /// Print nothing on success
-        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false, hide_possible_values = true, hide_default_value = true)]
         no_print: bool,
         /// The token (or `-` for stdin), or key=value pairs for the method
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
@@ -292,7 +293,7 @@ pub enum Command {
     /// The whole JWT login story in one command, in a throwaway data directory
     Demo {
         /// Keep the throwaway data directory
-        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false, hide_possible_values = true, hide_default_value = true)]
         keep: bool,
     },
     /// Enable, disable and list secret engines
@@ -301,6 +302,39 @@ pub enum Command {
     /// Read and write secrets in a KV secret engine (versions 1 and 2)
     #[command(subcommand)]
     Kv(Deferred<KvCommand>),
+    /// The data directory's status, as `vault status` shows a dev server's
+    Status {
+        #[command(flatten)]
+        out: OutputFlags,
+        /// (none)
+        #[arg(hide = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Print vaultjwt's version and the OpenBao release it answers as
+    Version {
+        /// (ignored, as Vault ignores them)
+        #[arg(hide = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Operator commands: a new root token for the owner of the data directory
+    #[command(subcommand)]
+    Operator(Deferred<OperatorCommand>),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OperatorCommand {
+    /// Make a new root token and store it as the current token (-local: from the data
+    /// directory you own; vaultjwt has no unseal keys)
+    GenerateRoot {
+        #[command(flatten)]
+        out: OutputFlags,
+        /// Make the root token from the local data directory (required)
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false, hide_possible_values = true, hide_default_value = true)]
+        local: bool,
+        /// Do not store the token in the token helper
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false, hide_possible_values = true, hide_default_value = true)]
+        no_store: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -338,6 +372,26 @@ pub enum AuthCommand {
         /// Show more details
         #[arg(long)]
         detailed: bool,
+    },
+    /// Tune an auth method's lease TTLs, description and token type
+    Tune {
+        #[command(flatten)]
+        out: OutputFlags,
+        /// Default lease TTL (a duration; "system" or -1 resets it)
+        #[arg(long, allow_hyphen_values = true)]
+        default_lease_ttl: Option<String>,
+        /// Maximum lease TTL (a duration; "system" or -1 resets it)
+        #[arg(long, allow_hyphen_values = true)]
+        max_lease_ttl: Option<String>,
+        /// Human-readable description of the mount
+        #[arg(long, allow_hyphen_values = true)]
+        description: Option<String>,
+        /// Type of the tokens the method issues (service, batch, default-service, ...)
+        #[arg(long)]
+        token_type: Option<String>,
+        /// PATH
+        #[arg(allow_hyphen_values = true)]
+        args: Vec<String>,
     },
     /// Move an auth method to a new path (auth/SOURCE auth/DESTINATION); its tokens are revoked
     Move {
@@ -382,13 +436,249 @@ pub enum PolicyCommand {
     },
 }
 
+/// The flags Vault's CLI reads anywhere on the command line before `--`, whatever the
+/// command (`setupEnv` in its command/main.go): they are honoured after positional arguments
+/// too, and left out of the "flags must be provided before" warning.
+pub const GLOBAL_FLAGS: [&str; 5] = [
+    "output-curl-string",
+    "output-policy",
+    "output-profile",
+    "format",
+    "detailed",
+];
+
+/// The value of the last `-format`/`--format` (`=V` or the next argument) before `--`,
+/// lower-cased, as Vault's CLI reads it before any command parses its flags.
+pub fn global_format(args: &[OsString]) -> Option<String> {
+    let mut found = None;
+    let mut it = args.iter().skip(1).map(|a| a.to_string_lossy());
+    while let Some(a) = it.next() {
+        if a == "--" {
+            break;
+        }
+        let name = a.trim_start_matches('-');
+        if a.starts_with('-') && a.len() - name.len() <= 2 {
+            if let Some(v) = name.strip_prefix("format=") {
+                found = Some(v.to_lowercase());
+            } else if name == "format" {
+                found = it.next().map(|v| v.to_lowercase());
+            }
+        }
+    }
+    found
+}
+
+static GLOBAL_FORMAT: OnceLock<Option<String>> = OnceLock::new();
+
+/// Records the command line's [`global_format`] for [`format_flag`]; once per process.
+pub fn set_global_format(f: Option<String>) {
+    let _ = GLOBAL_FORMAT.set(f);
+}
+
+/// The `-format` given anywhere on the command line (see [`global_format`]).
+pub fn format_flag() -> Option<String> {
+    GLOBAL_FORMAT.get().cloned().flatten()
+}
+
+/// Where Go's flag parsing stops for the command a command line runs: Vault's commands read
+/// their flags up to the first positional argument, and everything from there on is an
+/// argument, `-field=x` and `--` included.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GoSplit {
+    /// Index (in argv) of the first positional argument.
+    pub first: usize,
+    /// The arguments after it that look like flags and are not [`GLOBAL_FLAGS`]: what Vault
+    /// warns about (`Command flags must be provided before positional arguments...`).
+    pub trailing_flags: Vec<String>,
+    /// The command's number of positional arguments when it is fixed (`auth enable TYPE`),
+    /// `None` when the command takes a list and counts them itself.
+    pub expected: Option<usize>,
+    /// How many positional arguments were given.
+    pub given: usize,
+    /// How many positional arguments the command requires.
+    pub required: usize,
+    /// Whether the command takes more than its required arguments (`delete PATH [K=V...]`).
+    pub at_least: bool,
+}
+
+impl GoSplit {
+    /// Vault's warning, when some flag-like argument comes after a positional one.
+    pub fn warning(&self) -> Option<String> {
+        (!self.trailing_flags.is_empty()).then(|| {
+            format!(
+                "Command flags must be provided before positional arguments. The following \
+                 arguments will not be parsed as flags: [{}]",
+                self.trailing_flags.join(",")
+            )
+        })
+    }
+
+    /// Vault's `Not enough arguments (expected N, got M)`.
+    pub fn not_enough(&self) -> Option<String> {
+        let n = self.required;
+        let at_least = if self.at_least { "at least " } else { "" };
+        (self.given < n).then(|| {
+            format!(
+                "Not enough arguments (expected {at_least}{n}, got {})",
+                self.given
+            )
+        })
+    }
+
+    /// Vault's `Too many arguments (expected N, got M)`, when the command's count is fixed.
+    pub fn too_many(&self) -> Option<String> {
+        let n = self.expected?;
+        (self.given > n).then(|| format!("Too many arguments (expected {n}, got {})", self.given))
+    }
+}
+
+/// The commands of vaultjwt's own (no Vault counterpart): their flags go anywhere, as clap
+/// reads them.
+const OWN_COMMANDS: [&str; 4] = ["jwt", "dev", "demo", "completion"];
+
+/// Whether [`go_split`] can find anything: a flag-like argument after a non-flag one past the
+/// command name. Cheap, so that most command lines do not build a second clap tree.
+pub fn may_need_split(args: &[OsString]) -> bool {
+    let mut seen_word = false;
+    for a in args.iter().skip(2) {
+        let a = a.to_string_lossy();
+        if a == "--" && !seen_word {
+            return false;
+        }
+        if a.starts_with('-') && a.len() > 1 {
+            if seen_word {
+                return true;
+            }
+        } else {
+            seen_word = true;
+        }
+    }
+    false
+}
+
+/// The subcommands of a group whose clap definitions are deferred ([`Deferred`]).
+fn expand_group(cmd: &clap::Command) -> clap::Command {
+    let c = clap::Command::new;
+    match cmd.get_name() {
+        "auth" => AuthCommand::augment_subcommands(c("auth")),
+        "policy" => PolicyCommand::augment_subcommands(c("policy")),
+        "token" => TokenCommand::augment_subcommands(c("token")),
+        "secrets" => SecretsCommand::augment_subcommands(c("secrets")),
+        "kv" => KvCommand::augment_subcommands(c("kv")),
+        "operator" => OperatorCommand::augment_subcommands(c("operator")),
+        _ => cmd.clone(),
+    }
+}
+
+/// Finds, as Go's flag package would, where the flags of the command being run end (see
+/// [`GoSplit`]). `None` for vaultjwt's own commands, when no positional argument is given, or
+/// when the user's own `--` comes first.
+pub fn go_split(args: &[OsString]) -> Option<GoSplit> {
+    use clap::CommandFactory;
+    let root = Cli::command();
+    let mut cmd = root.clone();
+    let mut depth = 0;
+    let mut i = 1;
+    let strs: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    while i < strs.len() {
+        let a = &strs[i];
+        if a == "--" {
+            return None;
+        }
+        if a.starts_with('-') && a.len() > 1 {
+            let name = a.trim_start_matches('-');
+            let (name, has_value) = match name.split_once('=') {
+                Some((n, _)) => (n, true),
+                None => (name, false),
+            };
+            let find = |c: &clap::Command| -> Option<clap::Arg> {
+                c.get_arguments()
+                    .find(|x| {
+                        x.get_long() == Some(name)
+                            || (name.len() == 1 && x.get_short() == name.chars().next())
+                    })
+                    .cloned()
+            };
+            if let Some(arg) = find(&cmd).or_else(|| find(&root)) {
+                let takes_next = arg.get_action().takes_values()
+                    && !arg.is_require_equals_set()
+                    && arg.get_num_args().is_none_or(|r| r.min_values() > 0);
+                if takes_next && !has_value {
+                    i += 1;
+                }
+            }
+            i += 1;
+            continue;
+        }
+        if let Some(sub) = cmd.find_subcommand(a) {
+            if depth == 0 && OWN_COMMANDS.contains(&sub.get_name()) {
+                return None;
+            }
+            cmd = if depth == 0 {
+                expand_group(sub)
+            } else {
+                sub.clone()
+            };
+            depth += 1;
+            i += 1;
+            continue;
+        }
+        break;
+    }
+    if depth == 0 {
+        return None;
+    }
+    let i = i.min(strs.len());
+    let positionals: Vec<&clap::Arg> = cmd.get_positionals().collect();
+    let fixed = positionals
+        .iter()
+        .all(|p| !matches!(p.get_action(), clap::ArgAction::Append) && !p.is_hide_set());
+    let required = positionals.iter().filter(|p| p.is_required_set()).count();
+    // Vault's `delete` alone says "at least" (its arguments are PATH [K=V...]).
+    let at_least = depth == 1 && cmd.get_name() == "delete";
+    let trailing_flags = strs[(i + 1).min(strs.len())..]
+        .iter()
+        .filter(|a| a.starts_with('-') && a.as_str() != "-")
+        .filter(|a| {
+            let name = a.trim_start_matches('-');
+            let name = name.split('=').next().unwrap_or(name);
+            !GLOBAL_FLAGS.contains(&name)
+        })
+        .cloned()
+        .collect();
+    Some(GoSplit {
+        first: i,
+        trailing_flags,
+        expected: fixed.then_some(positionals.len()),
+        given: strs.len() - i,
+        required,
+        at_least,
+    })
+}
+
 /// Rewrites Vault's single-dash long flags (`-format=json`, `-detailed`) to clap's `--` form.
 /// A lone `-` (stdin), `--`, and everything after `--` are left alone, as are `key=value`
-/// arguments, which never start with `-`.
+/// arguments, which never start with `-`. With `split`, the arguments from its first
+/// positional on are arguments, as Go reads them: `--` goes before them when one looks like a
+/// flag, so that clap takes them as they are.
 pub fn normalize(args: Vec<OsString>) -> Vec<OsString> {
-    let mut out = Vec::with_capacity(args.len());
+    normalize_split(args, None)
+}
+
+/// [`normalize`], with Go's split of the command line (see [`GoSplit`]).
+pub fn normalize_split(args: Vec<OsString>, split: Option<&GoSplit>) -> Vec<OsString> {
+    let mut out = Vec::with_capacity(args.len() + 1);
     let mut rest = false;
     for (i, a) in args.into_iter().enumerate() {
+        if let Some(sp) = split {
+            if i == sp.first && !rest {
+                out.push(OsString::from("--"));
+                rest = true;
+            }
+        }
         if i == 0 || rest {
             out.push(a);
             continue;
@@ -447,10 +737,10 @@ pub enum TokenCommand {
         #[arg(long)]
         use_limit: Option<String>,
         /// Create the token with no parent
-        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false, hide_possible_values = true, hide_default_value = true)]
         orphan: bool,
         /// Do not attach the default policy
-        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false, hide_possible_values = true, hide_default_value = true)]
         no_default_policy: bool,
         /// service or batch
         #[arg(long = "type")]
@@ -461,8 +751,8 @@ pub enum TokenCommand {
         /// Metadata key=value (repeatable)
         #[arg(long = "metadata", value_name = "K=V")]
         metadata: Vec<String>,
-        /// Whether the token can be renewed
-        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = true)]
+        /// Whether the token can be renewed (default: true; -renewable=false)
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = true, hide_possible_values = true, hide_default_value = true)]
         renewable: bool,
         /// Custom token value (root only)
         #[arg(long)]
@@ -478,8 +768,11 @@ pub enum TokenCommand {
     Lookup {
         #[command(flatten)]
         out: OutputFlags,
+        /// Look up the current token (the default; OpenBao has no such flag)
+        #[arg(long = "self", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false, hide_possible_values = true, hide_default_value = true)]
+        self_: bool,
         /// Treat the argument as an accessor
-        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false, hide_possible_values = true, hide_default_value = true)]
         accessor: bool,
         #[arg(allow_hyphen_values = true)]
         args: Vec<String>,
@@ -492,7 +785,7 @@ pub enum TokenCommand {
         #[arg(long, short = 'i')]
         increment: Option<String>,
         /// Treat the argument as an accessor
-        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false, hide_possible_values = true, hide_default_value = true)]
         accessor: bool,
         #[arg(allow_hyphen_values = true)]
         args: Vec<String>,
@@ -502,10 +795,10 @@ pub enum TokenCommand {
         #[command(flatten)]
         out: OutputFlags,
         /// Treat the argument as an accessor
-        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false, hide_possible_values = true, hide_default_value = true)]
         accessor: bool,
         /// Revoke the current token
-        #[arg(long = "self", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
+        #[arg(long = "self", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false, hide_possible_values = true, hide_default_value = true)]
         self_: bool,
         /// orphan: keep the children (as orphans)
         #[arg(long)]
@@ -780,7 +1073,7 @@ pub struct KvMetadataSettings {
     #[arg(long, allow_hyphen_values = true)]
     pub max_versions: Option<String>,
     /// Require check-and-set on every write
-    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", hide_possible_values = true, hide_default_value = true)]
     pub cas_required: Option<String>,
     /// Time after which a new version is deleted (e.g. 3h25m19s)
     #[arg(long, allow_hyphen_values = true)]
@@ -788,4 +1081,69 @@ pub struct KvMetadataSettings {
     /// Custom metadata key=value to set (repeatable)
     #[arg(long = "custom-metadata", value_name = "K=V")]
     pub custom_metadata: Vec<String>,
+}
+
+#[cfg(test)]
+mod go_split_tests {
+    use super::*;
+
+    fn split(v: &[&str]) -> Option<GoSplit> {
+        let args: Vec<OsString> = v.iter().map(OsString::from).collect();
+        go_split(&args)
+    }
+
+    #[test]
+    fn flags_end_at_the_first_positional() {
+        let s = split(&["v", "kv", "get", "-mount", "secret", "x", "-field=a"]).unwrap();
+        assert_eq!(s.first, 5);
+        assert_eq!(s.trailing_flags, ["-field=a"]);
+        assert_eq!(s.too_many(), None); // kv get counts its own arguments
+        let s = split(&["v", "auth", "enable", "jwt", "-path=x", "-format=json", "-"]).unwrap();
+        assert_eq!(s.trailing_flags, ["-path=x"]);
+        assert_eq!(
+            s.too_many().as_deref(),
+            Some("Too many arguments (expected 1, got 4)")
+        );
+        assert!(s.warning().unwrap().ends_with("[-path=x]"));
+        let s = split(&["v", "--data-dir", "d", "write", "-f", "p", "a=1", "--"]).unwrap();
+        assert_eq!(
+            (s.first, s.trailing_flags.clone()),
+            (5, vec!["--".to_string()])
+        );
+        // A user's `--` first, vaultjwt's own commands, no positional: nothing to split.
+        assert_eq!(split(&["v", "read", "--", "p", "-x"]), None);
+        assert_eq!(split(&["v", "jwt", "decode", "t", "-format=json"]), None);
+        assert_eq!(split(&["v", "auth", "list", "-detailed"]).unwrap().given, 0);
+        let s = split(&["v", "policy", "write", "-format=json", "a"]).unwrap();
+        assert_eq!(
+            s.not_enough().as_deref(),
+            Some("Not enough arguments (expected 2, got 1)")
+        );
+        let s = split(&["v", "delete"]).unwrap();
+        assert_eq!(
+            s.not_enough().as_deref(),
+            Some("Not enough arguments (expected at least 1, got 0)")
+        );
+        assert!(may_need_split(
+            &["v", "read", "p", "--"].map(OsString::from)
+        ));
+        assert!(!may_need_split(
+            &["v", "read", "-format=json", "p"].map(OsString::from)
+        ));
+    }
+
+    #[test]
+    fn format_is_read_anywhere_before_dashdash() {
+        let f = |v: &[&str]| global_format(&v.iter().map(OsString::from).collect::<Vec<_>>());
+        assert_eq!(
+            f(&["v", "read", "p", "-format=JSON"]).as_deref(),
+            Some("json")
+        );
+        assert_eq!(
+            f(&["v", "read", "p", "--format", "yaml"]).as_deref(),
+            Some("yaml")
+        );
+        assert_eq!(f(&["v", "read", "p", "--", "-format=json"]), None);
+        assert_eq!(f(&["v", "read", "p", "---format=json"]), None);
+    }
 }

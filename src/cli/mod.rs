@@ -6,6 +6,7 @@ mod commands;
 pub mod input;
 pub mod kv_args;
 pub mod output;
+pub mod output_policy;
 pub mod yaml;
 
 use crate::core::{Core, Error, Operation, Request, Response};
@@ -23,13 +24,39 @@ pub const TOKEN_HELPER: &str = "token";
 
 /// Runs the CLI on `args` (including argv\[0\]) and returns the process exit code.
 pub fn run(args: Vec<OsString>) -> ExitCode {
-    let args = args::normalize(args);
-    if let Err(msg) = check_formats(&args) {
+    // `-output-policy` (anywhere before `--`, as Vault's CLI reads it): see `output_policy`.
+    let (args, output_policy) = take_output_policy(args);
+    // Vault's CLI reads `-format` wherever it is (before `--`), then each command reads its
+    // flags up to its first positional argument (Go's flag package), the rest being arguments.
+    let format = args::global_format(&args);
+    if let Err(msg) = check_formats(format.as_deref()) {
         return ExitCode::from(output::print_local_error(&msg));
     }
+    let after_dashdash = args.iter().skip(1).any(|a| a == "--");
+    let split = if args::may_need_split(&args) {
+        args::go_split(&args)
+    } else {
+        None
+    };
+    if let Some(warning) = split.as_ref().and_then(args::GoSplit::warning) {
+        // Printed as Vault prints it: only for table output.
+        let effective = format.clone().or_else(|| {
+            std::env::var("VAULTJWT_FORMAT")
+                .ok()
+                .filter(|f| !f.is_empty())
+        });
+        if effective.as_deref().unwrap_or("table") == "table" {
+            eprintln!("{warning}");
+        }
+    }
+    if let Some(msg) = split.as_ref().and_then(args::GoSplit::too_many) {
+        return ExitCode::from(output::print_local_error(&msg));
+    }
+    args::set_global_format(format);
+    let original = args.clone();
+    let args = args::normalize_split(args, split.as_ref());
     // `Cli::try_parse_from`, except that the command tree is not dropped: freeing clap's
     // tree costs about a sixth of a typical call's CPU time, and the process ends soon.
-    let after_dashdash = args.iter().skip(1).any(|a| a == "--");
     let mut command = <Cli as clap::CommandFactory>::command();
     let matches = command.try_get_matches_from_mut(args);
     if let (Ok(m), false) = (&matches, after_dashdash) {
@@ -50,35 +77,167 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
         Ok(c) => c,
         Err(e) if !e.use_stderr() => {
             // --help, --version
-            let _ = e.print();
+            print!("{}", vault_style_help(&e.render().to_string()));
             return ExitCode::SUCCESS;
         }
-        Err(e) => return ExitCode::from(output::print_local_error(&usage_error(&e))),
+        Err(e) => {
+            // An argument too many for a command that takes a fixed number: Vault's words.
+            let counted = match e.kind() {
+                clap::error::ErrorKind::UnknownArgument => {
+                    args::go_split(&original).and_then(|s| s.too_many())
+                }
+                clap::error::ErrorKind::MissingRequiredArgument => {
+                    args::go_split(&original).and_then(|s| s.not_enough())
+                }
+                _ => None,
+            };
+            if let Some(msg) = counted {
+                return ExitCode::from(output::print_local_error(&msg));
+            }
+            return ExitCode::from(output::print_local_error(&usage_error(&e)));
+        }
     };
-    match commands::dispatch(cli) {
-        Ok(code) => ExitCode::from(code),
-        Err(e) => ExitCode::from(output::print_local_error(&local_error(&e))),
+    if !output_policy {
+        return match commands::dispatch(cli) {
+            Ok(code) => ExitCode::from(code),
+            Err(e) => ExitCode::from(output::print_local_error(&local_error(&e))),
+        };
     }
+    // As Vault's CLI: what the command prints on stderr is held back, and shown only when no
+    // request was made.
+    output_policy::enable();
+    let held = StderrHold::start();
+    let code = match commands::dispatch(cli) {
+        Ok(code) => code,
+        Err(e) => output::print_local_error(&local_error(&e)),
+    };
+    let held = held.map(StderrHold::finish).unwrap_or_default();
+    if let Some(policy) = output_policy::policy() {
+        println!("{policy}");
+        return ExitCode::SUCCESS;
+    }
+    use std::io::Write;
+    let mut err = std::io::stderr();
+    let _ = err.write_all(&held);
+    if code == 0 {
+        let _ = write!(err, "Could not generate policy");
+        return ExitCode::from(output::EXIT_LOCAL);
+    }
+    let _ = writeln!(err, "Unable to generate policy from command");
+    ExitCode::from(code)
+}
+
+/// Removes `-output-policy`/`--output-policy` from the command line (before `--`); true when
+/// there was one.
+fn take_output_policy(args: Vec<OsString>) -> (Vec<OsString>, bool) {
+    let mut found = false;
+    let mut rest = false;
+    let mut out = Vec::with_capacity(args.len());
+    for (i, a) in args.into_iter().enumerate() {
+        if i > 0 && !rest {
+            if a == "--" {
+                rest = true;
+            } else if a == "-output-policy" || a == "--output-policy" {
+                found = true;
+                continue;
+            }
+        }
+        out.push(a);
+    }
+    (out, found)
+}
+
+/// stderr redirected to an unlinked temporary file, to be shown later or not.
+struct StderrHold {
+    saved: i32,
+    file: std::fs::File,
+}
+
+impl StderrHold {
+    fn start() -> Option<StderrHold> {
+        use std::os::fd::AsRawFd;
+        let path = std::env::temp_dir().join(format!(
+            ".vaultjwt-stderr-{}-{}",
+            std::process::id(),
+            uuid::Uuid::new_v4().simple()
+        ));
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .ok()?;
+        let _ = std::fs::remove_file(&path);
+        // SAFETY: plain descriptor calls on descriptors this process owns.
+        unsafe {
+            let saved = libc::dup(2);
+            if saved < 0 {
+                return None;
+            }
+            if libc::dup2(file.as_raw_fd(), 2) < 0 {
+                libc::close(saved);
+                return None;
+            }
+            Some(StderrHold { saved, file })
+        }
+    }
+
+    /// Puts stderr back and returns what was written to it meanwhile.
+    fn finish(mut self) -> Vec<u8> {
+        use std::io::{Read, Seek};
+        // SAFETY: `saved` is the descriptor `start` duplicated from stderr.
+        unsafe {
+            libc::dup2(self.saved, 2);
+            libc::close(self.saved);
+        }
+        let mut buf = Vec::new();
+        let _ = self.file.rewind();
+        let _ = self.file.read_to_end(&mut buf);
+        buf
+    }
+}
+
+/// clap's help in the words the documentation uses: `-flag` for `--flag` (both work), and a
+/// boolean flag without its optional `[=<VALUE>]` (`-no-store`, `-no-store=false`). Each
+/// replacement keeps the text's width, so the columns stay aligned.
+pub fn vault_style_help(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let mut l = line.to_string();
+        while let Some(i) = l.find("[=<") {
+            let Some(len) = l[i..].find(">]").map(|j| j + 2) else {
+                break;
+            };
+            l.replace_range(i..i + len, &" ".repeat(len));
+        }
+        // ` --flag` / `[--flag` → `  -flag` / `[ -flag`... only where a long flag starts.
+        let bytes: Vec<char> = l.chars().collect();
+        let mut fixed = String::with_capacity(l.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            let starts_flag = bytes[i] == '-'
+                && bytes.get(i + 1) == Some(&'-')
+                && bytes.get(i + 2).is_some_and(|c| c.is_ascii_lowercase())
+                && (i == 0 || matches!(bytes[i - 1], ' ' | '[' | '('));
+            if starts_flag {
+                fixed.push(' ');
+                fixed.push('-');
+                i += 2;
+                continue;
+            }
+            fixed.push(bytes[i]);
+            i += 1;
+        }
+        out.push_str(&fixed);
+    }
+    out
 }
 
 /// Validates `-format` and `VAULTJWT_FORMAT` before anything is opened or sent, so a typo
 /// changes nothing (Vault only notices after the request).
-fn check_formats(args: &[OsString]) -> std::result::Result<(), String> {
-    let mut it = args.iter().skip(1).map(|a| a.to_string_lossy());
-    while let Some(a) = it.next() {
-        if a == "--" {
-            break;
-        }
-        let value = if let Some(v) = a.strip_prefix("--format=") {
-            Some(v.to_string())
-        } else if a == "--format" {
-            it.next().map(|v| v.to_string())
-        } else {
-            None
-        };
-        if let Some(v) = value {
-            Format::parse(&v)?;
-        }
+fn check_formats(flag: Option<&str>) -> std::result::Result<(), String> {
+    if let Some(v) = flag {
+        Format::parse(v)?;
     }
     if let Ok(v) = std::env::var("VAULTJWT_FORMAT") {
         if !v.is_empty() {
@@ -88,15 +247,15 @@ fn check_formats(args: &[OsString]) -> std::result::Result<(), String> {
     Ok(())
 }
 
-/// A local failure as one line: Vault-style messages (`Invalid output format: x`) as they
-/// are, anything else after `Error: `.
+/// A local failure as one line, as Vault's CLI words them (`Invalid output format: x`,
+/// `Error reading source file: ...`): the first letter upper-cased, no `Error:` prefix.
 pub fn local_error(e: &anyhow::Error) -> String {
     let msg = format!("{e:#}");
     let msg = msg.split_whitespace().collect::<Vec<_>>().join(" ");
-    if msg.starts_with(|c: char| c.is_ascii_uppercase()) {
-        msg
-    } else {
-        format!("Error: {msg}")
+    let mut c = msg.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().collect::<String>() + c.as_str(),
+        None => "Unknown error".to_string(),
     }
 }
 
@@ -151,8 +310,14 @@ pub fn usage_error(e: &clap::Error) -> String {
             )
         }
         ErrorKind::InvalidSubcommand => {
+            let suggested = ctx(ContextKind::SuggestedSubcommand);
+            let hint = if suggested.is_empty() {
+                String::new()
+            } else {
+                format!(" (did you mean {suggested:?}?)")
+            };
             format!(
-                "unknown command {:?}: see 'vaultjwt --help'",
+                "unknown command {:?}{hint}: see 'vaultjwt --help'",
                 ctx(ContextKind::InvalidSubcommand)
             )
         }
@@ -296,7 +461,15 @@ impl Session {
         if let Some(e) = helper_error {
             return Err(e);
         }
-        init.map_err(|e| anyhow!("cannot initialise {}: {}", dir.display(), e.message()))?;
+        let root =
+            init.map_err(|e| anyhow!("cannot initialise {}: {}", dir.display(), e.message()))?;
+        if let Some(root) = root {
+            // `vault server -dev` shows its root token; so does a new data directory, once, on
+            // stderr (stdout stays the command's). Strict mode's output stays OpenBao's.
+            if core.settings.compat != crate::settings::Compat::OpenBao {
+                eprint!("{}", init_banner(&dir, &root));
+            }
+        }
         let token = match Self::env_token() {
             Some(t) => Some(t),
             None => read_token_helper_in(&data)?,
@@ -330,6 +503,10 @@ impl Session {
 
     /// Answers one request, locally or on the server.
     pub fn handle(&mut self, req: Request) -> std::result::Result<Option<Response>, Error> {
+        // `-output-policy` captures the first request instead of sending it.
+        if output_policy::capture(req.operation, &req.path) {
+            return Err(Error::bad_request("output a policy, please"));
+        }
         match &mut self.engine {
             Engine::Local(core) => core.handle(req),
             Engine::Remote(client) => {
@@ -408,10 +585,26 @@ impl Session {
         let f = out
             .format
             .clone()
+            .or_else(args::format_flag)
             .or_else(|| self.settings().format.clone())
             .unwrap_or_default();
         Format::parse(&f).map_err(|e| anyhow!(e))
     }
+}
+
+/// What a data directory's first command prints on stderr: where the root token is kept,
+/// the token itself (as `vault server -dev` shows it) and how to get another one.
+pub fn init_banner(dir: &Path, root: &str) -> String {
+    format!(
+        "Initialised a new data directory, as `vault server -dev` starts:\n    {}\n\
+         You are its operator: the root token below is stored as the current token (the token\n\
+         helper). A later `login` replaces it; `vaultjwt operator generate-root -local` makes\n\
+         another.\n\
+         \n\
+         Root Token: {root}\n\
+         \n",
+        dir.display()
+    )
 }
 
 pub fn read_token_helper(dir: &Path) -> Result<Option<String>> {

@@ -144,6 +144,8 @@ impl Core {
         self.storage.delete_prefix("sys/token/")?;
         let token_mount = MountEntry::new("token/", "token", "token based credentials");
         mounts::save_auth(self.storage.as_ref(), &[token_mount])?;
+        // `vault server -dev`'s fresh state: `secret/` is a KV v2 engine.
+        mounts::save_secret(self.storage.as_ref(), &mounts::dev_secret_mounts())?;
         let (root, _) = crate::token::create_root(self.storage.as_ref(), now())?;
         keep(&root)?;
         self.storage.put(

@@ -180,7 +180,19 @@ pub fn save_secret(storage: &dyn Storage, table: &[MountEntry]) -> Result<()> {
     storage.put_as(SECRET_TABLE, &t).map_err(Error::from)
 }
 
-/// Creates the secret mount table with the built-in mounts if there is none yet.
+/// The secret mount table of a new data directory, `vault server -dev`'s: the built-in mounts
+/// and `secret/`, a KV version 2 engine.
+pub fn dev_secret_mounts() -> Vec<MountEntry> {
+    let mut table = default_secret_mounts();
+    let mut secret = MountEntry::new_secret("secret/", "kv", "key/value secret storage");
+    secret.options.insert("version".into(), Value::from("2"));
+    table.push(secret);
+    table
+}
+
+/// Creates the secret mount table with the built-in mounts if there is none yet (a data
+/// directory initialised before secret engines existed; a new one starts with
+/// [`dev_secret_mounts`]).
 pub fn ensure_secret_table(storage: &dyn Storage) -> Result<()> {
     if storage.get(SECRET_TABLE)?.is_none() {
         save_secret(storage, &default_secret_mounts())?;

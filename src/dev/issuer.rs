@@ -240,6 +240,18 @@ impl Drop for Handle {
     }
 }
 
+/// Starts the issuer where it listened the last time with this data directory (its URL is in
+/// the directories' configurations and tokens), or on a free port the first time.
+pub fn start_again(data_dir: &Path) -> Result<Handle, String> {
+    let Ok(url) = last_url(data_dir) else {
+        return start(data_dir, "127.0.0.1:0");
+    };
+    let hostport = url.strip_prefix("http://").unwrap_or(&url).to_string();
+    start(data_dir, &hostport).map_err(|e| {
+        format!("{e} (the address of the last start, kept so that {url} stays valid; -listen=127.0.0.1:0 picks a new port)")
+    })
+}
+
 /// Starts the issuer on `listen` (loopback only) with keys from `data_dir` (created when
 /// missing), records its URL there, and serves in a background thread.
 pub fn start(data_dir: &Path, listen: &str) -> Result<Handle, String> {

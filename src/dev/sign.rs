@@ -6,13 +6,24 @@ use base64::Engine;
 use serde_json::{Map, Value};
 
 /// Parses `key=value`; the value is JSON when it parses as JSON (`42`, `true`,
-/// `["a","b"]`, `"quoted"`), else the text itself.
+/// `["a","b"]`, `"quoted"`), else the text itself. A value that starts as a JSON array,
+/// object or string (`[`, `{`, `"`) but does not parse is refused: `groups=[dev` is a typo,
+/// not the text "[dev".
 pub fn parse_kv(arg: &str, what: &str) -> Result<(String, Value), String> {
     let (k, v) = arg
         .split_once('=')
         .filter(|(k, _)| !k.is_empty())
         .ok_or_else(|| format!("invalid {what} {arg:?}: expected key=value"))?;
-    let value = serde_json::from_str::<Value>(v).unwrap_or_else(|_| Value::String(v.to_string()));
+    let value = match serde_json::from_str::<Value>(v) {
+        Ok(value) => value,
+        Err(e) if v.trim_start().starts_with(['[', '{', '"']) => {
+            return Err(format!(
+                "invalid {what} {arg:?}: the value looks like JSON but is not ({e}); \
+                 for the text itself, give it as a JSON string: {k}='\"...\"'"
+            ))
+        }
+        Err(_) => Value::String(v.to_string()),
+    };
     Ok((k.to_string(), value))
 }
 

@@ -34,6 +34,10 @@ pub fn handle(core: &mut Core, req: &Request, caller: Option<&Caller>) -> Result
     }
     if let Some(rest) = path.strip_prefix("sys/mounts/") {
         if let Some(mount) = rest.strip_suffix("/tune").filter(|m| !m.is_empty()) {
+            // `sys/mounts/auth/PATH/tune` tunes an auth method (what `auth tune` sends).
+            if let Some(auth) = mount.strip_prefix("auth/") {
+                return tune_auth_by_mounts(core, req, auth);
+            }
             return tune_secret(core, req, mount);
         }
         return match req.operation {
@@ -231,6 +235,23 @@ fn tune(core: &mut Core, req: &Request, rest: &str) -> Result<Option<Response>> 
     }
     mounts::save_auth(core.storage.as_ref(), &table)?;
     Ok(None)
+}
+
+/// `sys/mounts/auth/PATH/tune`: [`tune`], with the errors of that path for a missing mount.
+fn tune_auth_by_mounts(core: &mut Core, req: &Request, rest: &str) -> Result<Option<Response>> {
+    let path = mounts::normalize_path(rest);
+    if !mounts::load_auth(core.storage.as_ref())?
+        .iter()
+        .any(|m| m.path == path)
+    {
+        let full = fields::go_quote(&format!("auth/{path}"));
+        return Err(Error::bad_request(if req.operation == Operation::Read {
+            format!("cannot fetch sysview for path {full}")
+        } else {
+            format!("tune of path {full} failed: no mount entry found")
+        }));
+    }
+    tune(core, req, rest)
 }
 
 // ---------------------------------------------------------------- secret engine mounts

@@ -507,7 +507,7 @@ fn create(
 }
 
 /// The `auth` block of a response about an issued or renewed token.
-fn issued_auth(entry: &TokenEntry, client_token: String, ip: Vec<String>, ttl: i64) -> Auth {
+pub fn issued_auth(entry: &TokenEntry, client_token: String, ip: Vec<String>, ttl: i64) -> Auth {
     let mut all = entry.policies.clone();
     all.extend(ip.iter().cloned());
     all.sort();

@@ -349,14 +349,49 @@ pub fn handle(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
             }
         }
     }
-    role_path().handle(req, &[("name", &name)], |d| match req.operation {
+    // Default mode: `claim_mappings` given as JSON object text is read as that object.
+    let mut json_claim_mappings = None;
+    let mut json_mappings_req;
+    if ctx.settings.compat == Compat::Default && req.operation != Operation::Read {
+        if let Some(raw @ Value::String(text)) = req.data.get("claim_mappings") {
+            let parsed = serde_json::from_str::<Map<String, Value>>(text.trim()).ok();
+            if let (Err(detail), Some(m)) = (field::kv_pairs("claim_mappings", raw), parsed) {
+                if m.values().all(Value::is_string) {
+                    json_claim_mappings = Some((detail, Value::Object(m.clone())));
+                    json_mappings_req = req.clone();
+                    json_mappings_req
+                        .data
+                        .insert("claim_mappings".into(), Value::Object(m));
+                    req = &json_mappings_req;
+                }
+            }
+        }
+    }
+    let path = role_path();
+    let ignored = path.unrecognized(&req.data);
+    let resp = path.handle(req, &[("name", &name)], |d| match req.operation {
         Operation::Read => Ok(load(&ctx.storage, &name)?.map(|r| Response::data(r.to_data()))),
-        Operation::Create | Operation::Update => write(ctx, d, &name, kv_bound_claims),
+        Operation::Create | Operation::Update => {
+            let mut resp = write(ctx, d, &name, kv_bound_claims)?;
+            if let Some((detail, m)) = json_claim_mappings {
+                resp.get_or_insert_with(Response::default).warnings.push(format!(
+                    "claim_mappings was given as JSON text and read as {m}. OpenBao accepts key=value pairs here (claim_mappings=claim=key, repeated) or a JSON object in a JSON body, and would refuse this write with: {}",
+                    field::conversion_error("claim_mappings", &detail)
+                ));
+            }
+            // Default mode: a misspelled parameter is named even when the write has nothing
+            // else to say (OpenBao then ignores it silently).
+            if ctx.settings.compat == Compat::Default && !ignored.is_empty() && resp.is_none() {
+                resp = Some(Response::default());
+            }
+            Ok(resp)
+        }
         _ => {
             ctx.storage.delete(&format!("{ROLE_PREFIX}{name}"))?;
             Ok(None)
         }
-    })
+    })?;
+    Ok(resp)
 }
 
 fn list(ctx: &BackendContext, d: &FieldData) -> Result<Option<Response>> {
@@ -439,6 +474,10 @@ pub fn parse_bound_claims_text(raw: &Value) -> Option<Map<String, Value>> {
 
 /// The default-mode warning for a role written without `role_type`.
 pub const WARN_ROLE_TYPE_JWT: &str = "role_type was not set, so this role was created as a \"jwt\" role. OpenBao would make it an \"oidc\" role and refuse the write with: 'allowed_redirect_uris' must be set if 'role_type' is 'oidc' or unspecified. Set role_type=jwt explicitly to be compatible.";
+
+/// The default-mode notice for an update that omits `bound_claims_type` on a glob role
+/// (OpenBao resets it to "string" silently, and so does vaultjwt).
+pub const WARN_BOUND_CLAIMS_TYPE_RESET: &str = "bound_claims_type was not set, so it was reset to \"string\", as OpenBao resets it on every write that omits it: the role's bound_claims are now matched literally, not as globs. Repeat bound_claims_type=glob to keep glob matching.";
 
 /// The default-mode warning for an update that omits `role_type` on a jwt role.
 pub const WARN_ROLE_TYPE_KEPT: &str = "role_type was not set, so the role keeps its type \"jwt\". OpenBao resets role_type to \"oidc\" on every write that omits it and would refuse this write with: 'allowed_redirect_uris' must be set if 'role_type' is 'oidc' or unspecified. Repeat role_type=jwt to be compatible.";
@@ -529,9 +568,11 @@ fn write(
     }
 
     // 7. bound_claims_type, then bound_claims.
-    let bct = p
-        .str("bound_claims_type")
-        .unwrap_or_else(|| "string".into());
+    let given_bct = p.str("bound_claims_type");
+    if given_bct.is_none() && compat == Compat::Default && role.bound_claims_type == "glob" {
+        warnings.push(WARN_BOUND_CLAIMS_TYPE_RESET.to_string());
+    }
+    let bct = given_bct.unwrap_or_else(|| "string".into());
     if bct != "string" && bct != "glob" {
         return Err(Error::bad_request(format!(
             "invalid 'bound_claims_type': {bct}"
@@ -1059,6 +1100,63 @@ mod tests {
     }
 
     #[test]
+    fn default_mode_names_what_openbao_ignores_or_resets_silently() {
+        let base = json!({"role_type": "jwt", "user_claim": "sub", "bound_audiences": "a"});
+        let with = |extra: Value| {
+            let mut m = base.as_object().unwrap().clone();
+            m.extend(extra.as_object().unwrap().clone());
+            Value::Object(m)
+        };
+        // A misspelled parameter on a write that has nothing else to say.
+        let strict = Env::new(Compat::OpenBao);
+        assert!(strict
+            .write("r", with(json!({"user_claim_typo": "2"})))
+            .unwrap()
+            .is_none());
+        let e = Env::new(Compat::Default);
+        let resp = e
+            .write("r", with(json!({"user_claim_typo": "2"})))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            resp.warnings,
+            vec!["Endpoint ignored these unrecognized parameters: [user_claim_typo]".to_string()]
+        );
+        // bound_claims_type reset on a partial update of a glob role.
+        e.write(
+            "g",
+            with(json!({"bound_claims_type": "glob", "bound_claims": {"g": "dev*"}})),
+        )
+        .unwrap();
+        let resp = e.write("g", base.clone()).unwrap().unwrap();
+        assert_eq!(
+            resp.warnings,
+            vec![WARN_BOUND_CLAIMS_TYPE_RESET.to_string()]
+        );
+        assert_eq!(e.read("g").unwrap()["bound_claims_type"], json!("string"));
+        assert!(strict
+            .write(
+                "g",
+                with(json!({"bound_claims_type": "glob", "bound_claims": {"g": "dev*"}}))
+            )
+            .unwrap()
+            .is_none());
+        assert!(strict.write("g", base.clone()).unwrap().is_none());
+        // claim_mappings as JSON text: read as the object in default mode, refused in strict.
+        let cm = with(json!({"claim_mappings": "{\"email\": \"mail\"}"}));
+        assert_eq!(
+            strict.err("c", cm.clone()),
+            "error converting input for field \"claim_mappings\": invalid key pair at index 0 in field \"claim_mappings\""
+        );
+        let resp = e.write("c", cm).unwrap().unwrap();
+        assert!(resp.warnings[0].starts_with("claim_mappings was given as JSON text"));
+        assert_eq!(
+            e.read("c").unwrap()["claim_mappings"],
+            json!({"email": "mail"})
+        );
+    }
+
+    #[test]
     fn default_mode_walkthrough_role() {
         let e = Env::new(Compat::Default);
         let resp = e
@@ -1088,7 +1186,13 @@ mod tests {
             )
             .unwrap()
             .unwrap();
-        assert_eq!(resp.warnings, vec![WARN_ROLE_TYPE_KEPT.to_string()]);
+        assert_eq!(
+            resp.warnings,
+            vec![
+                WARN_ROLE_TYPE_KEPT.to_string(),
+                WARN_BOUND_CLAIMS_TYPE_RESET.to_string()
+            ]
+        );
         assert_eq!(e.read("developer-role").unwrap()["role_type"], json!("jwt"));
         // With redirect URIs and no role_type it is oidc, as in OpenBao.
         e.write(

@@ -51,6 +51,40 @@ pub fn run(s: &mut Session, cmd: AuthCommand) -> Result<u8> {
             }
         }
         AuthCommand::Move { args } => super::secrets::move_mount(s, &args, "auth method"),
+        AuthCommand::Tune {
+            out,
+            default_lease_ttl,
+            max_lease_ttl,
+            description,
+            token_type,
+            args,
+        } => {
+            s.format(&out)?;
+            let mut body =
+                match super::secrets::tune_body(&default_lease_ttl, &max_lease_ttl, description) {
+                    Ok(b) => b,
+                    Err(code) => return Ok(code),
+                };
+            if let Some(t) = token_type {
+                body.insert("token_type".into(), serde_json::json!(t));
+            }
+            let path = match super::secrets::one_arg(&args) {
+                Ok(p) => mounts::normalize_path(p),
+                Err(code) => return Ok(code),
+            };
+            // As the vault CLI: through `sys/mounts/auth/PATH/tune`.
+            let api = format!("sys/mounts/auth/{path}tune");
+            match s.request(Operation::Update, &api, body) {
+                Err(e) => Ok(output::print_api_error(
+                    &format!("Error tuning auth method {path}"),
+                    &e,
+                )),
+                Ok(_) => {
+                    println!("Success! Tuned the auth method at: {path}");
+                    Ok(0)
+                }
+            }
+        }
         AuthCommand::List { out, detailed } => {
             let format = s.format(&out)?;
             let resp = match s.request(Operation::Read, "sys/auth", Map::new()) {

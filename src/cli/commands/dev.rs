@@ -10,9 +10,11 @@ use std::path::Path;
 pub enum DevCommand {
     /// Serve OIDC discovery and a JWKS on loopback from keys in the data directory
     Issuer {
-        /// Loopback address to listen on (127.0.0.1:PORT or [::1]:PORT; port 0 picks one)
-        #[arg(long, default_value = "127.0.0.1:0")]
-        listen: String,
+        /// Loopback address to listen on (127.0.0.1:PORT, [::1]:PORT or PORT; port 0 picks a
+        /// new one). Default: the address of the last start with this data directory, so that
+        /// the issuer URL in auth/jwt/config stays valid; a free port the first time
+        #[arg(long)]
+        listen: Option<String>,
     },
 }
 
@@ -20,7 +22,11 @@ pub fn run(data_dir: Option<&Path>, cmd: DevCommand) -> Result<u8> {
     match cmd {
         DevCommand::Issuer { listen } => {
             let dir = crate::cli::data_dir(data_dir)?;
-            let handle = issuer::start(&dir, &listen).map_err(|e| anyhow!(e))?;
+            let handle = match &listen {
+                Some(l) => issuer::start(&dir, l),
+                None => issuer::start_again(&dir),
+            }
+            .map_err(|e| anyhow!(e))?;
             let url = &handle.url;
             let text = format!(
                 "Issuer:     {url}\n\

@@ -60,7 +60,7 @@ pub struct KeygenArgs {
     #[arg(long, default_value_t = keys::RSA_BITS)]
     pub bits: usize,
     /// Replace existing files
-    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false, hide_possible_values = true, hide_default_value = true)]
     pub force: bool,
 }
 
@@ -75,7 +75,7 @@ pub struct SignArgs {
     )]
     pub key: Option<String>,
     /// Sign with the dev issuer's key (see `vaultjwt dev issuer`) and set `iss` to its URL
-    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false, hide_possible_values = true, hide_default_value = true)]
     pub issuer: bool,
     /// Signing algorithm (default: RS256 for RSA keys, ES256/384/512 by curve, EdDSA)
     #[arg(long)]

@@ -18,6 +18,9 @@ pub mod jwt;
 mod kv;
 mod secrets;
 mod sync;
+// The owner's way back to a root token.
+mod operator;
+mod status;
 
 use super::args::{Cli, Command, Deferred};
 use super::Session;
@@ -91,6 +94,12 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         } => sync::plan(dir, &paths, prune, Some(auto_approve)),
         Command::Secrets(Deferred(cmd)) => secrets::run(&mut Session::open(dir)?, cmd),
         Command::Kv(Deferred(cmd)) => kv::run(&mut Session::open(dir)?, cmd),
+        Command::Status { out, args } => status::status(&mut Session::open(dir)?, &out, &args),
+        Command::Version { args: _ } => {
+            println!("{}", status::version_line());
+            Ok(0)
+        }
+        Command::Operator(Deferred(cmd)) => operator::run(&mut Session::open(dir)?, cmd),
     }
 }
 

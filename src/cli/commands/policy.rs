@@ -171,41 +171,64 @@ fn delete(s: &mut Session, out: &OutputFlags, name: &str) -> Result<u8> {
     }
 }
 
+/// `policy fmt`, as Vault's: every failure is a local one, exit 1.
 fn fmt(path: &str) -> Result<u8> {
-    let path = path.trim();
+    let path = match expand_home(path.trim()) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("Failed to expand path: {e}");
+            return Ok(output::EXIT_LOCAL);
+        }
+    };
+    let path = path.as_str();
     let raw = match input::read_file(path, input::REQUEST) {
         Ok(r) => r,
         Err(ReadError::TooLarge) => {
-            return Ok(output::print_local_error(&format!(
-                "Error opening policy file: {}",
+            eprintln!(
+                "Error reading source file: {}",
                 input::REQUEST.exceeded(&format!("file {path}"))
-            )))
+            );
+            return Ok(output::EXIT_LOCAL);
         }
         Err(ReadError::Io(e)) => {
-            eprintln!(
-                "Error opening policy file: {}",
-                go_io_error("open", path, &e)
-            );
-            return Ok(output::EXIT_REQUEST);
+            let op = if e.kind() == std::io::ErrorKind::IsADirectory {
+                "read"
+            } else {
+                "open"
+            };
+            eprintln!("Error reading source file: {}", go_io_error(op, path, &e));
+            return Ok(output::EXIT_LOCAL);
         }
     };
     if let Err(e) = crate::policy::parse::parse(&raw) {
         eprintln!("{e}");
-        return Ok(output::EXIT_REQUEST);
+        return Ok(output::EXIT_LOCAL);
     }
     let formatted = match crate::policy::parse::format(&raw) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("Error formatting policy: {e}");
-            return Ok(output::EXIT_REQUEST);
+            eprintln!("Error printing result: {e}");
+            return Ok(output::EXIT_LOCAL);
         }
     };
     if let Err(e) = std::fs::write(path, formatted) {
         eprintln!("Error writing result: {}", go_io_error("open", path, &e));
-        return Ok(output::EXIT_REQUEST);
+        return Ok(output::EXIT_LOCAL);
     }
     println!("Success! Formatted policy: {path}");
     Ok(0)
+}
+
+/// `~` and `~/x` as go-homedir's `Expand` reads them; `~user` is refused as there.
+fn expand_home(path: &str) -> std::result::Result<String, &'static str> {
+    let Some(rest) = path.strip_prefix('~') else {
+        return Ok(path.to_string());
+    };
+    if !rest.is_empty() && !rest.starts_with('/') {
+        return Err("cannot expand user-specific home dir");
+    }
+    let home = std::env::var("HOME").unwrap_or_default();
+    Ok(format!("{home}{rest}"))
 }
 
 #[cfg(test)]

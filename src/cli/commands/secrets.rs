@@ -20,6 +20,43 @@ pub fn one_arg(args: &[String]) -> std::result::Result<&str, u8> {
     }
 }
 
+/// The body of a tune request (`secrets tune`, `auth tune`). The vault CLI parses the TTL
+/// flags itself and sends them back as Go durations ("system" for a negative one, nothing for
+/// zero).
+pub fn tune_body(
+    default_lease_ttl: &Option<String>,
+    max_lease_ttl: &Option<String>,
+    description: Option<String>,
+) -> std::result::Result<Map<String, serde_json::Value>, u8> {
+    let mut body = Map::new();
+    for (flag, value) in [
+        ("default-lease-ttl", default_lease_ttl),
+        ("max-lease-ttl", max_lease_ttl),
+    ] {
+        let Some(v) = value else { continue };
+        let v = if v == "system" { "-1" } else { v.as_str() };
+        let secs = match crate::core::fields::parse_duration(v) {
+            Ok(n) => n,
+            Err(e) => {
+                return Err(output::print_local_error(&format!(
+                    "invalid value {} for flag -{flag}: {e}",
+                    crate::core::fields::go_quote(v)
+                )))
+            }
+        };
+        let api = match secs {
+            0 => continue,
+            n if n < 0 => "system".to_string(),
+            n => crate::core::fields::go_duration_string(n),
+        };
+        body.insert(flag.replace('-', "_"), json!(api));
+    }
+    if let Some(d) = description {
+        body.insert("description".into(), json!(d));
+    }
+    Ok(body)
+}
+
 pub fn run(s: &mut Session, cmd: SecretsCommand) -> Result<u8> {
     match cmd {
         SecretsCommand::Enable {
@@ -111,34 +148,10 @@ pub fn run(s: &mut Session, cmd: SecretsCommand) -> Result<u8> {
             args,
         } => {
             s.format(&out)?;
-            // The vault CLI parses the TTL flags itself and sends them back as Go durations
-            // ("system" for a negative one, nothing for zero).
-            let mut body = Map::new();
-            for (flag, value) in [
-                ("default-lease-ttl", &default_lease_ttl),
-                ("max-lease-ttl", &max_lease_ttl),
-            ] {
-                let Some(v) = value else { continue };
-                let v = if v == "system" { "-1" } else { v.as_str() };
-                let secs = match crate::core::fields::parse_duration(v) {
-                    Ok(n) => n,
-                    Err(e) => {
-                        return Ok(output::print_local_error(&format!(
-                            "invalid value {} for flag -{flag}: {e}",
-                            crate::core::fields::go_quote(v)
-                        )))
-                    }
-                };
-                let api = match secs {
-                    0 => continue,
-                    n if n < 0 => "system".to_string(),
-                    n => crate::core::fields::go_duration_string(n),
-                };
-                body.insert(flag.replace('-', "_"), json!(api));
-            }
-            if let Some(d) = description {
-                body.insert("description".into(), json!(d));
-            }
+            let body = match tune_body(&default_lease_ttl, &max_lease_ttl, description) {
+                Ok(b) => b,
+                Err(code) => return Ok(code),
+            };
             let path = match one_arg(&args) {
                 Ok(p) => mounts::normalize_path(p),
                 Err(code) => return Ok(code),

@@ -4,6 +4,7 @@ use super::read_write::print_secret;
 use crate::cli::args::{OutputFlags, TokenCommand};
 use crate::cli::{output, Session};
 use crate::core::{Operation, Response};
+use crate::settings::Compat;
 use anyhow::Result;
 use serde_json::{json, Map, Value};
 
@@ -116,10 +117,25 @@ pub fn run(s: &mut Session, cmd: TokenCommand) -> Result<u8> {
         }
         TokenCommand::Lookup {
             out,
+            self_,
             accessor,
             args,
         } => {
             s.format(&out)?;
+            // `-self` is `token revoke`'s, and Vault users reach for it here too. OpenBao's
+            // lookup has no such flag; vaultjwt's default mode takes it for what it means.
+            if self_ {
+                if s.settings().compat == Compat::OpenBao {
+                    return Ok(output::print_local_error(
+                        "flag provided but not defined: -self",
+                    ));
+                }
+                if accessor || !args.is_empty() {
+                    return Ok(output::print_local_error(
+                        "-self looks up the current token: give no token or -accessor with it",
+                    ));
+                }
+            }
             // As the vault CLI: a blank argument (`-accessor ""`, the accessor of a batch
             // token) looks up the calling token.
             let (op, path, body) = match (accessor, args.as_slice()) {
