@@ -250,6 +250,127 @@ pub fn table_with_header(header: &[&str], rows: &[Vec<String>]) -> String {
     columnize(&all)
 }
 
+/// [`table_with_header`] made to fit `width` columns: when the table is wider, the widest
+/// columns are narrowed (not below 12 characters) and their cells wrapped onto continuation
+/// lines; `None` (no limit) gives the plain table.
+pub fn table_fitted(header: &[&str], rows: &[Vec<String>], width: Option<usize>) -> String {
+    const GAP: usize = 4;
+    const MIN: usize = 12;
+    let Some(width) = width else {
+        return table_with_header(header, rows);
+    };
+    let mut all = Vec::with_capacity(rows.len() + 2);
+    all.push(header.iter().map(|h| h.to_string()).collect::<Vec<_>>());
+    all.push(header.iter().map(|h| "-".repeat(h.len())).collect());
+    all.extend(rows.iter().map(|r| {
+        r.iter()
+            .map(|c| match c.trim() {
+                "" => "n/a".to_string(),
+                t => t.to_string(),
+            })
+            .collect::<Vec<_>>()
+    }));
+    let ncols = header.len();
+    let mut widths = vec![0usize; ncols];
+    for r in &all {
+        for (i, c) in r.iter().enumerate().take(ncols) {
+            widths[i] = widths[i].max(c.chars().count());
+        }
+    }
+    let total = |w: &[usize]| w.iter().sum::<usize>() + GAP * w.len().saturating_sub(1);
+    // Narrow the widest column, one character at a time, until it fits or cannot.
+    while total(&widths) > width {
+        let (i, w) = widths
+            .iter()
+            .copied()
+            .enumerate()
+            .max_by_key(|&(_, w)| w)
+            .unwrap_or((0, 0));
+        if w <= MIN {
+            break;
+        }
+        widths[i] = w - 1;
+    }
+    let mut out = String::new();
+    for r in &all {
+        let cells: Vec<Vec<String>> = (0..ncols)
+            .map(|i| wrap_hard(r.get(i).map(String::as_str).unwrap_or(""), widths[i]))
+            .collect();
+        let height = cells.iter().map(Vec::len).max().unwrap_or(1);
+        for line in 0..height {
+            let mut text = String::new();
+            for (i, cell) in cells.iter().enumerate() {
+                let c = cell.get(line).map(String::as_str).unwrap_or("");
+                if i + 1 == ncols {
+                    text.push_str(c);
+                } else {
+                    let pad = widths[i] - c.chars().count().min(widths[i]);
+                    text.push_str(c);
+                    text.push_str(&" ".repeat(pad + GAP));
+                }
+            }
+            out.push_str(text.trim_end());
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Greedy word wrap into lines of at most `lim` characters; a word longer than a line is cut.
+fn wrap_hard(s: &str, lim: usize) -> Vec<String> {
+    let lim = lim.max(1);
+    let mut lines: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for word in s.split(' ').filter(|w| !w.is_empty()) {
+        let mut word: Vec<char> = word.chars().collect();
+        loop {
+            let cur_len = cur.chars().count();
+            let need = if cur.is_empty() { word.len() } else { cur_len + 1 + word.len() };
+            if need <= lim {
+                if !cur.is_empty() {
+                    cur.push(' ');
+                }
+                cur.extend(word.iter());
+                break;
+            }
+            if !cur.is_empty() {
+                lines.push(std::mem::take(&mut cur));
+                continue;
+            }
+            let rest = word.split_off(lim);
+            lines.push(word.iter().collect());
+            word = rest;
+            if word.is_empty() {
+                break;
+            }
+        }
+    }
+    if !cur.is_empty() || lines.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}
+
+/// The width of the terminal standard output is, when it is one (`COLUMNS` first, as shells
+/// set it); `None` when output goes to a pipe or a file.
+pub fn terminal_width() -> Option<usize> {
+    let stdout = std::io::stdout();
+    if !stdout.is_terminal() {
+        return None;
+    }
+    if let Some(n) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0)
+    {
+        return Some(n);
+    }
+    rustix::termios::tcgetwinsize(&stdout)
+        .ok()
+        .map(|w| usize::from(w.ws_col))
+        .filter(|&n| n > 0)
+}
+
 /// Key/Value rows under a `Key  Value` header, columns padded as Vault's columnize does.
 pub fn table(rows: &[(String, String)], header: (&str, &str)) -> String {
     let rows: Vec<Vec<String>> = rows
@@ -527,6 +648,40 @@ pub fn render_field(v: &Value, format: Format) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_fitted_table_wraps_its_widest_columns_to_the_width() {
+        let rows = vec![vec![
+            "iss".to_string(),
+            "https://issuer.example/a/very/long/path".to_string(),
+            "x".to_string(),
+            "the issuer in the token is not the one the configuration expects".to_string(),
+        ]];
+        let header = ["Check", "Expected", "Actual", "Error / hint"];
+        // No width: one line per row, as table_with_header.
+        assert_eq!(
+            table_fitted(&header, &rows, None),
+            table_with_header(&header, &rows)
+        );
+        let t = table_fitted(&header, &rows, Some(60));
+        assert!(t.lines().all(|l| l.chars().count() <= 60), "{t}");
+        assert!(t.lines().count() > 3, "{t}");
+        // Nothing is lost: the long URL is cut into pieces that follow each other.
+        let pieces: String = t
+            .lines()
+            .skip(2)
+            .filter_map(|l| l.get(9..).and_then(|r| r.split_whitespace().next()))
+            .filter(|w| w.contains('/') || w.starts_with('h') || w.starts_with("ple"))
+            .collect();
+        assert_eq!(pieces, "https://issuer.example/a/very/long/path", "{t}");
+        assert!(t.contains("configuration"), "{t}");
+        // Wide enough: unchanged.
+        assert_eq!(
+            table_fitted(&header, &rows, Some(500)),
+            table_with_header(&header, &rows)
+        );
+    }
+
     use super::*;
 
     #[test]

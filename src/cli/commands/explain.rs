@@ -53,7 +53,10 @@ pub fn run(s: &mut Session, out: &OutputFlags, mount: &str, args: &[String]) -> 
     if !resp.warnings.is_empty() {
         eprint!("{}", output::warnings_text(&resp.warnings));
     }
-    print!("{}", render_table(&mount, &data));
+    print!(
+        "{}",
+        render_table(&mount, &data, output::terminal_width())
+    );
     Ok(code)
 }
 
@@ -212,7 +215,8 @@ fn text(v: Option<&Value>) -> String {
 }
 
 /// The table form: a heading, one row per check, the verdict, then the would-be token.
-pub fn render_table(mount: &str, data: &Map<String, Value>) -> String {
+/// `width`: the terminal's, to wrap the checks to (`None` when piped: one line per check).
+pub fn render_table(mount: &str, data: &Map<String, Value>, width: Option<usize>) -> String {
     let now = data.get("now").and_then(Value::as_i64).unwrap_or(0);
     let mut out = String::new();
     let role = text(data.get("role"));
@@ -255,9 +259,10 @@ pub fn render_table(mount: &str, data: &Map<String, Value>) -> String {
             ]
         })
         .collect();
-    out.push_str(&output::table_with_header(
+    out.push_str(&output::table_fitted(
         &["Check", "Expected", "Actual", "Result", "Error / hint"],
         &rows,
+        width,
     ));
     out.push('\n');
     let error = text(data.get("error"));
