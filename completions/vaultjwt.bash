@@ -389,16 +389,12 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__auth__subcmd__disable)
-            opts="-h --format --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --field)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -447,6 +443,10 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -455,16 +455,12 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__auth__subcmd__enable)
-            opts="-h --format --field --path --description --default-lease-ttl --max-lease-ttl --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --field --path --description --default-lease-ttl --max-lease-ttl --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --field)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -529,6 +525,10 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -537,16 +537,12 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__auth__subcmd__list)
-            opts="-h --format --field --detailed --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --field --detailed --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --field)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -593,6 +589,10 @@ _vaultjwt() {
                     ;;
                 --wrap-ttl)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -661,16 +661,12 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__auth__subcmd__tune)
-            opts="-h --format --field --default-lease-ttl --max-lease-ttl --description --token-type --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --field --default-lease-ttl --max-lease-ttl --description --token-type --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --field)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -733,6 +729,10 @@ _vaultjwt() {
                     ;;
                 --wrap-ttl)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -801,16 +801,12 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__delete)
-            opts="-h --format --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --field)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -857,6 +853,10 @@ _vaultjwt() {
                     ;;
                 --wrap-ttl)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1107,16 +1107,12 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__jwt__subcmd__decode)
-            opts="-h --format --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --data-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1161,6 +1157,10 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1169,16 +1169,12 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__jwt__subcmd__explain)
-            opts="-h --format --field --path --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --field --path --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --field)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1231,6 +1227,10 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1239,16 +1239,12 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__jwt__subcmd__keygen)
-            opts="-h --alg --kid --out --bits --force --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --kid --out --bits --force --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --alg"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --alg)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --kid)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1309,6 +1305,10 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --alg)
+                    COMPREPLY=($(compgen -W "RS256 RS384 RS512 ES256 ES384 ES512 PS256 PS384 PS512 EdDSA" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1317,7 +1317,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__jwt__subcmd__sign)
-            opts="-h --key --issuer --alg --kid --claim --claims --header --exp --iat --nbf --preset --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --key --issuer --kid --claim --claims --header --exp --iat --nbf --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --alg --preset"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1329,10 +1329,6 @@ _vaultjwt() {
                     ;;
                 --issuer)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
-                    return 0
-                    ;;
-                --alg)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --kid)
@@ -1360,10 +1356,6 @@ _vaultjwt() {
                     return 0
                     ;;
                 --nbf)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --preset)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1409,6 +1401,14 @@ _vaultjwt() {
                     ;;
                 --wrap-ttl)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alg)
+                    COMPREPLY=($(compgen -W "RS256 RS384 RS512 ES256 ES384 ES512 PS256 PS384 PS512 EdDSA" -- "${cur}"))
+                    return 0
+                    ;;
+                --preset)
+                    COMPREPLY=($(compgen -W "github-actions gitlab kubernetes" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1477,16 +1477,12 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__kv__subcmd__delete)
-            opts="-h --format --field --mount --versions --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --field --mount --versions --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --field)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1541,6 +1537,10 @@ _vaultjwt() {
                     ;;
                 --wrap-ttl)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1551,16 +1551,12 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__kv__subcmd__destroy)
-            opts="-h --format --field --mount --versions --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --field --mount --versions --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --field)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1617,6 +1613,10 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1625,16 +1625,12 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__kv__subcmd__get)
-            opts="-h --format --field --mount --version --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --field --mount --version --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --field)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1691,6 +1687,10 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1699,16 +1699,12 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__kv__subcmd__list)
-            opts="-h --format --field --mount --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --field --mount --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --field)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1759,6 +1755,10 @@ _vaultjwt() {
                     ;;
                 --wrap-ttl)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1827,16 +1827,12 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__kv__subcmd__metadata__subcmd__delete)
-            opts="-h --format --field --mount --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --field --mount --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --field)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1887,6 +1883,10 @@ _vaultjwt() {
                     ;;
                 --wrap-ttl)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1897,16 +1897,12 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__kv__subcmd__metadata__subcmd__get)
-            opts="-h --format --field --mount --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --field --mount --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --field)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1959,6 +1955,10 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1967,16 +1967,12 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__kv__subcmd__metadata__subcmd__patch)
-            opts="-h --format --field --mount --max-versions --cas-required --delete-version-after --custom-metadata --remove-custom-metadata --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --field --mount --max-versions --cas-required --delete-version-after --custom-metadata --remove-custom-metadata --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --field)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2049,6 +2045,10 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2057,16 +2057,12 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__kv__subcmd__metadata__subcmd__put)
-            opts="-h --format --field --mount --max-versions --cas-required --delete-version-after --custom-metadata --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --field --mount --max-versions --cas-required --delete-version-after --custom-metadata --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --field)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2135,6 +2131,10 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2143,16 +2143,12 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__kv__subcmd__patch)
-            opts="-h --format --field --mount --cas --method --remove-data --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --field --mount --cas --remove-data --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format --method"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --field)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2162,10 +2158,6 @@ _vaultjwt() {
                     return 0
                     ;;
                 --cas)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --method)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2217,6 +2209,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --method)
+                    COMPREPLY=($(compgen -W "token jwt" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2225,16 +2225,12 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__kv__subcmd__put)
-            opts="-h --format --field --mount --cas --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --field --mount --cas --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --field)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2291,6 +2287,10 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2299,16 +2299,12 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__kv__subcmd__undelete)
-            opts="-h --format --field --mount --versions --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --field --mount --versions --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --field)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2365,6 +2361,10 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2373,16 +2373,12 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__list)
-            opts="-h --format --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --field)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2431,6 +2427,10 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2439,21 +2439,13 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__login)
-            opts="-h --format --field --method --path --no-store --token-only --no-print --jwt --role --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --field --path --no-store --token-only --no-print --jwt --role --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format --method"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --field)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --method)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2525,6 +2517,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --method)
+                    COMPREPLY=($(compgen -W "token jwt" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2591,16 +2591,12 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__operator__subcmd__generate__subcmd__root)
-            opts="-h --format --field --local --no-store --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --field --local --no-store --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --field)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2657,6 +2653,10 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2665,16 +2665,12 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__path__subcmd__help)
-            opts="-h --format --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --field)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2721,6 +2717,10 @@ _vaultjwt() {
                     ;;
                 --wrap-ttl)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2855,16 +2855,12 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__policy__subcmd__delete)
-            opts="-h --format --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --field)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2911,6 +2907,10 @@ _vaultjwt() {
                     ;;
                 --wrap-ttl)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2921,16 +2921,12 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__policy__subcmd__fmt)
-            opts="-h --format --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --field)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2977,6 +2973,10 @@ _vaultjwt() {
                     ;;
                 --wrap-ttl)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2987,16 +2987,12 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__policy__subcmd__list)
-            opts="-h --format --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --field)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3043,6 +3039,10 @@ _vaultjwt() {
                     ;;
                 --wrap-ttl)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3053,16 +3053,12 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__policy__subcmd__read)
-            opts="-h --format --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --field)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3109,6 +3105,10 @@ _vaultjwt() {
                     ;;
                 --wrap-ttl)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3119,16 +3119,12 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__policy__subcmd__write)
-            opts="-h --format --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --field)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3175,6 +3171,10 @@ _vaultjwt() {
                     ;;
                 --wrap-ttl)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3313,16 +3313,12 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__read)
-            opts="-h --format --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --field)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3369,6 +3365,10 @@ _vaultjwt() {
                     ;;
                 --wrap-ttl)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3437,16 +3437,12 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__secrets__subcmd__disable)
-            opts="-h --format --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --field)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3495,6 +3491,10 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3503,16 +3503,12 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__secrets__subcmd__enable)
-            opts="-h --format --field --path --description --version --default-lease-ttl --max-lease-ttl --options --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --field --path --description --version --default-lease-ttl --max-lease-ttl --options --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --field)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3585,6 +3581,10 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3593,16 +3593,12 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__secrets__subcmd__list)
-            opts="-h --format --field --detailed --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --field --detailed --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --field)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3649,6 +3645,10 @@ _vaultjwt() {
                     ;;
                 --wrap-ttl)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3717,16 +3717,12 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__secrets__subcmd__tune)
-            opts="-h --format --field --default-lease-ttl --max-lease-ttl --description --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --field --default-lease-ttl --max-lease-ttl --description --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --field)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3787,6 +3783,10 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3795,16 +3795,12 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__status)
-            opts="-h --format --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --field)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3851,6 +3847,10 @@ _vaultjwt() {
                     ;;
                 --wrap-ttl)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3919,16 +3919,12 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__token__subcmd__capabilities)
-            opts="-h --format --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --field)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3977,6 +3973,10 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3985,16 +3985,12 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__token__subcmd__create)
-            opts="-h --format --field --policy --ttl --explicit-max-ttl --period --use-limit --orphan --no-default-policy --type --display-name --metadata --renewable --id --role --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --field --policy --ttl --explicit-max-ttl --period --use-limit --orphan --no-default-policy --type --display-name --metadata --renewable --id --role --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --field)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4095,6 +4091,10 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4103,16 +4103,12 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__token__subcmd__lookup)
-            opts="-h --format --field --self --accessor --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --field --self --accessor --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --field)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4169,6 +4165,10 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4177,16 +4177,12 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__token__subcmd__renew)
-            opts="-i -h --format --field --increment --accessor --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-i -h --field --increment --accessor --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --field)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4247,6 +4243,10 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4255,16 +4255,12 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__token__subcmd__revoke)
-            opts="-h --format --field --accessor --self --mode --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --field --accessor --self --mode --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --field)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4323,6 +4319,10 @@ _vaultjwt() {
                     ;;
                 --wrap-ttl)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -4391,16 +4391,12 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__write)
-            opts="-f -h --format --field --force --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-f -h --field --force --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --field)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4449,6 +4445,10 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4463,4 +4463,40 @@ if [[ "${BASH_VERSINFO[0]}" -eq 4 && "${BASH_VERSINFO[1]}" -ge 4 || "${BASH_VERS
     complete -F _vaultjwt -o nosort -o bashdefault -o default vaultjwt
 else
     complete -F _vaultjwt -o bashdefault -o default vaultjwt
+fi
+
+# Vault's single-dash long flags: `-for` completes as `--for` and answers with one dash; a
+# value after `-format ` or `-format=` completes as after `--format `.
+_vaultjwt_single_dash() {
+    local i cur="${COMP_WORDS[COMP_CWORD]}" prev="$3" strip=""
+    if [[ "$cur" == "=" ]]; then
+        cur=""
+        prev="${COMP_WORDS[COMP_CWORD-1]}"
+        COMP_WORDS=("${COMP_WORDS[@]:0:COMP_CWORD}" "")
+    elif [[ "$prev" == "=" ]]; then
+        prev="${COMP_WORDS[COMP_CWORD-2]}"
+        COMP_WORDS=("${COMP_WORDS[@]:0:COMP_CWORD-1}" "$cur")
+        COMP_CWORD=$((COMP_CWORD-1))
+    fi
+    for i in "${!COMP_WORDS[@]}"; do
+        if [[ "${COMP_WORDS[$i]}" == -[a-zA-Z]* ]]; then
+            COMP_WORDS[$i]="-${COMP_WORDS[$i]}"
+        fi
+    done
+    [[ "$prev" == -[a-zA-Z]* ]] && prev="-$prev"
+    if [[ "$cur" == -[a-zA-Z]* ]]; then
+        cur="-$cur"
+        strip=1
+    fi
+    _vaultjwt "$1" "$cur" "$prev"
+    if [[ -n "$strip" ]]; then
+        for i in "${!COMPREPLY[@]}"; do
+            COMPREPLY[$i]="${COMPREPLY[$i]#-}"
+        done
+    fi
+}
+if [[ "${BASH_VERSINFO[0]}" -eq 4 && "${BASH_VERSINFO[1]}" -ge 4 || "${BASH_VERSINFO[0]}" -gt 4 ]]; then
+    complete -F _vaultjwt_single_dash -o nosort -o bashdefault -o default vaultjwt
+else
+    complete -F _vaultjwt_single_dash -o bashdefault -o default vaultjwt
 fi

@@ -329,7 +329,6 @@ fn json_body_from_stdin_must_be_an_object() {
 /// The committed completion scripts match the clap definitions.
 #[test]
 fn completions_are_up_to_date() {
-    use clap::CommandFactory;
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
     let mut stale = Vec::new();
     for (shell, file) in [
@@ -337,14 +336,8 @@ fn completions_are_up_to_date() {
         (clap_complete::Shell::Zsh, "_vaultjwt"),
         (clap_complete::Shell::Fish, "vaultjwt.fish"),
     ] {
-        let mut want = Vec::new();
-        clap_complete::generate(
-            shell,
-            &mut vaultjwt::cli::args::Cli::command(),
-            "vaultjwt",
-            &mut want,
-        );
-        let have = std::fs::read(dir.join(file)).unwrap_or_default();
+        let want = vaultjwt::cli::completion_script(shell);
+        let have = std::fs::read_to_string(dir.join(file)).unwrap_or_default();
         if have != want {
             stale.push(file);
         }
@@ -352,7 +345,10 @@ fn completions_are_up_to_date() {
         let env = TestEnv::new();
         let out = env.run(&["completion", &shell.to_string()]);
         out.success();
-        assert_eq!(out.stdout.as_bytes(), want.as_slice(), "{shell}");
+        assert!(
+            out.stdout == want,
+            "{shell}: `completion` prints another script"
+        );
     }
     assert!(
         stale.is_empty(),

@@ -438,3 +438,64 @@ fn jwt_sign_refuses_a_value_that_looks_like_json_but_is_not() {
     };
     assert_eq!(claims["groups"], serde_json::json!(["dev"]), "{v}");
 }
+
+/// Completion: single-dash flags and enumerated values complete in bash, and
+/// `-autocomplete-install` puts the script where the user's shell loads it.
+#[test]
+fn completion_knows_single_dash_flags_values_and_installs_itself() {
+    let env = TestEnv::new();
+    let script = env.run(&["completion", "bash"]).success().stdout.clone();
+    let path = env.home.path().join("vaultjwt.bash");
+    std::fs::write(&path, &script).unwrap();
+    let probe = format!(
+        r#"source {}
+t() {{ COMP_WORDS=("$@"); COMP_CWORD=$(( ${{#COMP_WORDS[@]}} - 1 )); _vaultjwt_single_dash vaultjwt "${{COMP_WORDS[COMP_CWORD]}}" "${{COMP_WORDS[COMP_CWORD-1]}}"; echo "${{COMPREPLY[*]}}"; }}
+t vaultjwt write -for
+t vaultjwt write -format ""
+t vaultjwt jwt sign -preset ""
+t vaultjwt jwt keygen --alg ES"#,
+        path.display()
+    );
+    let Ok(out) = std::process::Command::new("bash")
+        .args(["--norc", "-c", &probe])
+        .output()
+    else {
+        println!("skipped: no bash to run the completion script in");
+        return;
+    };
+    let out = String::from_utf8_lossy(&out.stdout).into_owned();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "-force -format",
+            "table json yaml",
+            "github-actions gitlab kubernetes",
+            "ES256 ES384 ES512"
+        ],
+        "{out}"
+    );
+    // -autocomplete-install: the directory is created, the script is the one printed.
+    env.cmd(&["-autocomplete-install"])
+        .env("SHELL", "/bin/bash")
+        .env("XDG_DATA_HOME", env.home.path().join("xdg"))
+        .run()
+        .success()
+        .stderr_has("Installed bash completion in");
+    let installed = env
+        .home
+        .path()
+        .join("xdg/bash-completion/completions/vaultjwt");
+    assert_eq!(std::fs::read_to_string(&installed).unwrap(), script);
+    env.cmd(&["-autocomplete-uninstall"])
+        .env("SHELL", "/bin/bash")
+        .env("XDG_DATA_HOME", env.home.path().join("xdg"))
+        .run()
+        .success();
+    assert!(!installed.exists());
+    env.cmd(&["-autocomplete-install"])
+        .env("SHELL", "/bin/tcsh")
+        .run()
+        .code(1)
+        .stderr_has("cannot install completion for shell \"tcsh\"");
+}

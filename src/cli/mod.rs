@@ -3,6 +3,8 @@
 
 pub mod args;
 mod commands;
+/// The completion script `vaultjwt completion SHELL` prints (for the staleness test).
+pub use commands::completion::script as completion_script;
 pub mod input;
 pub mod kv_args;
 pub mod output;
@@ -24,6 +26,16 @@ pub const TOKEN_HELPER: &str = "token";
 
 /// Runs the CLI on `args` (including argv\[0\]) and returns the process exit code.
 pub fn run(args: Vec<OsString>) -> ExitCode {
+    // Vault's `-autocomplete-install` / `-autocomplete-uninstall`, before any command.
+    if let Some(flag) = args.get(1).and_then(|a| a.to_str()) {
+        let flag = flag.trim_start_matches('-');
+        if flag == "autocomplete-install" || flag == "autocomplete-uninstall" {
+            return match commands::completion::install(flag == "autocomplete-uninstall") {
+                Ok(code) => ExitCode::from(code),
+                Err(e) => ExitCode::from(output::print_local_error(&format!("{e:#}"))),
+            };
+        }
+    }
     // `-output-policy` (anywhere before `--`, as Vault's CLI reads it): see `output_policy`.
     let (args, output_policy) = take_output_policy(args);
     // Vault's CLI reads `-format` wherever it is (before `--`), then each command reads its

@@ -325,7 +325,11 @@ fn wrap_hard(s: &str, lim: usize) -> Vec<String> {
         let mut word: Vec<char> = word.chars().collect();
         loop {
             let cur_len = cur.chars().count();
-            let need = if cur.is_empty() { word.len() } else { cur_len + 1 + word.len() };
+            let need = if cur.is_empty() {
+                word.len()
+            } else {
+                cur_len + 1 + word.len()
+            };
             if need <= lim {
                 if !cur.is_empty() {
                     cur.push(' ');

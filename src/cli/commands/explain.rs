@@ -53,10 +53,7 @@ pub fn run(s: &mut Session, out: &OutputFlags, mount: &str, args: &[String]) -> 
     if !resp.warnings.is_empty() {
         eprint!("{}", output::warnings_text(&resp.warnings));
     }
-    print!(
-        "{}",
-        render_table(&mount, &data, output::terminal_width())
-    );
+    print!("{}", render_table(&mount, &data, output::terminal_width()));
     Ok(code)
 }
 

@@ -1,7 +1,7 @@
 //! One file per command family.
 
 mod auth;
-mod completion;
+pub(crate) mod completion;
 mod policy;
 mod read_write;
 
