@@ -499,3 +499,52 @@ t vaultjwt jwt keygen --alg ES"#,
         .code(1)
         .stderr_has("cannot install completion for shell \"tcsh\"");
 }
+
+/// Help: every positional argument says what it is, the everyday commands show examples, and
+/// no boolean flag lists `[possible values: true, false]`.
+#[test]
+fn help_describes_arguments_and_shows_examples() {
+    let env = TestEnv::new();
+    let commands: &[&[&str]] = &[
+        &["read"],
+        &["write"],
+        &["list"],
+        &["delete"],
+        &["login"],
+        &["auth", "disable"],
+        &["policy", "read"],
+        &["policy", "delete"],
+        &["policy", "fmt"],
+        &["token", "lookup"],
+        &["token", "renew"],
+        &["token", "revoke"],
+    ];
+    for cmd in commands {
+        let mut args = cmd.to_vec();
+        args.push("-help");
+        let out = env.run(&args);
+        out.success();
+        let help = &out.stdout;
+        assert!(
+            !help.contains("possible values: true, false"),
+            "{cmd:?}: {help}"
+        );
+        let mut in_args = false;
+        for line in help.lines() {
+            if line == "Arguments:" {
+                in_args = true;
+            } else if line.is_empty() {
+                in_args = false;
+            } else if in_args && line.starts_with("  [") || in_args && line.starts_with("  <") {
+                let described = line.split_whitespace().count() > 1;
+                assert!(
+                    described,
+                    "{cmd:?}: argument without a description: {line:?}"
+                );
+            }
+        }
+        if ["read", "write", "list", "delete", "login"].contains(&cmd[0]) && cmd.len() == 1 {
+            assert!(help.contains("\nExamples:\n  vaultjwt "), "{cmd:?}: {help}");
+        }
+    }
+}

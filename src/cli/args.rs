@@ -133,7 +133,7 @@ pub struct HttpFlags {
     )]
     pub client_key: Option<PathBuf>,
     /// Do not verify the server's certificate (insecure)
-    #[arg(long, global = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", value_name = "BOOL", env = "VAULTJWT_SKIP_VERIFY", hide_env = true)]
+    #[arg(long, global = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", value_name = "BOOL", env = "VAULTJWT_SKIP_VERIFY", hide_env = true, hide_possible_values = true)]
     pub tls_skip_verify: Option<bool>,
     /// How long a request to the server may take, e.g. 30s (default 60s)
     #[arg(
@@ -145,7 +145,7 @@ pub struct HttpFlags {
     )]
     pub client_timeout: Option<String>,
     /// Print the curl command of the request instead of sending it
-    #[arg(long, global = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", value_name = "BOOL")]
+    #[arg(long, global = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", value_name = "BOOL", hide_possible_values = true)]
     pub output_curl_string: Option<bool>,
     /// Ask the server to wrap the answer in a token with this TTL (X-Vault-Wrap-TTL)
     #[arg(
@@ -161,6 +161,10 @@ pub struct HttpFlags {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Read data at a path
+    #[command(after_help = "Examples:
+  vaultjwt read auth/jwt/config
+  vaultjwt read -format=json auth/jwt/role/developer-role
+  vaultjwt read -field=token_policies auth/jwt/role/developer-role")]
     Read {
         #[command(flatten)]
         out: OutputFlags,
@@ -171,27 +175,42 @@ pub enum Command {
         data: Vec<String>,
     },
     /// Write data to a path (key=value, key=@file, key=-, or - for a JSON body on stdin)
+    #[command(after_help = "Examples:
+  vaultjwt write auth/jwt/config oidc_discovery_url=\"https://idp/\" bound_issuer=\"https://idp/\"
+  vaultjwt write auth/jwt/role/dev role_type=jwt user_claim=sub token_policies=dev
+  vaultjwt write auth/jwt/login role=dev jwt=@token.jwt
+  echo '{\"bound_claims\": {\"groups\": \"dev*\"}}' | vaultjwt write auth/jwt/role/dev -")]
     Write {
         #[command(flatten)]
         out: OutputFlags,
         /// Allow a write with no data
         #[arg(long, short = 'f')]
         force: bool,
+        /// The path, e.g. auth/jwt/role/dev
         path: String,
+        /// key=value, key=@FILE (the file's content), key=- (stdin), or - alone for a JSON body on stdin
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         data: Vec<String>,
     },
     /// List the keys at a path
+    #[command(after_help = "Examples:
+  vaultjwt list auth/jwt/role
+  vaultjwt list -format=json identity/entity/id")]
     List {
         #[command(flatten)]
         out: OutputFlags,
+        /// The path whose keys to list, e.g. auth/jwt/role
         path: String,
     },
     /// Delete data at a path
+    #[command(after_help = "Examples:
+  vaultjwt delete auth/jwt/role/dev")]
     Delete {
         #[command(flatten)]
         out: OutputFlags,
+        /// The path to delete, e.g. auth/jwt/role/dev
         path: String,
+        /// key=value parameters of the request
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         data: Vec<String>,
     },
@@ -217,6 +236,10 @@ pub enum Command {
     #[command(subcommand)]
     Token(Deferred<TokenCommand>),
     /// Authenticate: store a token (or one from `-method=jwt`) in the token helper
+    #[command(after_help = "Examples:
+  vaultjwt login -method=jwt role=dev jwt=@token.jwt
+  vaultjwt login -jwt=@token.jwt role=dev
+  vaultjwt login s.xxxxxxxx")]
     Login {
         #[command(flatten)]
         out: OutputFlags,
@@ -363,6 +386,7 @@ pub enum AuthCommand {
     Disable {
         #[command(flatten)]
         out: OutputFlags,
+        /// The auth method's path, e.g. jwt
         path: String,
     },
     /// List enabled auth methods
@@ -415,6 +439,7 @@ pub enum PolicyCommand {
     Read {
         #[command(flatten)]
         out: OutputFlags,
+        /// The policy's name
         name: String,
     },
     /// List the policies
@@ -426,12 +451,14 @@ pub enum PolicyCommand {
     Delete {
         #[command(flatten)]
         out: OutputFlags,
+        /// The policy's name
         name: String,
     },
     /// Check and reformat a policy file in place
     Fmt {
         #[command(flatten)]
         out: OutputFlags,
+        /// The policy file (HCL or JSON)
         path: String,
     },
 }
@@ -774,6 +801,7 @@ pub enum TokenCommand {
         /// Treat the argument as an accessor
         #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false, hide_possible_values = true, hide_default_value = true)]
         accessor: bool,
+        /// TOKEN (or ACCESSOR with -accessor); the current token when none is given
         #[arg(allow_hyphen_values = true)]
         args: Vec<String>,
     },
@@ -787,6 +815,7 @@ pub enum TokenCommand {
         /// Treat the argument as an accessor
         #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false, hide_possible_values = true, hide_default_value = true)]
         accessor: bool,
+        /// TOKEN (or ACCESSOR with -accessor); the current token when none is given
         #[arg(allow_hyphen_values = true)]
         args: Vec<String>,
     },
@@ -803,6 +832,7 @@ pub enum TokenCommand {
         /// orphan: keep the children (as orphans)
         #[arg(long)]
         mode: Option<String>,
+        /// TOKEN (or ACCESSOR with -accessor)
         #[arg(allow_hyphen_values = true)]
         args: Vec<String>,
     },
