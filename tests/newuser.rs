@@ -535,7 +535,7 @@ fn help_describes_arguments_and_shows_examples() {
                 in_args = true;
             } else if line.is_empty() {
                 in_args = false;
-            } else if in_args && line.starts_with("  [") || in_args && line.starts_with("  <") {
+            } else if in_args && (line.starts_with("  [") || line.starts_with("  <")) {
                 let described = line.split_whitespace().count() > 1;
                 assert!(
                     described,
