@@ -537,8 +537,16 @@ impl<'a> Source<'a> {
     const CHUNK: usize = 256;
 
     fn new(text: &'a str) -> Self {
+        Self::with_synthetic(text, &[])
+    }
+
+    /// A source whose newlines at the byte offsets `synthetic` (added by [`hcl1_layout`])
+    /// start no line.
+    fn with_synthetic(text: &'a str, synthetic: &[usize]) -> Self {
         let bytes = text.as_bytes();
-        let line_starts = std::iter::once(0).chain(newline_ends(bytes)).collect();
+        let line_starts = std::iter::once(0)
+            .chain(newline_ends(bytes).filter(|end| synthetic.binary_search(&(end - 1)).is_err()))
+            .collect();
         let mut chars_before = Vec::with_capacity(bytes.len() / Self::CHUNK + 1);
         let mut running = 0;
         for i in 0..=bytes.len() / Self::CHUNK {
@@ -734,13 +742,155 @@ fn hcl1_blocks(raw: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// HCL1's free block layout in HCL2's: a line break after a `{` and before a `}` whose
+/// partner is on another line with something beside them, and after a `}` followed on its
+/// line by more than a separator or a comment. Strings and comments are left as they are;
+/// `None` when nothing needs a break (or for a heredoc, left to HCL2 as it is). The offsets
+/// returned are those of the added `\n`s.
+fn hcl1_layout(raw: &str) -> Option<(String, Vec<usize>)> {
+    if raw.contains("<<") {
+        return None;
+    }
+    // Byte offsets of the braces outside strings and comments, with their partners.
+    let bytes = raw.as_bytes();
+    // (offset, brace, line)
+    let mut braces: Vec<(usize, u8, usize)> = Vec::new();
+    let mut line = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < bytes.len() && !(bytes[i] == b'*' && bytes[i + 1] == b'/') {
+                    line += usize::from(bytes[i] == b'\n');
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'\n' => line += 1,
+            b @ (b'{' | b'}') => braces.push((i, b, line)),
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut partner = vec![usize::MAX; braces.len()];
+    let mut stack = Vec::new();
+    for (k, &(_, b, _)) in braces.iter().enumerate() {
+        if b == b'{' {
+            stack.push(k);
+        } else if let Some(open) = stack.pop() {
+            partner[open] = k;
+            partner[k] = open;
+        }
+    }
+    // What follows `at` on its line, up to a comment.
+    let rest_of_line = |at: usize| {
+        let end = raw[at..].find('\n').map_or(raw.len(), |n| at + n);
+        let rest = raw[at..end].trim();
+        if rest.starts_with('#') || rest.starts_with("//") {
+            ""
+        } else {
+            rest
+        }
+    };
+    let before_on_line = |at: usize| {
+        let start = raw[..at].rfind('\n').map_or(0, |n| n + 1);
+        raw[start..at].trim()
+    };
+    let mut breaks_before: Vec<usize> = Vec::new();
+    let mut breaks_after: Vec<usize> = Vec::new();
+    for (k, &(at, b, line)) in braces.iter().enumerate() {
+        let other = partner[k];
+        let same_line = other != usize::MAX && braces[other].2 == line;
+        if b == b'{' {
+            if !same_line && !rest_of_line(at + 1).is_empty() {
+                breaks_after.push(at);
+            }
+        } else {
+            if !same_line && !before_on_line(at).is_empty() {
+                breaks_before.push(at);
+            }
+            let rest = rest_of_line(at + 1);
+            if !rest.is_empty() && !rest.starts_with([',', ']', ')', '}']) {
+                breaks_after.push(at);
+            }
+        }
+    }
+    if breaks_before.is_empty() && breaks_after.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(raw.len() + breaks_before.len() + breaks_after.len());
+    let mut added = Vec::new();
+    let (mut before, mut after) = (
+        breaks_before.iter().peekable(),
+        breaks_after.iter().peekable(),
+    );
+    let mut last = 0;
+    // Both lists are in offset order; braces are ASCII, so a break falls between characters.
+    loop {
+        let next_before = before.peek().map(|&&b| b);
+        let next_after = after.peek().map(|&&a| a + 1);
+        let at = match (next_before, next_after) {
+            (None, None) => break,
+            (Some(b), Some(a)) if b < a => {
+                before.next();
+                b
+            }
+            (Some(b), None) => {
+                before.next();
+                b
+            }
+            (_, Some(a)) => {
+                after.next();
+                a
+            }
+        };
+        out.push_str(&raw[last..at]);
+        last = at;
+        added.push(out.len());
+        out.push('\n');
+    }
+    out.push_str(&raw[last..]);
+    Some((out, added))
+}
+
 fn hcl_items(raw: &str) -> Result<Vec<Item>, String> {
     check_nesting(raw).map_err(|e| format!("failed to parse policy: {e}"))?;
     let text = hcl1_blocks(raw);
     let raw: &str = &text;
-    let body = hcl::edit::parser::parse_body(raw)
-        .map_err(|e| format!("failed to parse policy: {}", syntax_error(raw, &e)))?;
-    let src = Source::new(raw);
+    // HCL1 lays blocks out more freely than HCL2 (a `}` after an attribute on its line, two
+    // blocks on one line): when HCL2 refuses the text as written, it is read again with the
+    // line breaks HCL2 needs, which are not counted as lines.
+    let relaid;
+    let (raw, body, synthetic): (&str, _, Vec<usize>) = match hcl::edit::parser::parse_body(raw) {
+        Ok(body) => (raw, body, Vec::new()),
+        Err(e) => match hcl1_layout(raw)
+            .and_then(|(t, ins)| hcl::edit::parser::parse_body(&t).ok().map(|b| (t, b, ins)))
+        {
+            Some((t, b, ins)) => {
+                relaid = t;
+                (relaid.as_str(), b, ins)
+            }
+            None => return Err(format!("failed to parse policy: {}", syntax_error(raw, &e))),
+        },
+    };
+    let src = Source::with_synthetic(raw, &synthetic);
     // Top-level keys first, as Vault's CheckHCLKeys.
     let mut invalid = Vec::new();
     for s in body.iter() {
@@ -841,8 +991,7 @@ fn block_item(src: &Source, b: &Block) -> Result<Item, String> {
                 // `control_group { ... }`: checked, not evaluated.
                 if !PATH_KEYS.contains(&inner.ident.as_str()) {
                     invalid.push(format!(
-                        "path {}: invalid key {} on line {}",
-                        quote(&path),
+                        "invalid key {} on line {}",
                         quote(inner.ident.as_str()),
                         0
                     ));
@@ -852,16 +1001,11 @@ fn block_item(src: &Source, b: &Block) -> Result<Item, String> {
     }
     for f in &fields {
         if !PATH_KEYS.contains(&canonical_key(&f.name)) {
-            invalid.push(format!(
-                "path {}: invalid key {} on line {}",
-                quote(&path),
-                quote(&f.name),
-                f.line
-            ));
+            invalid.push(format!("invalid key {} on line {}", quote(&f.name), f.line));
         }
     }
     if !invalid.is_empty() {
-        return Err(format!("failed to parse policy: {}", multierror(&invalid)));
+        return Err(path_keys_error(&path, &invalid));
     }
     rule_item(path, fields)
 }
@@ -949,17 +1093,23 @@ fn rule_item(path: String, fields: Vec<Field>) -> Result<Item, String> {
             "min_wrapping_ttl" => item.min_wrapping_ttl = Some(f.value.clone()),
             "max_wrapping_ttl" => item.max_wrapping_ttl = Some(f.value.clone()),
             k if PATH_KEYS.contains(&k) => {}
-            other => invalid.push(format!(
-                "path {}: invalid key {} on line {line}",
-                quote(&item.path),
-                quote(other)
-            )),
+            other => invalid.push(format!("invalid key {} on line {line}", quote(other))),
         }
     }
     if !invalid.is_empty() {
-        return Err(format!("failed to parse policy: {}", multierror(&invalid)));
+        return Err(path_keys_error(&item.path, &invalid));
     }
     Ok(item)
+}
+
+/// OpenBao's error for a path block with keys it does not know: `CheckHCLKeys`'s
+/// multierror, wrapped whole with the path in front (`path "x": 1 error occurred: ...`).
+fn path_keys_error(path: &str, invalid: &[String]) -> String {
+    format!(
+        "failed to parse policy: path {}: {}",
+        quote(path),
+        multierror(invalid)
+    )
 }
 
 fn string_list(v: &Value) -> Option<Vec<String>> {
@@ -990,22 +1140,25 @@ fn json_items(raw: &str) -> Result<Vec<Item>, String> {
     let Value::Object(top) = v else {
         return Err("failed to parse policy: does not contain a root object".into());
     };
+    // HCL's JSON parser puts each member at the line of its `:`.
+    let lines = JsonLines::of(raw);
     let invalid: Vec<String> = top
         .keys()
         .filter(|k| *k != "name" && *k != "path")
-        .map(|k| format!("invalid key {} on line 0", quote(k)))
+        .map(|k| format!("invalid key {} on line {}", quote(k), lines.line(k)))
         .collect();
     if !invalid.is_empty() {
         return Err(format!("failed to parse policy: {}", multierror(&invalid)));
     }
     let mut objects = Vec::new();
+    let path_lines = lines.get("path");
     match top.get("path") {
         None => {}
-        Some(Value::Object(m)) => objects.push(m.clone()),
+        Some(Value::Object(m)) => objects.push((m.clone(), path_lines)),
         Some(Value::Array(list)) => {
-            for o in list {
+            for (i, o) in list.iter().enumerate() {
                 match o {
-                    Value::Object(m) => objects.push(m.clone()),
+                    Value::Object(m) => objects.push((m.clone(), path_lines.index(i))),
                     _ => return Err("failed to parse policy: path must be an object".into()),
                 }
             }
@@ -1013,8 +1166,9 @@ fn json_items(raw: &str) -> Result<Vec<Item>, String> {
         Some(_) => return Err("failed to parse policy: path must be an object".into()),
     }
     let mut items = Vec::new();
-    for obj in objects {
+    for (obj, obj_lines) in objects {
         for (path, rule) in obj {
+            let rule_lines = obj_lines.get(&path);
             let Value::Object(rule) = rule else {
                 return Err(format!(
                     "failed to parse policy: path {}: rules must be an object",
@@ -1024,8 +1178,8 @@ fn json_items(raw: &str) -> Result<Vec<Item>, String> {
             let fields = rule
                 .into_iter()
                 .map(|(name, value)| Field {
+                    line: rule_lines.line(&name),
                     name,
-                    line: 0,
                     at: (0, 0),
                     value,
                     entries: Default::default(),
@@ -1035,6 +1189,162 @@ fn json_items(raw: &str) -> Result<Vec<Item>, String> {
         }
     }
     Ok(items)
+}
+
+/// Where the members of a JSON document are: for each object member, the line of its `:`
+/// (1-based), as HCL's JSON parser records an item's position. Read from text serde_json
+/// has already accepted, so it is well formed and at most 128 levels deep.
+#[derive(Debug, Default)]
+enum JsonLines {
+    Object(Vec<(String, usize, JsonLines)>),
+    Array(Vec<JsonLines>),
+    #[default]
+    Other,
+}
+
+static NO_LINES: JsonLines = JsonLines::Other;
+
+impl JsonLines {
+    fn of(raw: &str) -> JsonLines {
+        let mut scan = JsonScan {
+            raw,
+            at: 0,
+            line: 1,
+        };
+        scan.value()
+    }
+
+    /// The line of member `key` (its last occurrence, the one whose value counts); 0 when
+    /// unknown.
+    fn line(&self, key: &str) -> usize {
+        match self {
+            JsonLines::Object(members) => members
+                .iter()
+                .rev()
+                .find(|(k, _, _)| k == key)
+                .map_or(0, |(_, line, _)| *line),
+            _ => 0,
+        }
+    }
+
+    fn get(&self, key: &str) -> &JsonLines {
+        match self {
+            JsonLines::Object(members) => members
+                .iter()
+                .rev()
+                .find(|(k, _, _)| k == key)
+                .map_or(&NO_LINES, |(_, _, v)| v),
+            _ => &NO_LINES,
+        }
+    }
+
+    fn index(&self, i: usize) -> &JsonLines {
+        match self {
+            JsonLines::Array(items) => items.get(i).unwrap_or(&NO_LINES),
+            _ => &NO_LINES,
+        }
+    }
+}
+
+struct JsonScan<'a> {
+    raw: &'a str,
+    at: usize,
+    line: usize,
+}
+
+impl JsonScan<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.raw.as_bytes().get(self.at).copied()
+    }
+
+    fn space(&mut self) {
+        while let Some(b) = self.peek() {
+            if !b.is_ascii_whitespace() {
+                break;
+            }
+            if b == b'\n' {
+                self.line += 1;
+            }
+            self.at += 1;
+        }
+    }
+
+    fn string(&mut self) -> String {
+        let start = self.at;
+        self.at += 1;
+        while let Some(b) = self.peek() {
+            self.at += match b {
+                b'\\' => 2,
+                b'"' => {
+                    self.at += 1;
+                    break;
+                }
+                _ => 1,
+            };
+        }
+        let end = self.at.min(self.raw.len());
+        serde_json::from_str(self.raw.get(start..end).unwrap_or("\"\"")).unwrap_or_default()
+    }
+
+    fn value(&mut self) -> JsonLines {
+        self.space();
+        match self.peek() {
+            Some(b'{') => {
+                self.at += 1;
+                let mut members = Vec::new();
+                loop {
+                    self.space();
+                    match self.peek() {
+                        Some(b'"') => {
+                            let key = self.string();
+                            self.space();
+                            let line = self.line;
+                            self.at += 1; // the `:`
+                            let v = self.value();
+                            members.push((key, line, v));
+                        }
+                        Some(b',') => self.at += 1,
+                        Some(b'}') => {
+                            self.at += 1;
+                            break;
+                        }
+                        _ => break,
+                    }
+                }
+                JsonLines::Object(members)
+            }
+            Some(b'[') => {
+                self.at += 1;
+                let mut items = Vec::new();
+                loop {
+                    self.space();
+                    match self.peek() {
+                        Some(b',') => self.at += 1,
+                        Some(b']') => {
+                            self.at += 1;
+                            break;
+                        }
+                        None => break,
+                        _ => items.push(self.value()),
+                    }
+                }
+                JsonLines::Array(items)
+            }
+            Some(b'"') => {
+                self.string();
+                JsonLines::Other
+            }
+            _ => {
+                while let Some(b) = self.peek() {
+                    if matches!(b, b',' | b']' | b'}') || b.is_ascii_whitespace() {
+                        break;
+                    }
+                    self.at += 1;
+                }
+                JsonLines::Other
+            }
+        }
+    }
 }
 
 /// Reformats a policy as `policy fmt` does: blocks separated by a blank line, two-space
@@ -1051,7 +1361,13 @@ pub fn format(raw: &str) -> Result<String, String> {
         ));
     }
     check_nesting(raw)?;
-    let body = hcl::edit::parser::parse_body(raw).map_err(|e| syntax_error(raw, &e))?;
+    let body = match hcl::edit::parser::parse_body(raw) {
+        Ok(body) => body,
+        // HCL1's free layout (see `hcl1_layout`), read with HCL2's line breaks.
+        Err(e) => hcl1_layout(raw)
+            .and_then(|(t, _)| hcl::edit::parser::parse_body(&t).ok())
+            .ok_or_else(|| syntax_error(raw, &e))?,
+    };
     let mut out = String::new();
     format_body(&body, 0, &mut out, true);
     while out.ends_with("\n\n") {
@@ -1175,6 +1491,47 @@ fn format_expr(e: &Expression, depth: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn hcl1_layouts_parse_and_keep_their_line_numbers() {
+        for raw in [
+            "path \"a/*\" {\ncapabilities=[\"read\"]}\n",
+            "path \"a/*\" { capabilities=[\"read\"] } path \"b/*\" { capabilities=[\"list\"] }",
+            "path \"a/*\" { capabilities = [\"read\"]\n}\npath \"b/*\" {\n capabilities = [\"list\"] } # c\n",
+        ] {
+            let p = super::parse(raw).unwrap_or_else(|e| panic!("{raw:?}: {e}"));
+            assert!(!p.paths.is_empty(), "{raw:?}");
+        }
+        let two = super::parse(
+            "path \"a/*\" { capabilities=[\"read\"] } path \"b/*\" { capabilities=[\"list\"] }",
+        )
+        .unwrap();
+        assert_eq!(two.paths.len(), 2);
+        // The line breaks added for HCL2 are not lines: the key is where it was written.
+        assert_eq!(
+            super::parse("path \"a/*\" {\ncapabilities=[\"read\"]}\npath \"x\" {\n bogus = 1 }\n")
+                .unwrap_err(),
+            "failed to parse policy: path \"x\": 1 error occurred:\n\t* invalid key \"bogus\" on line 4\n\n"
+        );
+        // Strings and comments are never split.
+        assert!(super::hcl1_layout("path \"a{b}\" { capabilities = [\"read\"] } # {x}").is_none());
+        // A layout HCL2 refuses for another reason is still an error.
+        assert!(super::parse("path \"a\" {\ncapabilities=[\"read\"]}}\n").is_err());
+    }
+
+    #[test]
+    fn json_policy_keys_are_on_the_line_of_their_colon() {
+        assert_eq!(
+            super::parse("{\"foo\": 1,\n \"path\": {\"x\": {\"capabilities\": [\"read\"]}}}")
+                .unwrap_err(),
+            "failed to parse policy: 1 error occurred:\n\t* invalid key \"foo\" on line 1\n\n"
+        );
+        assert_eq!(
+            super::parse("{\"path\": [{\"y\": {}},\n{\"x\": {\"capabilities\": [\"read\"],\n\n \"bogus\"\n: 1}}]}")
+                .unwrap_err(),
+            "failed to parse policy: path \"x\": 1 error occurred:\n\t* invalid key \"bogus\" on line 5\n\n"
+        );
+    }
     use super::*;
 
     #[test]
@@ -1240,7 +1597,7 @@ path "a" { capabilities = ["read", "deny", "update"] }
         let e = parse("path \"x\" {\n  capabilities = [\"read\"]\n  foo = 1\n}\n").unwrap_err();
         assert_eq!(
             e,
-            "failed to parse policy: 1 error occurred:\n\t* path \"x\": invalid key \"foo\" on line 3\n\n"
+            "failed to parse policy: path \"x\": 1 error occurred:\n\t* invalid key \"foo\" on line 3\n\n"
         );
         // A block has no `=`: HCL1 reports line 0.
         let e = parse("\n\nbogus \"x\" {}\nother = 1\n").unwrap_err();
