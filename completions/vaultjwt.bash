@@ -203,7 +203,7 @@ _vaultjwt() {
 
     case "${cmd}" in
         vaultjwt)
-            opts="-h -V --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --version read write list delete path-help auth policy completion token login jwt dev print pull plan apply demo secrets kv status version operator"
+            opts="-h -V --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --version read write list delete path-help auth policy completion token login jwt dev print pull plan apply demo secrets kv status version operator"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -237,6 +237,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -261,7 +269,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__apply)
-            opts="-h --path --prune --auto-approve --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --path --prune --auto-approve --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -307,6 +315,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -331,7 +347,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__auth)
-            opts="-h --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help enable disable list tune move"
+            opts="-h --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help enable disable list tune move"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -365,6 +381,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -389,7 +413,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__auth__subcmd__disable)
-            opts="-h --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
+            opts="-h --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -427,6 +451,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -455,7 +487,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__auth__subcmd__enable)
-            opts="-h --field --path --description --default-lease-ttl --max-lease-ttl --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
+            opts="-h --field --path --description --default-lease-ttl --max-lease-ttl --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -509,6 +541,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -537,7 +577,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__auth__subcmd__list)
-            opts="-h --field --detailed --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
+            opts="-h --field --detailed --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -575,6 +615,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -603,7 +651,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__auth__subcmd__move)
-            opts="-h --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -637,6 +685,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -661,7 +717,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__auth__subcmd__tune)
-            opts="-h --field --default-lease-ttl --max-lease-ttl --description --token-type --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
+            opts="-h --field --default-lease-ttl --max-lease-ttl --description --token-type --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -715,6 +771,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -743,7 +807,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__completion)
-            opts="-h --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help bash elvish fish powershell zsh"
+            opts="-h --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -777,6 +841,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -801,7 +873,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__delete)
-            opts="-h --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
+            opts="-h --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -839,6 +911,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -867,7 +947,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__demo)
-            opts="-h --keep --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --keep --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -905,6 +985,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -929,7 +1017,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__dev)
-            opts="-h --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help issuer"
+            opts="-h --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help issuer"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -963,6 +1051,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -987,7 +1083,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__dev__subcmd__issuer)
-            opts="-h --listen --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --listen --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1025,6 +1121,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -1049,7 +1153,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__jwt)
-            opts="-h --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help decode keygen sign explain"
+            opts="-h --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help decode keygen sign explain"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1083,6 +1187,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -1107,7 +1219,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__jwt__subcmd__decode)
-            opts="-h --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
+            opts="-h --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1141,6 +1253,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -1169,7 +1289,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__jwt__subcmd__explain)
-            opts="-h --field --path --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
+            opts="-h --field --path --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1211,6 +1331,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -1239,7 +1367,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__jwt__subcmd__keygen)
-            opts="-h --kid --out --bits --force --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --alg"
+            opts="-h --kid --out --bits --force --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --alg"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1289,6 +1417,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -1317,7 +1453,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__jwt__subcmd__sign)
-            opts="-h --key --issuer --kid --claim --claims --header --exp --iat --nbf --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --alg --preset"
+            opts="-h --key --issuer --kid --claim --claims --header --exp --iat --nbf --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --alg --preset"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1387,6 +1523,10 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -1419,7 +1559,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__kv)
-            opts="-h --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help put get patch delete undelete destroy list metadata"
+            opts="-h --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help put get patch delete undelete destroy list metadata"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1453,6 +1593,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -1477,7 +1625,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__kv__subcmd__delete)
-            opts="-h --field --mount --versions --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
+            opts="-h --field --mount --versions --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1520,6 +1668,14 @@ _vaultjwt() {
                     return 0
                     ;;
                 --client-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1551,7 +1707,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__kv__subcmd__destroy)
-            opts="-h --field --mount --versions --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
+            opts="-h --field --mount --versions --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1597,6 +1753,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -1625,7 +1789,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__kv__subcmd__get)
-            opts="-h --field --mount --version --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
+            opts="-h --field --mount --version --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1671,6 +1835,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -1699,7 +1871,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__kv__subcmd__list)
-            opts="-h --field --mount --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
+            opts="-h --field --mount --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1738,6 +1910,14 @@ _vaultjwt() {
                     return 0
                     ;;
                 --client-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1769,7 +1949,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__kv__subcmd__metadata)
-            opts="-h --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help get put delete patch"
+            opts="-h --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help get put delete patch"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1803,6 +1983,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -1827,7 +2015,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__kv__subcmd__metadata__subcmd__delete)
-            opts="-h --field --mount --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
+            opts="-h --field --mount --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1866,6 +2054,14 @@ _vaultjwt() {
                     return 0
                     ;;
                 --client-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1897,7 +2093,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__kv__subcmd__metadata__subcmd__get)
-            opts="-h --field --mount --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
+            opts="-h --field --mount --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1939,6 +2135,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -1967,7 +2171,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__kv__subcmd__metadata__subcmd__patch)
-            opts="-h --field --mount --max-versions --cas-required --delete-version-after --custom-metadata --remove-custom-metadata --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
+            opts="-h --field --mount --max-versions --cas-required --delete-version-after --custom-metadata --remove-custom-metadata --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2029,6 +2233,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -2057,7 +2269,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__kv__subcmd__metadata__subcmd__put)
-            opts="-h --field --mount --max-versions --cas-required --delete-version-after --custom-metadata --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
+            opts="-h --field --mount --max-versions --cas-required --delete-version-after --custom-metadata --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2115,6 +2327,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -2143,7 +2363,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__kv__subcmd__patch)
-            opts="-h --field --mount --cas --remove-data --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format --method"
+            opts="-h --field --mount --cas --remove-data --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format --method"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2193,6 +2413,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -2225,7 +2453,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__kv__subcmd__put)
-            opts="-h --field --mount --cas --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
+            opts="-h --field --mount --cas --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2271,6 +2499,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -2299,7 +2535,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__kv__subcmd__undelete)
-            opts="-h --field --mount --versions --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
+            opts="-h --field --mount --versions --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2345,6 +2581,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -2373,7 +2617,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__list)
-            opts="-h --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
+            opts="-h --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2411,6 +2655,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -2439,7 +2691,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__login)
-            opts="-h --field --path --no-store --token-only --no-print --jwt --role --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format --method"
+            opts="-h --field --path --no-store --token-only --no-print --jwt --role --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format --method"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2501,6 +2753,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -2533,7 +2793,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__operator)
-            opts="-h --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help generate-root"
+            opts="-h --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help generate-root"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2567,6 +2827,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -2591,7 +2859,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__operator__subcmd__generate__subcmd__root)
-            opts="-h --field --local --no-store --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
+            opts="-h --field --local --no-store --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2637,6 +2905,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -2665,7 +2941,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__path__subcmd__help)
-            opts="-h --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
+            opts="-h --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2703,6 +2979,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -2731,7 +3015,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__plan)
-            opts="-h --path --prune --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --path --prune --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2773,6 +3057,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -2797,7 +3089,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__policy)
-            opts="-h --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help write read list delete fmt"
+            opts="-h --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help write read list delete fmt"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2831,6 +3123,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -2855,7 +3155,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__policy__subcmd__delete)
-            opts="-h --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
+            opts="-h --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2890,6 +3190,14 @@ _vaultjwt() {
                     return 0
                     ;;
                 --client-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2921,7 +3229,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__policy__subcmd__fmt)
-            opts="-h --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
+            opts="-h --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2956,6 +3264,14 @@ _vaultjwt() {
                     return 0
                     ;;
                 --client-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2987,7 +3303,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__policy__subcmd__list)
-            opts="-h --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
+            opts="-h --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3022,6 +3338,14 @@ _vaultjwt() {
                     return 0
                     ;;
                 --client-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3053,7 +3377,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__policy__subcmd__read)
-            opts="-h --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
+            opts="-h --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3088,6 +3412,14 @@ _vaultjwt() {
                     return 0
                     ;;
                 --client-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3119,7 +3451,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__policy__subcmd__write)
-            opts="-h --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
+            opts="-h --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3157,6 +3489,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -3185,7 +3525,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__print)
-            opts="-h --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help token"
+            opts="-h --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help token"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3219,6 +3559,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -3243,7 +3591,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__pull)
-            opts="-h --path --home --force --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --path --home --force --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3289,6 +3637,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -3313,7 +3669,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__read)
-            opts="-h --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
+            opts="-h --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3351,6 +3707,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -3379,7 +3743,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__secrets)
-            opts="-h --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help enable disable list tune move"
+            opts="-h --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help enable disable list tune move"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3413,6 +3777,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -3437,7 +3809,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__secrets__subcmd__disable)
-            opts="-h --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
+            opts="-h --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3475,6 +3847,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -3503,7 +3883,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__secrets__subcmd__enable)
-            opts="-h --field --path --description --version --default-lease-ttl --max-lease-ttl --options --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
+            opts="-h --field --path --description --version --default-lease-ttl --max-lease-ttl --options --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3565,6 +3945,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -3593,7 +3981,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__secrets__subcmd__list)
-            opts="-h --field --detailed --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
+            opts="-h --field --detailed --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3631,6 +4019,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -3659,7 +4055,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__secrets__subcmd__move)
-            opts="-h --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3693,6 +4089,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -3717,7 +4121,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__secrets__subcmd__tune)
-            opts="-h --field --default-lease-ttl --max-lease-ttl --description --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
+            opts="-h --field --default-lease-ttl --max-lease-ttl --description --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3767,6 +4171,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -3795,7 +4207,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__status)
-            opts="-h --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
+            opts="-h --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3833,6 +4245,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -3861,7 +4281,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__token)
-            opts="-h --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help create lookup renew revoke capabilities"
+            opts="-h --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help create lookup renew revoke capabilities"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3895,6 +4315,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -3919,7 +4347,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__token__subcmd__capabilities)
-            opts="-h --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
+            opts="-h --field --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3957,6 +4385,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -3985,7 +4421,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__token__subcmd__create)
-            opts="-h --field --policy --ttl --explicit-max-ttl --period --use-limit --orphan --no-default-policy --type --display-name --metadata --renewable --id --role --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
+            opts="-h --field --policy --ttl --explicit-max-ttl --period --use-limit --orphan --no-default-policy --type --display-name --metadata --renewable --id --role --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4075,6 +4511,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -4103,7 +4547,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__token__subcmd__lookup)
-            opts="-h --field --self --accessor --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
+            opts="-h --field --self --accessor --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4149,6 +4593,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -4177,7 +4629,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__token__subcmd__renew)
-            opts="-i -h --field --increment --accessor --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
+            opts="-i -h --field --increment --accessor --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4227,6 +4679,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -4255,7 +4715,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__token__subcmd__revoke)
-            opts="-h --field --accessor --self --mode --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
+            opts="-h --field --accessor --self --mode --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4305,6 +4765,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -4333,7 +4801,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__version)
-            opts="-h --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4367,6 +4835,14 @@ _vaultjwt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-skip-verify)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -4391,7 +4867,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__write)
-            opts="-f -h --field --force --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
+            opts="-f -h --field --force --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help --format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4426,6 +4902,14 @@ _vaultjwt() {
                     return 0
                     ;;
                 --client-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_vaultjwt_global_optspecs
-    string join \n data-dir= address= namespace= ca-cert= ca-path= client-cert= client-key= tls-skip-verify= client-timeout= output-curl-string= wrap-ttl= h/help V/version
+    string join \n data-dir= address= namespace= ca-cert= ca-path= client-cert= client-key= header= tls-server-name= tls-skip-verify= client-timeout= output-curl-string= wrap-ttl= h/help V/version
 end
 
 function __fish_vaultjwt_needs_command
@@ -31,6 +31,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -l ca-cert -o ca-cert -d
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -69,6 +71,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand read" -l ca-cert -o ca
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand read" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand read" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand read" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand read" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand read" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand read" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand read" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -87,6 +91,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand write" -l ca-cert -o c
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand write" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand write" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand write" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand write" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand write" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand write" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand write" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -106,6 +112,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand list" -l ca-cert -o ca
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand list" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand list" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand list" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand list" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand list" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand list" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand list" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -124,6 +132,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand delete" -l ca-cert -o 
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand delete" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand delete" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand delete" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand delete" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand delete" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand delete" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand delete" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -142,6 +152,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand path-help" -l ca-cert 
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand path-help" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand path-help" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand path-help" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand path-help" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand path-help" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand path-help" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand path-help" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -159,6 +171,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_s
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list tune move" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list tune move" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list tune move" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list tune move" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list tune move" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list tune move" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list tune move" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -183,6 +197,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from enable" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from enable" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from enable" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from enable" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from enable" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from enable" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from enable" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -201,6 +217,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from disable" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from disable" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from disable" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from disable" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from disable" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from disable" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from disable" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -219,6 +237,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from list" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from list" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from list" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from list" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from list" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from list" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from list" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -242,6 +262,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from tune" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from tune" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from tune" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from tune" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from tune" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from tune" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from tune" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -259,6 +281,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from move" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from move" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from move" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from move" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from move" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from move" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand auth; and __fish_seen_subcommand_from move" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -273,6 +297,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and not __fish
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and not __fish_seen_subcommand_from write read list delete fmt" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and not __fish_seen_subcommand_from write read list delete fmt" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and not __fish_seen_subcommand_from write read list delete fmt" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and not __fish_seen_subcommand_from write read list delete fmt" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and not __fish_seen_subcommand_from write read list delete fmt" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and not __fish_seen_subcommand_from write read list delete fmt" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and not __fish_seen_subcommand_from write read list delete fmt" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -293,6 +319,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_see
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from write" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from write" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from write" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from write" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from write" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from write" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from write" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -311,6 +339,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_see
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from read" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from read" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from read" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from read" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from read" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from read" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from read" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -329,6 +359,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_see
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from list" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from list" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from list" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from list" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from list" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from list" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from list" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -347,6 +379,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_see
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from delete" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from delete" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from delete" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from delete" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from delete" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from delete" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from delete" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -365,6 +399,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_see
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from fmt" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from fmt" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from fmt" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from fmt" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from fmt" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from fmt" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand policy; and __fish_seen_subcommand_from fmt" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -382,6 +418,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand completion" -l ca-cert
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand completion" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand completion" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand completion" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand completion" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand completion" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand completion" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand completion" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -396,6 +434,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and not __fish_
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and not __fish_seen_subcommand_from create lookup renew revoke capabilities" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and not __fish_seen_subcommand_from create lookup renew revoke capabilities" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and not __fish_seen_subcommand_from create lookup renew revoke capabilities" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and not __fish_seen_subcommand_from create lookup renew revoke capabilities" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and not __fish_seen_subcommand_from create lookup renew revoke capabilities" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and not __fish_seen_subcommand_from create lookup renew revoke capabilities" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and not __fish_seen_subcommand_from create lookup renew revoke capabilities" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -432,6 +472,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from create" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from create" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from create" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from create" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from create" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from create" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from create" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -454,6 +496,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from lookup" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from lookup" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from lookup" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from lookup" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from lookup" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from lookup" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from lookup" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -475,6 +519,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from renew" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from renew" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from renew" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from renew" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from renew" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from renew" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from renew" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -498,6 +544,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from revoke" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from revoke" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from revoke" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from revoke" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from revoke" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from revoke" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from revoke" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -516,6 +564,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from capabilities" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from capabilities" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from capabilities" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from capabilities" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from capabilities" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from capabilities" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from capabilities" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -543,6 +593,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand login" -l ca-cert -o c
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand login" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand login" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand login" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand login" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand login" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand login" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand login" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -562,6 +614,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and not __fish_se
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and not __fish_seen_subcommand_from decode keygen sign explain" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and not __fish_seen_subcommand_from decode keygen sign explain" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and not __fish_seen_subcommand_from decode keygen sign explain" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and not __fish_seen_subcommand_from decode keygen sign explain" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and not __fish_seen_subcommand_from decode keygen sign explain" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and not __fish_seen_subcommand_from decode keygen sign explain" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and not __fish_seen_subcommand_from decode keygen sign explain" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -580,6 +634,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_s
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from decode" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from decode" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from decode" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from decode" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from decode" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from decode" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from decode" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -602,6 +658,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_s
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from keygen" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from keygen" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from keygen" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from keygen" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from keygen" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from keygen" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from keygen" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -636,6 +694,7 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_s
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from sign" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from sign" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from sign" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from sign" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from sign" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from sign" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -665,6 +724,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_s
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from explain" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from explain" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from explain" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from explain" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from explain" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from explain" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand jwt; and __fish_seen_subcommand_from explain" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -682,6 +743,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and not __fish_se
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and not __fish_seen_subcommand_from issuer" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and not __fish_seen_subcommand_from issuer" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and not __fish_seen_subcommand_from issuer" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and not __fish_seen_subcommand_from issuer" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and not __fish_seen_subcommand_from issuer" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and not __fish_seen_subcommand_from issuer" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and not __fish_seen_subcommand_from issuer" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -698,6 +761,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and __fish_seen_s
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and __fish_seen_subcommand_from issuer" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and __fish_seen_subcommand_from issuer" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and __fish_seen_subcommand_from issuer" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and __fish_seen_subcommand_from issuer" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and __fish_seen_subcommand_from issuer" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and __fish_seen_subcommand_from issuer" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and __fish_seen_subcommand_from issuer" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -712,6 +777,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand print" -l ca-cert -o c
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand print" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand print" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand print" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand print" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand print" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand print" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand print" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -730,6 +797,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand pull" -l ca-cert -o ca
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand pull" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand pull" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand pull" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand pull" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand pull" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand pull" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand pull" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -747,6 +816,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand plan" -l ca-cert -o ca
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand plan" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand plan" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand plan" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand plan" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand plan" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand plan" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand plan" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -766,6 +837,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand apply" -l ca-cert -o c
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand apply" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand apply" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand apply" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand apply" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand apply" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand apply" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand apply" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -782,6 +855,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand demo" -l ca-cert -o ca
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand demo" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand demo" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand demo" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand demo" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand demo" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand demo" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand demo" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -796,6 +871,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and not __fis
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and not __fish_seen_subcommand_from enable disable list tune move" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and not __fish_seen_subcommand_from enable disable list tune move" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and not __fish_seen_subcommand_from enable disable list tune move" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and not __fish_seen_subcommand_from enable disable list tune move" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and not __fish_seen_subcommand_from enable disable list tune move" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and not __fish_seen_subcommand_from enable disable list tune move" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and not __fish_seen_subcommand_from enable disable list tune move" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -822,6 +899,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_se
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from enable" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from enable" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from enable" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from enable" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from enable" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from enable" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from enable" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -840,6 +919,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_se
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from disable" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from disable" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from disable" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from disable" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from disable" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from disable" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from disable" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -858,6 +939,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_se
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from list" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from list" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from list" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from list" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from list" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from list" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from list" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -880,6 +963,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_se
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from tune" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from tune" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from tune" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from tune" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from tune" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from tune" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from tune" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -897,6 +982,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_se
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from move" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from move" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from move" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from move" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from move" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from move" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand secrets; and __fish_seen_subcommand_from move" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -911,6 +998,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and not __fish_see
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and not __fish_seen_subcommand_from put get patch delete undelete destroy list metadata" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and not __fish_seen_subcommand_from put get patch delete undelete destroy list metadata" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and not __fish_seen_subcommand_from put get patch delete undelete destroy list metadata" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and not __fish_seen_subcommand_from put get patch delete undelete destroy list metadata" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and not __fish_seen_subcommand_from put get patch delete undelete destroy list metadata" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and not __fish_seen_subcommand_from put get patch delete undelete destroy list metadata" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and not __fish_seen_subcommand_from put get patch delete undelete destroy list metadata" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -936,6 +1025,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_su
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from put" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from put" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from put" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from put" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from put" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from put" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from put" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -956,6 +1047,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_su
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from get" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from get" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from get" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from get" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from get" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from get" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from get" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -977,6 +1070,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_su
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from patch" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from patch" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from patch" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from patch" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from patch" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from patch" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from patch" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -999,6 +1094,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_su
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from delete" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from delete" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from delete" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from delete" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from delete" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from delete" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from delete" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -1019,6 +1116,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_su
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from undelete" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from undelete" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from undelete" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from undelete" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from undelete" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from undelete" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from undelete" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -1039,6 +1138,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_su
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from destroy" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from destroy" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from destroy" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from destroy" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from destroy" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from destroy" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from destroy" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -1058,6 +1159,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_su
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from list" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from list" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from list" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from list" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from list" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from list" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from list" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -1075,6 +1178,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_su
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from metadata" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from metadata" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from metadata" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from metadata" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from metadata" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from metadata" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand kv; and __fish_seen_subcommand_from metadata" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -1094,6 +1199,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand status" -l ca-cert -o 
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand status" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand status" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand status" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand status" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand status" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand status" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand status" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -1111,6 +1218,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand version" -l ca-cert -o
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand version" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand version" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand version" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand version" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand version" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand version" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand version" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -1125,6 +1234,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and not __fi
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and not __fish_seen_subcommand_from generate-root" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and not __fish_seen_subcommand_from generate-root" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and not __fish_seen_subcommand_from generate-root" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and not __fish_seen_subcommand_from generate-root" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and not __fish_seen_subcommand_from generate-root" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and not __fish_seen_subcommand_from generate-root" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and not __fish_seen_subcommand_from generate-root" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
@@ -1145,6 +1256,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and __fish_s
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and __fish_seen_subcommand_from generate-root" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and __fish_seen_subcommand_from generate-root" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and __fish_seen_subcommand_from generate-root" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and __fish_seen_subcommand_from generate-root" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and __fish_seen_subcommand_from generate-root" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and __fish_seen_subcommand_from generate-root" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand operator; and __fish_seen_subcommand_from generate-root" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r

@@ -229,7 +229,7 @@ fn output_curl_string_prints_the_request_and_sends_nothing() {
         .env("VAULTJWT_TOKEN", "s.secret")
         .run();
     out.success().stdout_is(&format!(
-        "curl -X PUT -H \"X-Vault-Request: true\" -H \"X-Vault-Token: $(vaultjwt print token)\" -d '{{\"role_type\":\"jwt\"}}' http://127.0.0.1:{port}/v1/auth/jwt/role/r\n"
+        "curl -X PUT -H \"X-Vault-Request: true\" -H \"X-Vault-Token: $(vaultjwt print token)\" -d '{{\"role_type\":\"jwt\"}}' \"http://127.0.0.1:{port}/v1/auth/jwt/role/r\"\n"
     ));
     assert!(!out.stdout.contains("s.secret"));
     // `print token` gives what the curl line refers to.
@@ -265,4 +265,137 @@ fn status_of_a_server_is_bao_status() {
         .run()
         .code(1)
         .stderr_has("Error checking seal status: ");
+}
+
+/// A loopback server that answers one request with an empty JSON object and hands back the
+/// request's text.
+fn capturing_server() -> (String, std::sync::mpsc::Receiver<String>) {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = format!("http://{}", l.local_addr().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        if let Some(Ok(mut s)) = l.incoming().next() {
+            let mut buf = vec![0u8; 8192];
+            let n = s.read(&mut buf).unwrap_or(0);
+            let _ = tx.send(String::from_utf8_lossy(&buf[..n]).into_owned());
+            let body = "{\"data\":{\"a\":\"b\"}}";
+            let _ = write!(
+                s,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    (addr, rx)
+}
+
+/// `-header K=V` (vault's global flag): sent with the request, shown by -output-curl-string,
+/// X-Vault-* refused (exit 2) and a value without `=` refused (exit 1) as bao does; `jwt sign`
+/// keeps its own `-header` (a JOSE header parameter).
+#[test]
+fn header_flags_are_sent_and_checked_as_vaults() {
+    let env = TestEnv::new();
+    let (addr, got) = capturing_server();
+    env.cmd(&[
+        "read",
+        &format!("-address={addr}"),
+        "-header=X-Team=platform",
+        "-header",
+        "X-Trace=a=b",
+        "sys/x",
+    ])
+    .env("VAULTJWT_MAX_RETRIES", "0")
+    .run()
+    .success();
+    let req = got
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .unwrap()
+        .to_ascii_lowercase();
+    assert!(req.contains("\r\nx-team: platform\r\n"), "{req}");
+    assert!(req.contains("\r\nx-trace: a=b\r\n"), "{req}");
+    env.cmd(&[
+        "read",
+        "-address=http://127.0.0.1:1",
+        "-header=A=1",
+        "-output-curl-string",
+        "sys/mounts",
+    ])
+    .run()
+    .success()
+    .stdout_is(
+        "curl -H \"X-Vault-Request: true\" -H \"A: 1\" \"http://127.0.0.1:1/v1/sys/mounts\"\n",
+    );
+    env.cmd(&[
+        "read",
+        "-address=http://127.0.0.1:1",
+        "-header=X-Vault-Foo=1",
+        "sys/mounts",
+    ])
+    .run()
+    .code(2)
+    .stderr_is("failed to setup Headers[X-Vault-Foo]: Header starting by 'X-Vault-' are for internal usage only\n");
+    env.cmd(&[
+        "read",
+        "-address=http://127.0.0.1:1",
+        "-header=nokv",
+        "sys/mounts",
+    ])
+    .run()
+    .code(1)
+    .stderr_is("invalid value \"nokv\" for flag -header: missing = in KV pair: \"nokv\"\n");
+    assert!(!env.data.exists());
+    // `jwt sign -header` is still the token's header.
+    let key = env.home.path().join("k");
+    env.run(&[
+        "jwt",
+        "keygen",
+        "-alg=ES256",
+        &format!("-out={}", key.display()),
+    ])
+    .success();
+    let token = env
+        .run(&[
+            "jwt",
+            "sign",
+            &format!("-key={}.private.pem", key.display()),
+            "-header=typ=JWT",
+            "-claim=sub=x",
+        ])
+        .success()
+        .stdout
+        .trim()
+        .to_string();
+    env.run(&["jwt", "decode", "-format=json", &token])
+        .success()
+        .stdout_has("\"typ\": \"JWT\"");
+}
+
+/// `-tls-server-name`: the name the certificate is checked against (and the SNI), the
+/// connection still made to the address; a name the certificate does not have is refused.
+#[test]
+fn tls_server_name_is_the_name_the_certificate_is_checked_against() {
+    let Some(bao) = BaoDev::start_tls() else {
+        return;
+    };
+    let ca = bao.ca.clone().unwrap();
+    let env = TestEnv::new();
+    let run = |name: &str| {
+        env.cmd(&[
+            "read",
+            &format!("-address={}", bao.addr),
+            &format!("-ca-cert={}", ca.display()),
+            &format!("-tls-server-name={name}"),
+            "-field=type",
+            "sys/mounts/secret",
+        ])
+        .env("VAULTJWT_TOKEN", "root")
+        .env("VAULTJWT_MAX_RETRIES", "0")
+        .run()
+    };
+    run("localhost").success().stdout_is("kv");
+    run("other.example")
+        .code(2)
+        .one_line_error()
+        .stderr_has(&bao.addr)
+        .stderr_has("other.example");
 }

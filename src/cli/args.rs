@@ -132,6 +132,19 @@ pub struct HttpFlags {
         hide_env = true
     )]
     pub client_key: Option<PathBuf>,
+    /// An HTTP header sent with every request to the server (repeatable; not X-Vault-*)
+    #[arg(long, global = true, value_name = "K=V")]
+    pub header: Vec<String>,
+    /// The name to use as SNI and to verify the server's certificate with (default: the
+    /// address's host)
+    #[arg(
+        long,
+        global = true,
+        value_name = "NAME",
+        env = "VAULTJWT_TLS_SERVER_NAME",
+        hide_env = true
+    )]
+    pub tls_server_name: Option<String>,
     /// Do not verify the server's certificate (insecure)
     #[arg(long, global = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", value_name = "BOOL", env = "VAULTJWT_SKIP_VERIFY", hide_env = true, hide_possible_values = true)]
     pub tls_skip_verify: Option<bool>,

@@ -112,7 +112,7 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
     if !output_policy {
         return match commands::dispatch(cli) {
             Ok(code) => ExitCode::from(code),
-            Err(e) => ExitCode::from(output::print_local_error(&local_error(&e))),
+            Err(e) => ExitCode::from(print_error(&e)),
         };
     }
     // As Vault's CLI: what the command prints on stderr is held back, and shown only when no
@@ -121,7 +121,7 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
     let held = StderrHold::start();
     let code = match commands::dispatch(cli) {
         Ok(code) => code,
-        Err(e) => output::print_local_error(&local_error(&e)),
+        Err(e) => print_error(&e),
     };
     let held = held.map(StderrHold::finish).unwrap_or_default();
     if let Some(policy) = output_policy::policy() {
@@ -261,6 +261,16 @@ fn check_formats(flag: Option<&str>) -> std::result::Result<(), String> {
 
 /// A local failure as one line, as Vault's CLI words them (`Invalid output format: x`,
 /// `Error reading source file: ...`): the first letter upper-cased, no `Error:` prefix.
+/// Prints a command's error on stderr and gives its exit code: an [`output::ExitWith`] as
+/// it is, anything else as a local error (exit 1).
+fn print_error(e: &anyhow::Error) -> u8 {
+    if let Some(x) = e.downcast_ref::<output::ExitWith>() {
+        eprintln!("{}", x.message);
+        return x.code;
+    }
+    output::print_local_error(&local_error(e))
+}
+
 pub fn local_error(e: &anyhow::Error) -> String {
     let msg = format!("{e:#}");
     let msg = msg.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -697,6 +707,31 @@ fn remote_config(address: &str, flags: &args::HttpFlags) -> Result<crate::client
             .map_err(|_| anyhow!("invalid VAULTJWT_MAX_RETRIES {n:?}: expected a whole number"))?;
     }
     cfg.wrap_ttl = flags.wrap_ttl.clone().filter(|w| !w.is_empty());
+    for h in &flags.header {
+        // Go's flag package and Vault's `StringMapVar`, then the client's own rule.
+        let Some((k, v)) = h.split_once('=') else {
+            return Err(output::ExitWith {
+                code: output::EXIT_LOCAL,
+                message: format!(
+                    "invalid value {} for flag -header: missing = in KV pair: {}",
+                    crate::framework::go::go_quote(h),
+                    crate::framework::go::go_quote(h)
+                ),
+            }
+            .into());
+        };
+        if k.starts_with("X-Vault-") {
+            return Err(output::ExitWith {
+                code: output::EXIT_REQUEST,
+                message: format!(
+                    "failed to setup Headers[{k}]: Header starting by 'X-Vault-' are for internal usage only"
+                ),
+            }
+            .into());
+        }
+        cfg.headers.push((k.to_string(), v.to_string()));
+    }
+    cfg.tls_server_name = flags.tls_server_name.clone().filter(|n| !n.is_empty());
     Ok(cfg)
 }
 

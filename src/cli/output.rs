@@ -73,6 +73,22 @@ pub fn print_api_error(headline: &str, err: &Error) -> u8 {
 }
 
 /// Prints a local error (`Error: ...` style is the caller's choice); returns exit status 1.
+/// An error that leaves with its own exit code and its text as it is (as Vault's CLI prints
+/// a failure to set up its client: exit 2).
+#[derive(Debug)]
+pub struct ExitWith {
+    pub code: u8,
+    pub message: String,
+}
+
+impl std::fmt::Display for ExitWith {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ExitWith {}
+
 pub fn print_local_error(msg: &str) -> u8 {
     eprintln!("{msg}");
     EXIT_LOCAL

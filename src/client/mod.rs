@@ -40,6 +40,8 @@ pub struct Config {
     pub tls_skip_verify: bool,
     /// Extra headers (`-header`), sent with every request.
     pub headers: Vec<(String, String)>,
+    /// `-tls-server-name`: the name sent as SNI and checked against the certificate.
+    pub tls_server_name: Option<String>,
     /// The whole request, body included (`-client-timeout`; Vault's default is 60 s).
     pub timeout: Duration,
     /// Retries after the first attempt (`VAULT_MAX_RETRIES` semantics; default 2).
@@ -62,6 +64,7 @@ impl Config {
             client_key: None,
             tls_skip_verify: false,
             headers: Vec::new(),
+            tls_server_name: None,
             timeout: Duration::from_secs(60),
             max_retries: 2,
             wrap_ttl: None,
@@ -87,7 +90,7 @@ impl Client {
     /// request is sent.
     pub fn new(config: Config) -> Result<Client> {
         let trimmed = config.address.trim_end_matches('/');
-        let base = reqwest::Url::parse(&format!("{trimmed}/"))
+        let mut base = reqwest::Url::parse(&format!("{trimmed}/"))
             .map_err(|e| local(format!("invalid address {:?}: {e}", config.address)))?;
         if !matches!(base.scheme(), "http" | "https") {
             return Err(local(format!(
@@ -114,7 +117,7 @@ impl Client {
         if !cas.is_empty() {
             b = b.tls_built_in_root_certs(false);
             for path in &cas {
-                let pem = std::fs::read(path)
+                let pem = read_capped(path)
                     .map_err(|e| local(format!("cannot read CA file {}: {e}", path.display())))?;
                 let certs = reqwest::Certificate::from_pem_bundle(&pem)
                     .map_err(|e| local(format!("invalid CA file {}: {e}", path.display())))?;
@@ -131,14 +134,14 @@ impl Client {
         }
         match (&config.client_cert, &config.client_key) {
             (Some(cert), Some(key)) => {
-                let mut pem = std::fs::read(cert).map_err(|e| {
+                let mut pem = read_capped(cert).map_err(|e| {
                     local(format!(
                         "cannot read client certificate {}: {e}",
                         cert.display()
                     ))
                 })?;
                 pem.push(b'\n');
-                pem.extend(std::fs::read(key).map_err(|e| {
+                pem.extend(read_capped(key).map_err(|e| {
                     local(format!("cannot read client key {}: {e}", key.display()))
                 })?);
                 let id = reqwest::Identity::from_pem(&pem)
@@ -150,6 +153,22 @@ impl Client {
         }
         if config.tls_skip_verify {
             b = b.danger_accept_invalid_certs(true);
+        }
+        if let Some(name) = config.tls_server_name.as_deref() {
+            // The requests go to `name` (so it is the SNI and the name the certificate is
+            // checked against), which resolves to the address's own host and port.
+            if base.scheme() == "https" && base.host_str() != Some(name) {
+                use std::net::ToSocketAddrs;
+                let host = base.host_str().unwrap_or_default().to_string();
+                let port = base.port_or_known_default().unwrap_or(443);
+                let addrs: Vec<std::net::SocketAddr> = (host.trim_matches(['[', ']']), port)
+                    .to_socket_addrs()
+                    .map_err(|e| local(format!("cannot resolve {host}: {e}")))?
+                    .collect();
+                b = b.resolve_to_addrs(name, &addrs);
+                base.set_host(Some(name))
+                    .map_err(|e| local(format!("invalid -tls-server-name {name:?}: {e}")))?;
+            }
         }
         let http = b
             .build()
@@ -213,20 +232,39 @@ impl Client {
             Operation::Delete => "DELETE",
             Operation::Patch => "PATCH",
         };
+        // OpenBao's `OutputStringError.buildCurlString`: `-X` unless GET, the TLS files,
+        // each header as `-H "K: V"`, the body single-quoted, then the URL in double quotes.
         let quote = |s: &str| format!("'{}'", s.replace('\'', "'\"'\"'"));
-        let mut out = format!("curl -X {method}");
-        out.push_str(" -H \"X-Vault-Request: true\"");
+        let mut out = String::from("curl");
+        if self.config.tls_skip_verify {
+            out.push_str(" --insecure");
+        }
+        if method != "GET" {
+            out.push_str(&format!(" -X {method}"));
+        }
+        for (flag, file) in [
+            ("--cacert", &self.config.ca_cert),
+            ("--capath", &self.config.ca_path),
+            ("--cert", &self.config.client_cert),
+            ("--key", &self.config.client_key),
+        ] {
+            if let Some(f) = file {
+                out.push_str(&format!(" {flag} {}", quote(&f.display().to_string())));
+            }
+        }
+        let mut headers: Vec<(String, String)> = vec![("X-Vault-Request".into(), "true".into())];
         if req.client_token.is_some() || self.config.token.is_some() {
-            out.push_str(&format!(" -H \"X-Vault-Token: $({cli} print token)\""));
+            headers.push(("X-Vault-Token".into(), format!("$({cli} print token)")));
         }
         if let Some(ns) = &self.config.namespace {
-            out.push_str(&format!(
-                " -H {}",
-                quote(&format!("X-Vault-Namespace: {ns}"))
-            ));
+            headers.push(("X-Vault-Namespace".into(), ns.clone()));
         }
         if let Some(w) = &self.config.wrap_ttl {
-            out.push_str(&format!(" -H {}", quote(&format!("X-Vault-Wrap-TTL: {w}"))));
+            headers.push(("X-Vault-Wrap-Ttl".into(), w.clone()));
+        }
+        headers.extend(self.config.headers.iter().cloned());
+        for (k, v) in &headers {
+            out.push_str(&format!(" -H \"{k}: {v}\""));
         }
         match req.operation {
             Operation::Read | Operation::List => {
@@ -246,8 +284,7 @@ impl Client {
             }
             _ => {}
         }
-        out.push(' ');
-        out.push_str(url.as_str());
+        out.push_str(&format!(" \"{url}\""));
         Ok(out)
     }
 
@@ -330,7 +367,14 @@ impl Client {
             }
             _ => {}
         }
-        let resp = rb.send().map_err(|e| transport_error(&method, url, &e))?;
+        let resp = rb.send().map_err(|e| {
+            // Named by the address the user gave, not the `-tls-server-name` it goes by.
+            let mut shown = url.clone();
+            if let Ok(given) = reqwest::Url::parse(&self.config.address) {
+                let _ = shown.set_host(given.host_str());
+            }
+            transport_error(&method, &shown, &e)
+        })?;
         let status = resp.status().as_u16();
         let mut body = Vec::new();
         resp.take(MAX_RESPONSE_BYTES + 1)
@@ -571,6 +615,21 @@ fn auth(a: &Map<String, Value>) -> Auth {
     }
 }
 
+/// A TLS file (CA, client certificate or key), refused past 1 MiB: no such file is larger,
+/// and a device or a huge file must not be read whole.
+fn read_capped(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    const LIMIT: u64 = 1 << 20;
+    let mut buf = Vec::new();
+    std::fs::File::open(path)?
+        .take(LIMIT + 1)
+        .read_to_end(&mut buf)?;
+    if buf.len() as u64 > LIMIT {
+        return Err(std::io::Error::other("larger than 1 MiB, not a PEM file"));
+    }
+    Ok(buf)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -664,14 +723,14 @@ mod tests {
             .with_token(Some("s.x".into()));
         assert_eq!(
             c.curl_string(&req, "vaultjwt").unwrap(),
-            "curl -X PUT -H \"X-Vault-Request: true\" -H \"X-Vault-Token: $(vaultjwt print token)\" -d '{\"type\":\"jwt\"}' http://127.0.0.1:8200/v1/sys/auth/jwt"
+            "curl -X PUT -H \"X-Vault-Request: true\" -H \"X-Vault-Token: $(vaultjwt print token)\" -d '{\"type\":\"jwt\"}' \"http://127.0.0.1:8200/v1/sys/auth/jwt\""
         );
         let mut q = Map::new();
         q.insert("version".into(), json!("2"));
         let req = Request::new(Operation::Read, "secret/data/a").with_data(q);
         assert_eq!(
             c.curl_string(&req, "vaultjwt").unwrap(),
-            "curl -X GET -H \"X-Vault-Request: true\" http://127.0.0.1:8200/v1/secret/data/a?version=2"
+            "curl -H \"X-Vault-Request: true\" \"http://127.0.0.1:8200/v1/secret/data/a?version=2\""
         );
     }
 

@@ -537,27 +537,47 @@ pub fn bao_bin() -> Option<PathBuf> {
 pub struct BaoDev {
     child: std::process::Child,
     pub addr: String,
+    /// With TLS (`start_tls`): the dev server's CA certificate.
+    pub ca: Option<PathBuf>,
     _dir: tempfile::TempDir,
 }
 
 impl BaoDev {
     /// Starts one, or `None` (skipped) when there is no bao binary.
     pub fn start() -> Option<BaoDev> {
+        Self::start_with(false)
+    }
+
+    /// [`BaoDev::start`] with `-dev-tls`: https, a certificate for localhost and 127.0.0.1
+    /// signed by the CA in [`BaoDev::ca`].
+    pub fn start_tls() -> Option<BaoDev> {
+        Self::start_with(true)
+    }
+
+    fn start_with(tls: bool) -> Option<BaoDev> {
         let bin = bao_bin()?;
         let dir = tempfile::tempdir().expect("tempdir");
+        let certs = dir.path().join("tls");
         for _ in 0..5 {
             let port = std::net::TcpListener::bind("127.0.0.1:0")
                 .and_then(|l| l.local_addr())
                 .expect("free port")
                 .port();
-            let addr = format!("http://127.0.0.1:{port}");
+            let scheme = if tls { "https" } else { "http" };
+            let addr = format!("{scheme}://127.0.0.1:{port}");
+            let mut args = vec![
+                "server".to_string(),
+                "-dev".into(),
+                "-dev-root-token-id=root".into(),
+                format!("-dev-listen-address=127.0.0.1:{port}"),
+            ];
+            if tls {
+                std::fs::create_dir_all(&certs).expect("cert dir");
+                args.insert(2, "-dev-tls".into());
+                args.insert(3, format!("-dev-tls-cert-dir={}", certs.display()));
+            }
             let mut child = std::process::Command::new(&bin)
-                .args([
-                    "server",
-                    "-dev",
-                    "-dev-root-token-id=root",
-                    &format!("-dev-listen-address=127.0.0.1:{port}"),
-                ])
+                .args(&args)
                 .env("HOME", dir.path())
                 .env_remove("BAO_ADDR")
                 .env_remove("VAULT_ADDR")
@@ -570,10 +590,21 @@ impl BaoDev {
                 if let Ok(Some(_)) = child.try_wait() {
                     break;
                 }
-                if health_ok(port) {
+                let up = if tls {
+                    certs.join("vault-ca.pem").exists()
+                        && std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+                } else {
+                    health_ok(port)
+                };
+                if up {
+                    if tls {
+                        // Unsealed and serving: give the listener its first second.
+                        std::thread::sleep(std::time::Duration::from_millis(500));
+                    }
                     return Some(BaoDev {
                         child,
                         addr,
+                        ca: tls.then(|| certs.join("vault-ca.pem")),
                         _dir: dir,
                     });
                 }

@@ -91,7 +91,14 @@ pub struct SignArgs {
     #[arg(long = "claims", value_name = "@FILE", allow_hyphen_values = true)]
     pub claims_file: Option<String>,
     /// A header parameter, key=value (repeatable)
-    #[arg(long = "header", value_name = "K=V", allow_hyphen_values = true)]
+    // The id is the global `-header`'s (an HTTP header for a server): clap then leaves
+    // `jwt sign` its own.
+    #[arg(
+        id = "header",
+        long = "header",
+        value_name = "K=V",
+        allow_hyphen_values = true
+    )]
     pub headers: Vec<String>,
     /// Expiry: now, +DURATION, -DURATION, an epoch, RFC 3339, or none (default: +1h)
     #[arg(long, allow_hyphen_values = true)]
