@@ -1,5 +1,5 @@
 //! The bodies of the fuzz targets in `fuzz/fuzz_targets/` (run by `cargo fuzz`), also called
-//! by `tests/fuzz_corpus.rs`, which replays the committed corpora in the normal test suite.
+//! by `tests/it/fuzz_corpus.rs`, which replays the committed corpora in the normal test suite.
 //!
 //! Each function takes arbitrary bytes and must not panic on any of them: bad input is an
 //! error of the code under test, never a panic. Besides "no panic" each asserts properties

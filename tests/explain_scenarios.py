@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""`jwt explain` against `login`, over the conformance scenarios (driven by tests/explain.rs).
+"""`jwt explain` against `login`, over the conformance scenarios (driven by tests/it/explain.rs).
 
 Runs every scenario of a directory with the conformance harness (keys, tokens, the loopback
 IdP, placeholders: all the harness's own code), against vaultjwt in strict mode. Before each

@@ -72,7 +72,7 @@
 //! Reads are cached for the lifetime of the value: nobody else can write while the lock is
 //! held, and this value's own writes drop the keys they touch from the cache.
 //!
-//! **Fault injection** (debug builds only, for `tests/crash_login.rs`): with
+//! **Fault injection** (debug builds only, for `tests/it/crash_login.rs`): with
 //! `VAULTJWT_TEST_CRASH_AFTER=k` in the environment, the process kills itself with SIGKILL at
 //! the k-th step of a write or a recovery (each temp file, appending the first or second half
 //! of a record, fdatasync, rename, unlink, header update, checkpoint step; counted from 1).
