@@ -215,6 +215,9 @@ pub enum Command {
     /// Create, look up, renew, revoke tokens and list their capabilities
     #[command(subcommand)]
     Token(Deferred<TokenCommand>),
+    /// Look up, renew and revoke leases (database credentials)
+    #[command(subcommand)]
+    Lease(Deferred<crate::cli::commands::lease::LeaseCommand>),
     /// Authenticate: store a token (or one from `-method=jwt`) in the token helper
     Login {
         #[command(flatten)]

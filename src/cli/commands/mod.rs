@@ -16,6 +16,7 @@ mod explain;
 pub mod jwt;
 // Secret engines and the kv helper.
 mod kv;
+pub mod lease;
 mod secrets;
 mod sync;
 
@@ -30,6 +31,7 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Completion { shell } => completion::run(shell),
         Command::Token(Deferred(cmd)) => token::run(&mut Session::open(dir)?, cmd),
+        Command::Lease(Deferred(cmd)) => lease::run(&mut Session::open(dir)?, cmd),
         Command::Login {
             out,
             method,
