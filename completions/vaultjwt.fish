@@ -48,6 +48,7 @@ complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "auth" -d 'Enable,
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "policy" -d 'Manage ACL policies (write, read, list, delete, fmt)'
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "completion" -d 'Print a shell completion script'
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "token" -d 'Create, look up, renew, revoke tokens and list their capabilities'
+complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "lease" -d 'Look up, renew and revoke leases (database credentials)'
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "login" -d 'Authenticate: store a token (or one from `-method=jwt`) in the token helper'
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "jwt" -d 'Tokens themselves: decode, explain, keygen, sign'
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "dev" -d 'Development tools: a loopback OIDC issuer'
@@ -462,6 +463,78 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen
 false\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from capabilities" -l wrap-ttl -d 'Ask the server to wrap the answer in a token with this TTL (X-Vault-Wrap-TTL)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from capabilities" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and not __fish_seen_subcommand_from lookup renew revoke" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and not __fish_seen_subcommand_from lookup renew revoke" -l address -d 'Send the command to this OpenBao/Vault server (default: $VAULTJWT_ADDR, else address in config.toml, else the local engine)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and not __fish_seen_subcommand_from lookup renew revoke" -l namespace -d 'The namespace of the request (X-Vault-Namespace)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and not __fish_seen_subcommand_from lookup renew revoke" -l ca-cert -d 'A PEM file of CA certificates to verify the server with (replaces the system roots)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and not __fish_seen_subcommand_from lookup renew revoke" -l ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and not __fish_seen_subcommand_from lookup renew revoke" -l client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and not __fish_seen_subcommand_from lookup renew revoke" -l client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and not __fish_seen_subcommand_from lookup renew revoke" -l tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and not __fish_seen_subcommand_from lookup renew revoke" -l client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and not __fish_seen_subcommand_from lookup renew revoke" -l output-curl-string -d 'Print the curl command of the request instead of sending it' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and not __fish_seen_subcommand_from lookup renew revoke" -l wrap-ttl -d 'Ask the server to wrap the answer in a token with this TTL (X-Vault-Wrap-TTL)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and not __fish_seen_subcommand_from lookup renew revoke" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and not __fish_seen_subcommand_from lookup renew revoke" -f -a "lookup" -d 'Look up a lease: its path, issue and expire times, TTL'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and not __fish_seen_subcommand_from lookup renew revoke" -f -a "renew" -d 'Renew a lease (its secret engine may cap the TTL)'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and not __fish_seen_subcommand_from lookup renew revoke" -f -a "revoke" -d 'Revoke a lease (and its secret), or every lease under a prefix'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from lookup" -l format -d 'Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from lookup" -l field -d 'Print only this field of the response' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from lookup" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from lookup" -l address -d 'Send the command to this OpenBao/Vault server (default: $VAULTJWT_ADDR, else address in config.toml, else the local engine)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from lookup" -l namespace -d 'The namespace of the request (X-Vault-Namespace)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from lookup" -l ca-cert -d 'A PEM file of CA certificates to verify the server with (replaces the system roots)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from lookup" -l ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from lookup" -l client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from lookup" -l client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from lookup" -l tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from lookup" -l client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from lookup" -l output-curl-string -d 'Print the curl command of the request instead of sending it' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from lookup" -l wrap-ttl -d 'Ask the server to wrap the answer in a token with this TTL (X-Vault-Wrap-TTL)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from lookup" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from renew" -l format -d 'Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from renew" -l field -d 'Print only this field of the response' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from renew" -l increment -d 'Requested TTL of the lease' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from renew" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from renew" -l address -d 'Send the command to this OpenBao/Vault server (default: $VAULTJWT_ADDR, else address in config.toml, else the local engine)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from renew" -l namespace -d 'The namespace of the request (X-Vault-Namespace)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from renew" -l ca-cert -d 'A PEM file of CA certificates to verify the server with (replaces the system roots)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from renew" -l ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from renew" -l client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from renew" -l client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from renew" -l tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from renew" -l client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from renew" -l output-curl-string -d 'Print the curl command of the request instead of sending it' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from renew" -l wrap-ttl -d 'Ask the server to wrap the answer in a token with this TTL (X-Vault-Wrap-TTL)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from renew" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from revoke" -l format -d 'Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from revoke" -l field -d 'Print only this field of the response' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from revoke" -l prefix -d 'Treat the ID as a prefix: revoke every lease under it' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from revoke" -l force -d 'Remove the leases even when revoking their secrets fails (needs -prefix)' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from revoke" -l sync -d 'Wait for the revocation (vaultjwt always does)' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from revoke" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from revoke" -l address -d 'Send the command to this OpenBao/Vault server (default: $VAULTJWT_ADDR, else address in config.toml, else the local engine)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from revoke" -l namespace -d 'The namespace of the request (X-Vault-Namespace)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from revoke" -l ca-cert -d 'A PEM file of CA certificates to verify the server with (replaces the system roots)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from revoke" -l ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from revoke" -l client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from revoke" -l client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from revoke" -l tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from revoke" -l client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from revoke" -l output-curl-string -d 'Print the curl command of the request instead of sending it' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from revoke" -l wrap-ttl -d 'Ask the server to wrap the answer in a token with this TTL (X-Vault-Wrap-TTL)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand login" -l format -d 'Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand login" -l field -d 'Print only this field of the response' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand login" -l method -d 'Auth method: token (default) or jwt' -r

@@ -811,3 +811,8 @@ impl Drop for PgServer {
         let _ = self.child.wait();
     }
 }
+
+/// The SQLSTATE of a PostgreSQL error, if the server sent one.
+pub fn sql_state(e: &postgres::Error) -> Option<&str> {
+    e.as_db_error().map(|d| d.code().code())
+}
