@@ -48,24 +48,26 @@ pub enum LeaseCommand {
     },
 }
 
-fn one_arg(args: &[String]) -> std::result::Result<String, u8> {
+/// The one ID argument, with the CLI's complaints (`missing`: what no argument says;
+/// `expected`: the count the too-many message names, `1-2` for renew as bao says).
+fn one_arg(args: &[String], missing: &str, expected: &str) -> std::result::Result<String, u8> {
     match args {
         [id] => Ok(id.trim().to_string()),
-        [] => Err(output::print_local_error(
-            "Not enough arguments (expected 1, got 0)",
-        )),
+        [] => Err(output::print_local_error(missing)),
         _ => Err(output::print_local_error(&format!(
-            "Too many arguments (expected 1, got {})",
+            "Too many arguments (expected {expected}, got {})",
             args.len()
         ))),
     }
 }
 
+const MISSING_ID: &str = "Missing ID!";
+
 pub fn run(s: &mut Session, cmd: LeaseCommand) -> Result<u8> {
     match cmd {
         LeaseCommand::Lookup { out, args } => {
             s.format(&out)?;
-            let id = match one_arg(&args) {
+            let id = match one_arg(&args, MISSING_ID, "1") {
                 Ok(id) => id,
                 Err(code) => return Ok(code),
             };
@@ -85,7 +87,7 @@ pub fn run(s: &mut Session, cmd: LeaseCommand) -> Result<u8> {
             args,
         } => {
             s.format(&out)?;
-            let id = match one_arg(&args) {
+            let id = match one_arg(&args, MISSING_ID, "1-2") {
                 Ok(id) => id,
                 Err(code) => return Ok(code),
             };
@@ -116,7 +118,7 @@ pub fn run(s: &mut Session, cmd: LeaseCommand) -> Result<u8> {
             args,
         } => {
             s.format(&out)?;
-            let id = match one_arg(&args) {
+            let id = match one_arg(&args, "Not enough arguments (expected 1, got 0)", "1") {
                 Ok(id) => id,
                 Err(code) => return Ok(code),
             };

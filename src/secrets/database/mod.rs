@@ -97,8 +97,9 @@ fn config_path() -> Path {
             Operation::Delete,
         ],
         existence_check: true,
-        // The plugin's own parameters (connection_url, username, ...) go to it.
-        takes_arbitrary_input: true,
+        // The plugin's own parameters (connection_url, username, ...) go to it, and are
+        // named in the "unrecognized parameters" warning all the same, as OpenBao does.
+        takes_arbitrary_input: false,
         synopsis: "Configure connection details to a database plugin.",
         description: "This path configures the connection details used to connect to a particular database. This path runs the provided plugin name and passes the configured connection details to the plugin. See the documentation for the plugin specified for a full list of accepted connection details.",
     }
