@@ -312,3 +312,51 @@ fn failed_revocations_are_kept_until_forced() {
     .stderr_has("Force-removing leases");
     env.run(&["lease", "lookup", &lease]).code(2);
 }
+
+/// PostgreSQL is called with the data directory's lock released: a slow creation statement
+/// does not hold up another command, which leaves the pending lease of the live process alone.
+#[test]
+fn a_slow_database_does_not_hold_the_data_directory() {
+    let Some(pg) = PgServer::start() else { return };
+    let env = TestEnv::new();
+    setup(&env, &pg, "1h");
+    env.run(&[
+        "write",
+        "database/roles/slow",
+        "db_name=pg",
+        "creation_statements=SELECT pg_sleep(3); CREATE ROLE \"{{name}}\" WITH LOGIN PASSWORD '{{password}}';",
+    ])
+    .success();
+    env.run(&["write", "database/config/pg", "allowed_roles=*"])
+        .success();
+    let mut slow = env
+        .cmd(&["read", "-format=json", "database/creds/slow"])
+        .cmd;
+    let child = slow
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1000));
+    let started = std::time::Instant::now();
+    env.run(&["secrets", "list"]).success();
+    assert!(
+        started.elapsed() < std::time::Duration::from_millis(1800),
+        "waited {:?} for the slow creation",
+        started.elapsed()
+    );
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let user = j["data"]["username"].as_str().unwrap();
+    assert!(
+        pg.role_exists(user),
+        "the pending lease was revoked under the creator"
+    );
+    env.run(&["lease", "lookup", j["lease_id"].as_str().unwrap()])
+        .success();
+}

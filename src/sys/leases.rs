@@ -48,6 +48,22 @@ pub struct Lease {
     pub revoke_attempts: u32,
     #[serde(default)]
     pub revoke_error: String,
+    /// The process creating the secret of a pending lease: while it lives (and for at most
+    /// [`PENDING_GRACE`] seconds) other processes leave the lease alone.
+    #[serde(default)]
+    pub pid: u32,
+}
+
+/// How long a pending lease of a live process is left alone.
+const PENDING_GRACE: i64 = 600;
+
+/// Whether process `pid` is alive.
+fn alive(pid: u32) -> bool {
+    if pid == 0 || pid == std::process::id() {
+        return false;
+    }
+    let r = unsafe { libc::kill(pid as libc::pid_t, 0) };
+    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
 }
 
 /// What a secret engine records before creating a secret.
@@ -133,6 +149,7 @@ pub fn begin(s: &dyn Storage, new: NewLease) -> Result<String> {
         state: "pending".into(),
         revoke_attempts: 0,
         revoke_error: String::new(),
+        pid: std::process::id(),
     };
     s.put_as(&id_key(&id), &lease)?;
     // Due at once: only a crash leaves it pending for the next command.
@@ -140,15 +157,18 @@ pub fn begin(s: &dyn Storage, new: NewLease) -> Result<String> {
     Ok(id)
 }
 
-/// The secret exists: the lease becomes active, due at its expiry.
-pub fn activate(s: &dyn Storage, id: &str, now: i64) -> Result<()> {
+/// The secret exists: the lease becomes active, due at its expiry. `false` when the lease
+/// is gone (revoked by another process meanwhile): the caller must revoke the secret.
+pub fn activate(s: &dyn Storage, id: &str, now: i64) -> Result<bool> {
     let Some(mut lease) = load(s, id)? else {
-        return Ok(());
+        return Ok(false);
     };
     lease.state = "active".into();
+    lease.pid = 0;
     s.put_as(&id_key(id), &lease)?;
     let at = check_time(s, &lease, now)?;
-    schedule(s, id, Some(at))
+    schedule(s, id, Some(at))?;
+    Ok(true)
 }
 
 /// The secret was never created: the lease goes.
@@ -235,6 +255,10 @@ fn check(s: &dyn Storage, id: &str, now: i64) -> Result<()> {
     let Some(lease) = load(s, id)? else {
         return schedule(s, id, None);
     };
+    if lease.state == "pending" && now - lease.issue_time < PENDING_GRACE && alive(lease.pid) {
+        // Another process is creating its secret, with the storage's lock released.
+        return schedule(s, id, Some(now + 5));
+    }
     let owner_gone =
         !lease.token.is_empty() && crate::token::lookup_by_hash(s, &lease.token, now)?.is_none();
     if lease.state == "pending" || lease.expire_time <= now || owner_gone {

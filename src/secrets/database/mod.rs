@@ -673,6 +673,7 @@ fn creds(ctx: &BackendContext, req: &Request, name: &str) -> Result<Option<Respo
         "db_name": role.db_name,
         "revocation_statements": role.revocation_statements,
     });
+    let secret_copy = secret.clone();
     let lease = crate::sys::leases::begin(
         ctx.storage.root(),
         crate::sys::leases::NewLease {
@@ -687,19 +688,30 @@ fn creds(ctx: &BackendContext, req: &Request, name: &str) -> Result<Option<Respo
     )?;
     crate::sys::leases::failpoint("database-creds-pending");
     let conn = postgresql::Connection::from_details(&config.connection_details);
-    if let Err(e) = postgresql::new_user(
+    // PostgreSQL is called with the storage's lock released: other commands go on meanwhile
+    // (the pending lease, marked with this process's id, is left alone while it lives).
+    let root = ctx.storage.root();
+    root.unlock()?;
+    let created = postgresql::new_user(
         &conn,
         &role.creation_statements,
         &username,
         &password,
         expiration,
-    ) {
+    );
+    root.relock()?;
+    if let Err(e) = created {
         // The transaction rolled back: nothing to revoke.
-        crate::sys::leases::discard(ctx.storage.root(), &lease)?;
+        crate::sys::leases::discard(root, &lease)?;
         return Err(internal(e));
     }
     crate::sys::leases::failpoint("database-creds-created");
-    crate::sys::leases::activate(ctx.storage.root(), &lease, ctx.now)?;
+    if !crate::sys::leases::activate(root, &lease, ctx.now)? {
+        let _ = revoke_secret(&ctx.storage, &secret_copy);
+        return Err(internal(format!(
+            "lease {lease} was revoked while its user was being created"
+        )));
+    }
     let mut resp = Response::json(json!({"password": password, "username": username}));
     resp.lease_id = lease;
     resp.lease_duration = ttl;
