@@ -158,6 +158,52 @@ fn expiry_and_owner_token_revocation_revoke_the_user() {
     env.run(&["token", "revoke", &tok]).success();
     assert!(!pg.role_exists(&user), "a revoked token's user survived");
     env.run(&["lease", "lookup", &lease]).code(2);
+
+    // And when the token expires.
+    let short = env.run(&["token", "create", "-format=json", "-policy=root", "-ttl=3s"]);
+    short.success();
+    let tok = short.json()["auth"]["client_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (_, user, _) = creds(&env, "readonly", Some(&tok));
+    std::thread::sleep(std::time::Duration::from_secs(4));
+    env.run(&["secrets", "list"]).success();
+    assert!(!pg.role_exists(&user), "an expired token's user survived");
+
+    // Disabling the engine revokes what is left.
+    let (_, user, _) = creds(&env, "readonly", None);
+    env.run(&["secrets", "disable", "database"]).success();
+    assert!(!pg.role_exists(&user), "a disabled engine's user survived");
+}
+
+/// `rotate-root` changes the root password in PostgreSQL and in storage, never printing it.
+#[test]
+fn rotate_root_changes_the_password_where_it_is_used() {
+    let Some(pg) = PgServer::start() else { return };
+    let env = TestEnv::new();
+    setup(&env, &pg, "1h");
+    pg.root()
+        .batch_execute("CREATE ROLE vaultadmin WITH LOGIN CREATEROLE PASSWORD 'first-password'; GRANT pg_read_all_data TO vaultadmin WITH ADMIN OPTION;")
+        .unwrap();
+    env.run(&[
+        "write",
+        "database/config/pg",
+        "username=vaultadmin",
+        "password=first-password",
+    ])
+    .success();
+    let out = env.run(&["write", "-f", "database/rotate-root/pg"]);
+    out.success();
+    assert!(!out.stdout.contains("password"), "{}", out.stdout);
+    assert!(pg.connect("vaultadmin", "first-password").is_err());
+    // The engine still works, with the password only it knows.
+    let (_, user, password) = creds(&env, "readonly", None);
+    assert!(pg.connect(&user, &password).is_ok());
+    let read = env.run(&["read", "-format=json", "database/config/pg"]);
+    assert!(read.json()["data"]["connection_details"]
+        .get("password")
+        .is_none());
 }
 
 #[test]

@@ -398,6 +398,24 @@ pub fn handle(
     }
 }
 
+/// A secret engine at `mount` is being disabled: its leases are revoked first, as Vault
+/// does; a failure stops the unmount (`lease revoke -force -prefix` unblocks it).
+pub fn revoke_mount(s: &dyn Storage, mount: &str) -> Result<()> {
+    let now = crate::core::now();
+    for id in leases_under(s, mount.trim_end_matches('/'))? {
+        if let Some(lease) = load(s, &id)? {
+            revoke_now(s, &lease, now).map_err(|e| {
+                Error::bad_request(format!(
+                    "failed to revoke {}: {}",
+                    fields::go_quote(mount),
+                    e.message().trim()
+                ))
+            })?;
+        }
+    }
+    Ok(())
+}
+
 /// The ids of the leases whose id starts with `prefix` (a path prefix).
 fn leases_under(s: &dyn Storage, prefix: &str) -> Result<Vec<String>> {
     let mut out = Vec::new();

@@ -401,6 +401,7 @@ fn disable_secret(core: &mut Core, rest: &str) -> Result<Option<Response>> {
             fields::go_quote(&path)
         )));
     }
+    leases::revoke_mount(core.storage.as_ref(), &path)?;
     let entry = table.remove(pos);
     // The mount goes first, then its data: a crash in between leaves unreachable data only.
     mounts::save_secret(core.storage.as_ref(), &table)?;
