@@ -432,7 +432,7 @@ mod tests {
             ]
         );
         let block = "DO $$ BEGIN CREATE ROLE x; END $$;".to_string();
-        assert_eq!(queries(&[block.clone()], &[]), vec![block]);
+        assert_eq!(queries(std::slice::from_ref(&block), &[]), vec![block]);
         assert!(!contains_multiline_statement("SELECT 'END'"));
     }
 
