@@ -782,7 +782,7 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__demo)
-            opts="-h --keep --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --keep --database --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -790,6 +790,10 @@ _vaultjwt() {
             case "${prev}" in
                 --keep)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --database)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --data-dir)

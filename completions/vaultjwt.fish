@@ -757,6 +757,7 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand apply" -l wrap-ttl -d 
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand apply" -s h -l help -d 'Print help'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand demo" -l keep -d 'Keep the throwaway data directory' -r -f -a "true\t''
 false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand demo" -l database -d 'A PostgreSQL URL (postgresql://USER:PASSWORD@HOST:PORT/DB, a user that can create roles): adds the dynamic database credentials chapter' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand demo" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand demo" -l address -d 'Send the command to this OpenBao/Vault server (default: $VAULTJWT_ADDR, else address in config.toml, else the local engine)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand demo" -l namespace -d 'The namespace of the request (X-Vault-Namespace)' -r

@@ -406,3 +406,29 @@ fn a_slow_database_does_not_hold_the_data_directory() {
     env.run(&["lease", "lookup", j["lease_id"].as_str().unwrap()])
         .success();
 }
+
+/// `demo -database=URL` adds the dynamic secrets chapter, which leaves no user behind.
+#[test]
+fn demo_database_chapter() {
+    let Some(pg) = PgServer::start() else { return };
+    let env = TestEnv::new();
+    let tmp = env.home.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let out = env
+        .cmd(&["demo", &format!("-database={}", pg.root_url())])
+        .env("TMPDIR", &tmp)
+        .run();
+    out.success();
+    assert!(out
+        .stdout
+        .contains("$ vaultjwt read database/creds/readonly\nKey"));
+    assert!(out
+        .stdout
+        .contains("Success! Revoked lease: database/creds/readonly/"));
+    assert!(
+        !out.stdout.contains(PgServer::PASSWORD),
+        "the password was shown"
+    );
+    assert!(out.stdout.ends_with("The demo ran as expected.\n"));
+    assert!(vault_users(&pg).is_empty(), "{:?}", vault_users(&pg));
+}

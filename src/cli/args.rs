@@ -297,6 +297,10 @@ pub enum Command {
         /// Keep the throwaway data directory
         #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false)]
         keep: bool,
+        /// A PostgreSQL URL (postgresql://USER:PASSWORD@HOST:PORT/DB, a user that can create
+        /// roles): adds the dynamic database credentials chapter
+        #[arg(long, value_name = "URL")]
+        database: Option<String>,
     },
     /// Enable, disable and list secret engines
     #[command(subcommand)]

@@ -76,7 +76,7 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Policy(Deferred(cmd)) => policy::run(dir, cmd),
         Command::Jwt(Deferred(cmd)) => jwt::run(dir, cmd),
         Command::Dev(Deferred(cmd)) => dev::run(dir, cmd),
-        Command::Demo { keep } => demo::run(keep),
+        Command::Demo { keep, database } => demo::run(keep, database.as_deref()),
         Command::Print { what: _ } => {
             // `print token`: the token requests are made with (VAULTJWT_TOKEN, else the
             // token helper, per address in remote mode), as `vault print token`.
