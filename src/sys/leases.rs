@@ -237,6 +237,15 @@ fn revoke_now(s: &dyn Storage, lease: &Lease, now: i64) -> Result<()> {
 /// Revokes the leases that are due: expired, owned by a token that is gone or expired, or
 /// left pending by an interrupted command. Errors are kept in the leases, never returned.
 pub fn sweep(s: &dyn Storage, now: i64) {
+    sweep_within(s, now, Some(SWEEP_BUDGET));
+}
+
+/// How long the sweep at the start or end of a command may spend revoking (an unreachable
+/// database must not make every command slow); what is left stays due for the next one.
+const SWEEP_BUDGET: std::time::Duration = std::time::Duration::from_secs(2);
+
+fn sweep_within(s: &dyn Storage, now: i64, budget: Option<std::time::Duration>) {
+    let started = std::time::Instant::now();
     let Ok(index) = load_index(s) else {
         return;
     };
@@ -247,6 +256,9 @@ pub fn sweep(s: &dyn Storage, now: i64) {
         .map(|(_, id)| id.clone())
         .collect();
     for id in due {
+        if budget.is_some_and(|b| started.elapsed() > b) {
+            break;
+        }
         let _ = check(s, &id, now);
     }
 }
@@ -386,7 +398,7 @@ pub fn handle(
             }
         }
         ("tidy", Operation::Update | Operation::Create) => {
-            sweep(s, now);
+            sweep_within(s, now, None);
             Ok(Some(Response::default().warning(
                 "Tidy operation successfully started. Any information from the operation will be printed to OpenBao's server logs.",
             )))
@@ -519,4 +531,76 @@ fn renew(core: &mut Core, req: &Request, rest: Option<&str>, now: i64) -> Result
     };
     resp.data = None;
     Ok(Some(resp))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::MemoryStorage;
+
+    fn new_lease(s: &dyn Storage, now: i64) -> String {
+        begin(
+            s,
+            NewLease {
+                path: "db/creds/r".into(),
+                mount: "db/".into(),
+                owner: None,
+                ttl: 60,
+                max_ttl: 0,
+                secret: json!({"username": "u"}),
+                now,
+            },
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn the_index_orders_what_is_due() {
+        let s = MemoryStorage::default();
+        let a = new_lease(&s, 100);
+        assert!(a.starts_with("db/creds/r/") && a.len() == "db/creds/r/".len() + 24);
+        // Pending: due at once.
+        assert_eq!(load_index(&s).unwrap().due, vec![(100, a.clone())]);
+        assert!(activate(&s, &a, 100).unwrap());
+        let b = new_lease(&s, 50);
+        assert!(activate(&s, &b, 50).unwrap());
+        assert_eq!(
+            load_index(&s).unwrap().due,
+            vec![(110, b.clone()), (160, a.clone())]
+        );
+        token_revoked(&s).unwrap();
+        assert!(load_index(&s).unwrap().due.iter().all(|(t, _)| *t == 0));
+        assert_eq!(leases_under(&s, "db/creds").unwrap(), {
+            let mut v = vec![a.clone(), b.clone()];
+            v.sort();
+            v
+        });
+        assert_eq!(leases_under(&s, &a).unwrap(), vec![a.clone()]);
+        discard(&s, &a).unwrap();
+        discard(&s, &b).unwrap();
+        assert!(s.get(INDEX_KEY).unwrap().is_none());
+        assert!(
+            !activate(&s, &a, 100).unwrap(),
+            "a gone lease cannot be activated"
+        );
+    }
+
+    #[test]
+    fn a_pending_lease_of_a_live_process_is_left_alone() {
+        let s = MemoryStorage::default();
+        let a = new_lease(&s, 100);
+        let mut lease = load(&s, &a).unwrap().unwrap();
+        // This process's own pending lease is a leftover (the sweep never runs mid-request);
+        // another live process's is not.
+        assert!(!alive(std::process::id()));
+        let parent = unsafe { libc::getppid() } as u32;
+        lease.pid = parent;
+        s.put_as(&id_key(&a), &lease).unwrap();
+        check(&s, &a, 100).unwrap();
+        assert!(load(&s, &a).unwrap().is_some());
+        assert_eq!(load_index(&s).unwrap().due, vec![(105, a.clone())]);
+        // Past the grace period it is revoked (its mount is gone: nothing to drop).
+        check(&s, &a, 100 + PENDING_GRACE).unwrap();
+        assert!(load(&s, &a).unwrap().is_none());
+    }
 }
