@@ -337,10 +337,25 @@ fn failed_revocations_are_kept_until_forced() {
     let env = TestEnv::new();
     setup(&env, &pg, "1h");
     let (lease, _, _) = creds(&env, "readonly", None);
+    let port = pg.port;
     drop(pg);
+    // OpenBao's text, pgx's one-attempt error (sslmode=disable) inside.
     env.run(&["lease", "revoke", "-sync", &lease])
         .code(2)
-        .stderr_has("connection refused");
+        .stderr_has(&format!(
+            "* failed to revoke entry: resp: (*logical.Response)(nil) err: failed to connect to `user=postgres database=postgres`: 127.0.0.1:{port} (127.0.0.1): dial error: dial tcp 127.0.0.1:{port}: connect: connection refused"
+        ));
+    env.run(&[
+        "lease",
+        "revoke",
+        "-sync",
+        "-prefix",
+        "database/creds/readonly",
+    ])
+    .code(2)
+    .stderr_has(&format!(
+        "* failed to revoke \"{lease}\" (1 / 1): failed to revoke entry: "
+    ));
     let look = env.run(&["lease", "lookup", "-format=json", &lease]);
     look.success();
     assert!(look.json()["data"]["revocation_error"]

@@ -227,8 +227,7 @@ fn revoke_now(s: &dyn Storage, lease: &Lease, now: i64) -> Result<()> {
             let backoff = (10i64 << kept.revoke_attempts.min(9)).min(3600);
             schedule(s, &lease.id, Some(now + backoff))?;
             Err(Error::bad_request(format!(
-                "failed to revoke lease: lease_id={}: {e}",
-                lease.id
+                "failed to revoke entry: resp: (*logical.Response)(nil) err: {e}"
             )))
         }
     }
@@ -380,8 +379,9 @@ pub fn handle(
         ("revoke-prefix" | "revoke-force", Operation::Update | Operation::Create) => {
             let prefix = rest.unwrap_or("").trim_end_matches('/');
             let force = op == "revoke-force";
-            let mut failed = None;
-            for id in leases_under(s, prefix)? {
+            let ids = leases_under(s, prefix)?;
+            let total = ids.len();
+            for (i, id) in ids.into_iter().enumerate() {
                 let Some(lease) = load(s, &id)? else { continue };
                 if force {
                     if revoke_now(s, &lease, now).is_err() {
@@ -389,13 +389,15 @@ pub fn handle(
                         s.delete(&id_key(&id))?;
                     }
                 } else if let Err(e) = revoke_now(s, &lease, now) {
-                    failed.get_or_insert(e);
+                    return Err(Error::bad_request(format!(
+                        "failed to revoke {} ({} / {total}): {}",
+                        fields::go_quote(&id),
+                        i + 1,
+                        e.message().trim()
+                    )));
                 }
             }
-            match failed {
-                Some(e) => Err(e),
-                None => Ok(None),
-            }
+            Ok(None)
         }
         ("tidy", Operation::Update | Operation::Create) => {
             sweep_within(s, now, None);

@@ -152,10 +152,18 @@ fn connect_error(config: &postgres::Config, e: &postgres::Error) -> String {
     } else {
         lines.push(format!("{prefix}: {e}"));
     }
-    format!(
-        "failed to connect to `user={user} database={db}`:\n\t{}",
-        lines.join("\n\t")
-    )
+    // pgx: one attempt inline, several one per line.
+    if lines.len() == 1 {
+        format!(
+            "failed to connect to `user={user} database={db}`: {}",
+            lines[0]
+        )
+    } else {
+        format!(
+            "failed to connect to `user={user} database={db}`:\n\t{}",
+            lines.join("\n\t")
+        )
+    }
 }
 
 /// pgx's `*pgconn.PgError` text: `ERROR: message (SQLSTATE 42601)`.
