@@ -3,6 +3,7 @@
 # static key; ES256 through a loopback JWKS with a warm cache), token create, token lookup,
 # policy write and token capabilities; the ratios; spawning /bin/true; vaultjwt's peak RSS;
 # login with 10 vs 100,000 stored tokens and entities; JWKS hits during warm-cache logins;
+# database creds and lease revoke against a throwaway PostgreSQL (when installed);
 # remote mode (vaultjwt as a client of the same bao server: kv get, token lookup, login)
 # against the bao CLI.
 #
@@ -217,6 +218,52 @@ def main():
                 true_t.append(timed(["/bin/true"], vj_env))
         results.append((name, median_ms(vt), median_ms(bt)))
         log(f"bench: {name}: vaultjwt {median_ms(vt):.2f} ms, bao {median_ms(bt):.1f} ms")
+
+    # The database engine (issue 14) against one throwaway PostgreSQL, when it is installed:
+    # `read database/creds/bench` and `lease revoke -sync` (each revocation of a lease made
+    # outside the timing).
+    pg_started = False
+    try:
+        socket.create_connection(("127.0.0.1", 55432), timeout=1).close()
+    except OSError:
+        if subprocess.run(["tests/conformance/postgres.sh", "start"], capture_output=True).returncode == 0:
+            pg_started = True
+    try:
+        socket.create_connection(("127.0.0.1", 55432), timeout=1).close()
+        have_pg = True
+    except OSError:
+        have_pg = False
+        log("bench: no PostgreSQL (apt-get install postgresql): database rows skipped")
+    if have_pg:
+        url = "postgresql://{{username}}:{{password}}@127.0.0.1:55432/postgres?sslmode=disable"
+        for cli, env in ((VAULTJWT, vj_env), (BAO, bao_env)):
+            for args in (
+                ["secrets", "enable", "database"],
+                ["write", "database/config/pg", "plugin_name=postgresql-database-plugin",
+                 f"connection_url={url}", "username=postgres", "password=conformance-root",
+                 "allowed_roles=bench"],
+                ["write", "database/roles/bench", "db_name=pg", "default_ttl=1h",
+                 "creation_statements=CREATE ROLE \"{{name}}\" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}';"],
+            ):
+                run([cli, *args], env)
+        vt, bt = [], []
+        for _ in range(N):
+            vt.append(timed([VAULTJWT, "read", "database/creds/bench"], vj_env))
+            bt.append(timed([BAO, "read", "database/creds/bench"], bao_env))
+        results.append(("read database/creds (PostgreSQL)", median_ms(vt), median_ms(bt)))
+        log(f"bench: database creds: vaultjwt {median_ms(vt):.2f} ms, bao {median_ms(bt):.1f} ms")
+        vt, bt = [], []
+        for _ in range(N):
+            lv = run([VAULTJWT, "read", "-field=lease_id", "database/creds/bench"], vj_env).strip()
+            lb = run([BAO, "read", "-field=lease_id", "database/creds/bench"], bao_env).strip()
+            vt.append(timed([VAULTJWT, "lease", "revoke", "-sync", lv], vj_env))
+            bt.append(timed([BAO, "lease", "revoke", "-sync", lb], bao_env))
+        results.append(("lease revoke -sync (PostgreSQL)", median_ms(vt), median_ms(bt)))
+        log(f"bench: lease revoke: vaultjwt {median_ms(vt):.2f} ms, bao {median_ms(bt):.1f} ms")
+        for cli, env in ((VAULTJWT, vj_env), (BAO, bao_env)):
+            run([cli, "lease", "revoke", "-sync", "-prefix", "database/creds/bench"], env)
+    if pg_started:
+        subprocess.run(["tests/conformance/postgres.sh", "stop"], capture_output=True)
 
     # Remote mode: vaultjwt as a client of the same bao server, against bao's own CLI.
     remote_env = base_env({"VAULTJWT_HOME": os.path.join(work, "remote"),

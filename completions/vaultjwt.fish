@@ -50,6 +50,7 @@ complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "auth" -d 'Enable,
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "policy" -d 'Manage ACL policies (write, read, list, delete, fmt)'
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "completion" -d 'Print a shell completion script'
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "token" -d 'Create, look up, renew, revoke tokens and list their capabilities'
+complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "lease" -d 'Look up, renew and revoke leases (database credentials)'
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "login" -d 'Authenticate: store a token (or one from `-method=jwt`) in the token helper'
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "jwt" -d 'Tokens themselves: decode, explain, keygen, sign'
 complete -c vaultjwt -n "__fish_vaultjwt_needs_command" -f -a "dev" -d 'Development tools: a loopback OIDC issuer'
@@ -576,6 +577,92 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen
 json\t''
 yaml\t''"
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand token; and __fish_seen_subcommand_from capabilities" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and not __fish_seen_subcommand_from lookup renew revoke" -l data-dir -o data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and not __fish_seen_subcommand_from lookup renew revoke" -l address -o address -d 'Send the command to this OpenBao/Vault server (default: $VAULTJWT_ADDR, else address in config.toml, else the local engine)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and not __fish_seen_subcommand_from lookup renew revoke" -l namespace -o namespace -d 'The namespace of the request (X-Vault-Namespace)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and not __fish_seen_subcommand_from lookup renew revoke" -l ca-cert -o ca-cert -d 'A PEM file of CA certificates to verify the server with (replaces the system roots)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and not __fish_seen_subcommand_from lookup renew revoke" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and not __fish_seen_subcommand_from lookup renew revoke" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and not __fish_seen_subcommand_from lookup renew revoke" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and not __fish_seen_subcommand_from lookup renew revoke" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and not __fish_seen_subcommand_from lookup renew revoke" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and not __fish_seen_subcommand_from lookup renew revoke" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and not __fish_seen_subcommand_from lookup renew revoke" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and not __fish_seen_subcommand_from lookup renew revoke" -l output-curl-string -o output-curl-string -d 'Print the curl command of the request instead of sending it' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and not __fish_seen_subcommand_from lookup renew revoke" -l wrap-ttl -o wrap-ttl -d 'Ask the server to wrap the answer in a token with this TTL (X-Vault-Wrap-TTL)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and not __fish_seen_subcommand_from lookup renew revoke" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and not __fish_seen_subcommand_from lookup renew revoke" -f -a "lookup" -d 'Look up a lease: its path, issue and expire times, TTL'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and not __fish_seen_subcommand_from lookup renew revoke" -f -a "renew" -d 'Renew a lease (its secret engine may cap the TTL)'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and not __fish_seen_subcommand_from lookup renew revoke" -f -a "revoke" -d 'Revoke a lease (and its secret), or every lease under a prefix'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from lookup" -l field -o field -d 'Print only this field of the response' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from lookup" -l data-dir -o data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from lookup" -l address -o address -d 'Send the command to this OpenBao/Vault server (default: $VAULTJWT_ADDR, else address in config.toml, else the local engine)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from lookup" -l namespace -o namespace -d 'The namespace of the request (X-Vault-Namespace)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from lookup" -l ca-cert -o ca-cert -d 'A PEM file of CA certificates to verify the server with (replaces the system roots)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from lookup" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from lookup" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from lookup" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from lookup" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from lookup" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from lookup" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from lookup" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from lookup" -l output-curl-string -o output-curl-string -d 'Print the curl command of the request instead of sending it' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from lookup" -l wrap-ttl -o wrap-ttl -d 'Ask the server to wrap the answer in a token with this TTL (X-Vault-Wrap-TTL)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from lookup" -l format -o format -d 'Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from lookup" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from renew" -l field -o field -d 'Print only this field of the response' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from renew" -l increment -o increment -d 'Requested TTL of the lease' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from renew" -l data-dir -o data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from renew" -l address -o address -d 'Send the command to this OpenBao/Vault server (default: $VAULTJWT_ADDR, else address in config.toml, else the local engine)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from renew" -l namespace -o namespace -d 'The namespace of the request (X-Vault-Namespace)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from renew" -l ca-cert -o ca-cert -d 'A PEM file of CA certificates to verify the server with (replaces the system roots)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from renew" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from renew" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from renew" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from renew" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from renew" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from renew" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from renew" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from renew" -l output-curl-string -o output-curl-string -d 'Print the curl command of the request instead of sending it' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from renew" -l wrap-ttl -o wrap-ttl -d 'Ask the server to wrap the answer in a token with this TTL (X-Vault-Wrap-TTL)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from renew" -l format -o format -d 'Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from renew" -s h -l help -d 'Print help'
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from revoke" -l field -o field -d 'Print only this field of the response' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from revoke" -l prefix -o prefix -d 'Treat the ID as a prefix: revoke every lease under it' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from revoke" -l force -o force -d 'Remove the leases even when revoking their secrets fails (needs -prefix)' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from revoke" -l sync -o sync -d 'Wait for the revocation (vaultjwt always does)' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from revoke" -l data-dir -o data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from revoke" -l address -o address -d 'Send the command to this OpenBao/Vault server (default: $VAULTJWT_ADDR, else address in config.toml, else the local engine)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from revoke" -l namespace -o namespace -d 'The namespace of the request (X-Vault-Namespace)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from revoke" -l ca-cert -o ca-cert -d 'A PEM file of CA certificates to verify the server with (replaces the system roots)' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from revoke" -l ca-path -o ca-path -d 'A directory of PEM CA certificates to verify the server with' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from revoke" -l client-cert -o client-cert -d 'A PEM client certificate for TLS authentication to the server' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from revoke" -l client-key -o client-key -d 'The PEM private key of -client-cert' -r -F
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from revoke" -l header -o header -d 'An HTTP header sent with every request to the server (repeatable; not X-Vault-*)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from revoke" -l tls-server-name -o tls-server-name -d 'The name to use as SNI and to verify the server\'s certificate with (default: the address\'s host)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from revoke" -l tls-skip-verify -o tls-skip-verify -d 'Do not verify the server\'s certificate (insecure)' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from revoke" -l client-timeout -o client-timeout -d 'How long a request to the server may take, e.g. 30s (default 60s)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from revoke" -l output-curl-string -o output-curl-string -d 'Print the curl command of the request instead of sending it' -r -f -a "true\t''
+false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from revoke" -l wrap-ttl -o wrap-ttl -d 'Ask the server to wrap the answer in a token with this TTL (X-Vault-Wrap-TTL)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from revoke" -l format -o format -d 'Output format: table, json or yaml (default: $VAULTJWT_FORMAT, else table)' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand lease; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand login" -l field -o field -d 'Print only this field of the response' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand login" -l path -o path -d 'Mount path of the auth method (default: the method name)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand login" -l no-store -o no-store -d 'Do not store the token in the token helper' -r -f -a "true\t''
@@ -848,6 +935,7 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand apply" -l wrap-ttl -o 
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand apply" -s h -l help -d 'Print help'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand demo" -l keep -o keep -d 'Keep the throwaway data directory' -r -f -a "true\t''
 false\t''"
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand demo" -l database -o database -d 'A PostgreSQL URL (postgresql://USER:PASSWORD@HOST:PORT/DB, a user that can create roles): adds the dynamic database credentials chapter' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand demo" -l data-dir -o data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand demo" -l address -o address -d 'Send the command to this OpenBao/Vault server (default: $VAULTJWT_ADDR, else address in config.toml, else the local engine)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand demo" -l namespace -o namespace -d 'The namespace of the request (X-Vault-Namespace)' -r

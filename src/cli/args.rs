@@ -248,6 +248,9 @@ pub enum Command {
     /// Create, look up, renew, revoke tokens and list their capabilities
     #[command(subcommand)]
     Token(Deferred<TokenCommand>),
+    /// Look up, renew and revoke leases (database credentials)
+    #[command(subcommand)]
+    Lease(Deferred<crate::cli::commands::lease::LeaseCommand>),
     /// Authenticate: store a token (or one from `-method=jwt`) in the token helper
     #[command(after_help = "Examples:
   vaultjwt login -method=jwt role=dev jwt=@token.jwt
@@ -331,6 +334,10 @@ pub enum Command {
         /// Keep the throwaway data directory
         #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, default_value_t = false, hide_possible_values = true, hide_default_value = true)]
         keep: bool,
+        /// A PostgreSQL URL (postgresql://USER:PASSWORD@HOST:PORT/DB, a user that can create
+        /// roles): adds the dynamic database credentials chapter
+        #[arg(long, value_name = "URL")]
+        database: Option<String>,
     },
     /// Enable, disable and list secret engines
     #[command(subcommand)]
@@ -598,16 +605,11 @@ pub fn may_need_split(args: &[OsString]) -> bool {
 
 /// The subcommands of a group whose clap definitions are deferred ([`Deferred`]).
 fn expand_group(cmd: &clap::Command) -> clap::Command {
-    let c = clap::Command::new;
-    match cmd.get_name() {
-        "auth" => AuthCommand::augment_subcommands(c("auth")),
-        "policy" => PolicyCommand::augment_subcommands(c("policy")),
-        "token" => TokenCommand::augment_subcommands(c("token")),
-        "secrets" => SecretsCommand::augment_subcommands(c("secrets")),
-        "kv" => KvCommand::augment_subcommands(c("kv")),
-        "operator" => OperatorCommand::augment_subcommands(c("operator")),
-        _ => cmd.clone(),
-    }
+    // A group (`auth`, `lease`, ...) is `Deferred`: building it fills in its subcommands,
+    // whichever group it is.
+    let mut c = cmd.clone();
+    c.build();
+    c
 }
 
 /// Finds, as Go's flag package would, where the flags of the command being run end (see

@@ -166,8 +166,11 @@ impl Core {
     /// changed the config in between, is made then).
     pub fn handle(&mut self, mut req: Request) -> Result<Option<Response>> {
         req.path = req.path.trim_start_matches('/').to_string();
+        crate::sys::leases::sweep(self.storage.as_ref(), now());
         if !self.may_fetch(&mut req)? {
-            return self.route(req);
+            let answer = self.route(req);
+            crate::sys::leases::sweep(self.storage.as_ref(), now());
+            return answer;
         }
         self.storage.unlock()?;
         let (_, prefetched) = fetch::recording(|| self.rehearse(&mut req));
@@ -375,7 +378,7 @@ impl Core {
                 _ => Operation::Update,
             };
         }
-        self.authorize_exact(&req, op)?;
+        rel.caller = Some(Box::new(self.authorize_exact(&req, op)?));
         rel.operation = op;
         let ctx = BackendContext {
             storage: View::new(self.storage.as_ref(), mount.logical_prefix()),

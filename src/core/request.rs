@@ -42,6 +42,9 @@ pub struct Request {
     /// Sent by one of vaultjwt's own commands (`jwt explain`): vaultjwt's own endpoints
     /// answer it in strict mode too, where a path typed by hand answers as OpenBao's.
     pub extension: bool,
+    /// The token the request was authorized with, handed to a secret engine (its display
+    /// name and the owner of the leases it creates); `None` elsewhere.
+    pub caller: Option<Box<crate::core::Caller>>,
 }
 
 impl Request {
@@ -53,6 +56,7 @@ impl Request {
             client_token: None,
             client_addr: IpAddr::from([127, 0, 0, 1]),
             extension: false,
+            caller: None,
         }
     }
 

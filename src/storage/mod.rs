@@ -124,6 +124,11 @@ impl<'a> View<'a> {
             prefix: prefix.into(),
         }
     }
+
+    /// The whole storage the view is a part of.
+    pub fn root(&self) -> &'a dyn Storage {
+        self.inner
+    }
 }
 
 impl Storage for View<'_> {

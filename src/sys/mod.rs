@@ -1,6 +1,8 @@
 //! The `sys/` backend: the auth mount table (`sys/auth`), and the policy endpoints, which live
 //! in the policy module.
 
+pub mod leases;
+
 use crate::core::fields;
 use crate::core::mounts::{self, MountEntry};
 use crate::core::{Caller, Core, Error, Operation, Request, Response, Result};
@@ -9,6 +11,9 @@ use serde_json::{json, Map, Value};
 
 pub fn handle(core: &mut Core, req: &Request, caller: Option<&Caller>) -> Result<Option<Response>> {
     let path = req.path.as_str();
+    if path.starts_with("sys/leases/") {
+        return leases::handle(core, req, caller);
+    }
     if path == "sys/auth" {
         return match req.operation {
             Operation::Read => list_auth(core),
@@ -364,7 +369,7 @@ fn enable_secret(core: &mut Core, req: &Request, rest: &str) -> Result<Option<Re
             fields::go_quote(&path)
         )));
     }
-    if kind != "kv" {
+    if !crate::secrets::KINDS.contains(&kind.as_str()) {
         return Err(Error::bad_request(format!(
             "plugin not found in the catalog: {kind}"
         )));
@@ -417,6 +422,7 @@ fn disable_secret(core: &mut Core, rest: &str) -> Result<Option<Response>> {
             fields::go_quote(&path)
         )));
     }
+    leases::revoke_mount(core.storage.as_ref(), &path)?;
     let entry = table.remove(pos);
     // The mount goes first, then its data: a crash in between leaves unreachable data only.
     mounts::save_secret(core.storage.as_ref(), &table)?;

@@ -399,7 +399,7 @@ pub fn revoke(storage: &dyn Storage, entry: &TokenEntry) -> Result<()> {
     for e in order.iter().rev() {
         remove_entry(storage, e)?;
     }
-    Ok(())
+    crate::sys::leases::token_revoked(storage)
 }
 
 /// Revokes a token and makes its children orphans (`revoke-orphan`, `-mode=orphan`).
@@ -415,7 +415,8 @@ pub fn revoke_orphan(storage: &dyn Storage, entry: &TokenEntry) -> Result<()> {
         }
         storage.delete(&format!("sys/token/parent/{}/{child}", entry.hash))?;
     }
-    remove_entry(storage, entry)
+    remove_entry(storage, entry)?;
+    crate::sys::leases::token_revoked(storage)
 }
 
 /// Vault's error for a token that does not exist or has expired.

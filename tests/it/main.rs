@@ -8,6 +8,7 @@ mod cli;
 mod core_acceptance;
 mod crash_login;
 mod data_dir_security;
+mod database;
 mod demo;
 mod explain;
 mod fetch_limits;

@@ -18,6 +18,10 @@ const POLICY: &str = r#"path "secret/data/dev/*" {
 path "auth/token/lookup-self" {
   capabilities = ["read"]
 }
+
+path "database/creds/readonly" {
+  capabilities = ["read"]
+}
 "#;
 
 /// The throwaway data directory, removed on drop unless kept.
@@ -51,6 +55,8 @@ struct Demo {
     exe: PathBuf,
     home: PathBuf,
     token: Option<String>,
+    /// Alice's token, once she has logged in.
+    alice: Option<String>,
     failures: Vec<String>,
 }
 
@@ -188,7 +194,7 @@ impl Demo {
 }
 
 /// Runs the demo; returns 0 when every step had the expected outcome.
-pub fn run(keep: bool) -> Result<u8> {
+pub fn run(keep: bool, database: Option<&str>) -> Result<u8> {
     let exe = std::env::current_exe().context("cannot find the vaultjwt executable")?;
     let scratch = Scratch::new(keep)?;
     let home = scratch.path.clone();
@@ -206,10 +212,19 @@ pub fn run(keep: bool) -> Result<u8> {
         exe,
         home: home.clone(),
         token: None,
+        alice: None,
         failures: Vec::new(),
     };
     story(&mut demo, &url, &home)?;
     drop(server);
+    match database {
+        Some(db) => database_chapter(&mut demo, db)?,
+        None => say(
+            "\n# Next: dynamic secrets. `vaultjwt demo -database=postgresql://USER:PASSWORD@127.0.0.1:5432/postgres`\n\
+             # (a PostgreSQL user that can create roles) adds the chapter where Alice gets a PostgreSQL\n\
+             # user that lives one hour, and the operator revokes it.\n",
+        ),
+    }
     if keep {
         say(&format!(
             "\nThe data directory is kept: export VAULTJWT_HOME={}\n",
@@ -294,6 +309,7 @@ fn story(d: &mut Demo, url: &str, _home: &Path) -> Result<()> {
         })
         .ok_or_else(|| anyhow!("the login printed no token"))?;
     say(&format!("\n$ export VAULTJWT_TOKEN={token}\n"));
+    d.alice = Some(token.clone());
     d.token = Some(token);
     let lookup = d.step(None, &["token", "lookup"], None, 0, true)?;
     d.check(
@@ -359,5 +375,91 @@ fn explain_failure(d: &mut Demo, bob: &str) -> Result<()> {
         explained.stdout.contains("bound_claims.groups"),
         "jwt explain did not name the failing bound claim",
     );
+    Ok(())
+}
+
+/// `postgresql://user:password@rest` as a Vault connection: the URL with the
+/// `{{username}}:{{password}}` templates, the username, the password.
+fn split_url(url: &str) -> (String, String, String) {
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
+        return (url.to_string(), String::new(), String::new());
+    };
+    let rest = &url[scheme_end..];
+    let auth_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let Some(at) = rest[..auth_end].rfind('@') else {
+        return (url.to_string(), String::new(), String::new());
+    };
+    let (user, password) = match rest[..at].split_once(':') {
+        Some((u, p)) => (u.to_string(), p.to_string()),
+        None => (rest[..at].to_string(), String::new()),
+    };
+    let templated = format!(
+        "{}{{{{username}}}}:{{{{password}}}}@{}",
+        &url[..scheme_end],
+        &rest[at + 1..]
+    );
+    (templated, user, password)
+}
+
+/// Dynamic secrets: Alice reads a PostgreSQL user that lives one hour; the operator revokes
+/// its lease and the user is gone.
+fn database_chapter(d: &mut Demo, db: &str) -> Result<()> {
+    let (url, user, password) = split_url(db);
+    say("\n# Dynamic secrets. As the operator: a PostgreSQL connection and a role whose users\n# can read everything, for one hour.\n$ unset VAULTJWT_TOKEN\n");
+    d.token = None;
+    d.step(None, &["secrets", "enable", "database"], None, 0, true)?;
+    let url_arg = format!("connection_url={url}");
+    let user_arg = format!("username={user}");
+    let pw_arg = format!("password={password}");
+    d.step(
+        Some(&format!(
+            "vaultjwt write database/config/demo plugin_name=postgresql-database-plugin connection_url='{url}' username='{user}' password=\"$PGPASSWORD\" allowed_roles=readonly"
+        )),
+        &[
+            "write",
+            "database/config/demo",
+            "plugin_name=postgresql-database-plugin",
+            &url_arg,
+            &user_arg,
+            &pw_arg,
+            "allowed_roles=readonly",
+        ],
+        None,
+        0,
+        true,
+    )?;
+    let create = "creation_statements=CREATE ROLE \"{{name}}\" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}'; GRANT pg_read_all_data TO \"{{name}}\";";
+    d.step(
+        None,
+        &[
+            "write",
+            "database/roles/readonly",
+            "db_name=demo",
+            create,
+            "default_ttl=1h",
+            "max_ttl=24h",
+        ],
+        None,
+        0,
+        true,
+    )?;
+    say("\n# Alice, with her token, gets a PostgreSQL user of her own:");
+    d.token = d.alice.clone();
+    say(&format!(
+        "\n$ export VAULTJWT_TOKEN={}\n",
+        d.token.clone().unwrap_or_default()
+    ));
+    let creds = d.step(None, &["read", "database/creds/readonly"], None, 0, true)?;
+    let lease = creds.stdout.lines().find_map(|l| {
+        let mut cols = l.split_whitespace();
+        (cols.next() == Some("lease_id")).then(|| cols.next().map(str::to_string))?
+    });
+    d.check(lease.is_some(), "Alice's credentials came without a lease");
+    say("\n# Back as the operator: the lease ends now, and the PostgreSQL user with it.\n$ unset VAULTJWT_TOKEN\n");
+    d.token = None;
+    if let Some(lease) = lease {
+        d.step(None, &["lease", "revoke", "-sync", &lease], None, 0, true)?;
+        d.step(None, &["lease", "lookup", &lease], None, 2, true)?;
+    }
     Ok(())
 }

@@ -16,6 +16,7 @@ mod explain;
 pub mod jwt;
 // Secret engines and the kv helper.
 mod kv;
+pub mod lease;
 mod secrets;
 mod sync;
 // The owner's way back to a root token.
@@ -33,6 +34,7 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Completion { shell } => completion::run(shell),
         Command::Token(Deferred(cmd)) => token::run(&mut Session::open(dir)?, cmd),
+        Command::Lease(Deferred(cmd)) => lease::run(&mut Session::open(dir)?, cmd),
         Command::Login {
             out,
             method,
@@ -77,7 +79,7 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Policy(Deferred(cmd)) => policy::run(dir, cmd),
         Command::Jwt(Deferred(cmd)) => jwt::run(dir, cmd),
         Command::Dev(Deferred(cmd)) => dev::run(dir, cmd),
-        Command::Demo { keep } => demo::run(keep),
+        Command::Demo { keep, database } => demo::run(keep, database.as_deref()),
         Command::Print { what: _ } => {
             // `print token`: the token requests are made with (VAULTJWT_TOKEN, else the
             // token helper, per address in remote mode), as `vault print token`.

@@ -647,3 +647,212 @@ impl Drop for BaoDev {
         let _ = self.child.wait();
     }
 }
+
+/// The PostgreSQL server binaries (Debian's `postgresql` package), if installed.
+pub fn postgres_bin_dir() -> Option<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path().join("bin"))
+        .filter(|d| d.join("initdb").is_file() && d.join("postgres").is_file())
+        .collect();
+    dirs.sort();
+    external_or_skip(
+        "PostgreSQL's server binaries (/usr/lib/postgresql/*/bin, apt-get install postgresql)",
+        dirs.pop(),
+    )
+}
+
+/// A throwaway PostgreSQL: `initdb` into a temp dir, run as the unprivileged `postgres` user
+/// when we are root, on a free loopback port with its socket in the temp dir, superuser
+/// `postgres` with password [`PgServer::PASSWORD`] (scram over TCP). Stopped by PID when dropped.
+pub struct PgServer {
+    child: std::process::Child,
+    pub port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl PgServer {
+    pub const PASSWORD: &'static str = "pg-root-secret";
+
+    /// Starts one, or `None` (skipped, saying why) when PostgreSQL is not installed.
+    pub fn start() -> Option<PgServer> {
+        let bin = postgres_bin_dir()?;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = unsafe { libc::geteuid() } == 0;
+        let as_pg = |prog: &str| {
+            let mut c = if root {
+                let mut c = std::process::Command::new("setpriv");
+                c.args([
+                    "--reuid=postgres",
+                    "--regid=postgres",
+                    "--init-groups",
+                    "--",
+                ])
+                .arg(bin.join(prog));
+                c
+            } else {
+                std::process::Command::new(bin.join(prog))
+            };
+            c.env_remove("PGDATA").env("LC_ALL", "C");
+            c
+        };
+        if root {
+            let pw = std::process::Command::new("id")
+                .args(["-u", "postgres"])
+                .output()
+                .expect("id");
+            let gw = std::process::Command::new("id")
+                .args(["-g", "postgres"])
+                .output()
+                .expect("id");
+            let uid: u32 = String::from_utf8_lossy(&pw.stdout)
+                .trim()
+                .parse()
+                .expect("postgres uid");
+            let gid: u32 = String::from_utf8_lossy(&gw.stdout)
+                .trim()
+                .parse()
+                .expect("postgres gid");
+            std::os::unix::fs::chown(dir.path(), Some(uid), Some(gid)).expect("chown");
+        }
+        let pwfile = dir.path().join("pw");
+        std::fs::write(&pwfile, Self::PASSWORD).expect("pwfile");
+        if root {
+            let _ = std::process::Command::new("chown")
+                .args(["postgres:postgres"])
+                .arg(&pwfile)
+                .status();
+        }
+        let data = dir.path().join("data");
+        let out = as_pg("initdb")
+            .args([
+                "-U",
+                "postgres",
+                "--auth-local=trust",
+                "--auth-host=scram-sha-256",
+            ])
+            .arg(format!("--pwfile={}", pwfile.display()))
+            .arg("-D")
+            .arg(&data)
+            .output()
+            .expect("run initdb");
+        assert!(
+            out.status.success(),
+            "initdb failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for _ in 0..5 {
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .expect("free port")
+                .port();
+            let mut child = as_pg("postgres")
+                .arg("-D")
+                .arg(&data)
+                .args(["-p", &port.to_string(), "-k"])
+                .arg(dir.path())
+                .args(["-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::fs::File::create(dir.path().join("log")).expect("log"))
+                .spawn()
+                .expect("start postgres");
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+            while std::time::Instant::now() < deadline {
+                if let Ok(Some(_)) = child.try_wait() {
+                    break;
+                }
+                if pg_connect(port, "postgres", Self::PASSWORD).is_ok() {
+                    return Some(PgServer { child, port, dir });
+                }
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        panic!("postgres did not start");
+    }
+}
+
+impl PgServer {
+    /// `postgresql://postgres:<password>@127.0.0.1:<port>/postgres`.
+    pub fn root_url(&self) -> String {
+        format!(
+            "postgresql://postgres:{}@127.0.0.1:{}/postgres?sslmode=disable",
+            Self::PASSWORD,
+            self.port
+        )
+    }
+
+    /// A Vault `connection_url` with the `{{username}}`/`{{password}}` templates.
+    pub fn template_url(&self) -> String {
+        format!(
+            "postgresql://{{{{username}}}}:{{{{password}}}}@127.0.0.1:{}/postgres?sslmode=disable",
+            self.port
+        )
+    }
+
+    /// A connection as the superuser.
+    pub fn root(&self) -> postgres::Client {
+        pg_connect(self.port, "postgres", Self::PASSWORD).expect("connect as postgres")
+    }
+
+    /// A connection as `user` with `password` (over TCP, password checked).
+    pub fn connect(&self, user: &str, password: &str) -> Result<postgres::Client, postgres::Error> {
+        pg_connect(self.port, user, password)
+    }
+
+    /// Whether the role `name` exists.
+    pub fn role_exists(&self, name: &str) -> bool {
+        let mut c = self.root();
+        let rows = c
+            .query("SELECT 1 FROM pg_roles WHERE rolname = $1", &[&name])
+            .expect("query pg_roles");
+        !rows.is_empty()
+    }
+
+    /// The server's log so far (for assertion messages).
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("log")).unwrap_or_default()
+    }
+}
+
+/// Connects to the loopback PostgreSQL on `port`.
+pub fn pg_connect(
+    port: u16,
+    user: &str,
+    password: &str,
+) -> Result<postgres::Client, postgres::Error> {
+    postgres::Config::new()
+        .host("127.0.0.1")
+        .port(port)
+        .user(user)
+        .password(password)
+        .dbname("postgres")
+        .connect_timeout(std::time::Duration::from_secs(5))
+        .connect(postgres::NoTls)
+}
+
+impl Drop for PgServer {
+    fn drop(&mut self) {
+        // SIGINT: PostgreSQL's fast shutdown.
+        unsafe {
+            libc::kill(self.child.id() as i32, libc::SIGINT);
+        }
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::time::Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The SQLSTATE of a PostgreSQL error, if the server sent one.
+pub fn sql_state(e: &postgres::Error) -> Option<&str> {
+    e.as_db_error().map(|d| d.code().code())
+}
