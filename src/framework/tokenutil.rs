@@ -254,6 +254,15 @@ impl TokenParams {
         if self.bound_cidrs.is_empty() && !l.bound_cidrs.is_empty() {
             self.bound_cidrs = l.bound_cidrs.clone();
         }
+        // Stored addresses are read back through go-sockaddr (`SockAddrMarshaler`): IPs and
+        // CIDRs come back as they were, a UNIX socket's quoted text is quoted again.
+        for list in [&mut self.bound_cidrs, &mut self.legacy.bound_cidrs] {
+            for a in list.iter_mut() {
+                if let Ok(again) = parse_addr(a) {
+                    *a = again;
+                }
+            }
+        }
     }
 }
 
@@ -279,9 +288,11 @@ pub fn parse_addr(addr: &str) -> Result<String, String> {
     if let Some(shown) = parse_ip_or_cidr(addr) {
         return Ok(shown);
     }
-    // go-sockaddr then takes a path-like string as a UNIX socket; it never matches an IP.
+    // go-sockaddr then takes a path-like string as a UNIX socket, which never matches an IP;
+    // its `String()` (what is stored and shown) is the path quoted with `%q`. Stored, it is
+    // read back through here again: one more quoting (`"\"127.0.0.1/33\""`), as in OpenBao.
     if addr.len() > 1 && (addr.starts_with('.') || addr.contains('/')) {
-        return Ok(addr.to_string());
+        return Ok(go_quote(addr));
     }
     Err(format!(
         "error parsing address {}: Unable to convert {} to an IPv4 or IPv6 address, or a UNIX Socket",
