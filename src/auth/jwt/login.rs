@@ -686,7 +686,7 @@ fn claim_text(claims: &Map<String, Value>, reference: &str, pointer: bool) -> St
 
 /// The `Auth` of spec §5.6 (bound CIDRs are the role's; the handler applies
 /// `token_strictly_bind_ip`).
-fn build_auth(
+pub(crate) fn build_auth(
     role_name: &str,
     role: &Role,
     user: String,
