@@ -402,7 +402,7 @@ fn callback_post(ctx: &BackendContext, d: &FieldData) -> Result<Option<Response>
         return Err(login_failed("Could not load configuration."));
     };
     if config.oidc_response_mode != "form_post" {
-        return Err(Error::new(405, ""));
+        return Err(Error::raw(405, ""));
     }
     let state = d.str("state").unwrap_or_default();
     let Some(mut r) = load_request(ctx, &state)? else {
