@@ -409,3 +409,67 @@ fn remote_mode_against_bao() {
         serde_json::json!(["default", "dev"])
     );
 }
+
+#[test]
+fn jwt_explain_explains_an_id_token_against_an_oidc_role() {
+    let f = Flow::new();
+    let sign = |aud: &str| {
+        let out = f.env.run(&[
+            "jwt",
+            "sign",
+            "-issuer",
+            "-claim",
+            "sub=alice",
+            "-claim",
+            &format!("aud={aud}"),
+            "-claim",
+            r#"groups=["eng"]"#,
+            "-claim",
+            "email=alice@example.com",
+        ]);
+        out.success();
+        out.stdout.trim().to_string()
+    };
+    let good = sign("vaultjwt");
+    let out = f.env.run(&[
+        "jwt",
+        "explain",
+        "-format=json",
+        "-path=oidc",
+        "role=dev",
+        &format!("jwt={good}"),
+    ]);
+    out.success();
+    let v = out.json();
+    let data = if v["data"].is_object() {
+        &v["data"]
+    } else {
+        &v
+    };
+    assert_eq!(data["error"], Value::Null, "{v}");
+    let names: Vec<&str> = data["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["check"].as_str())
+        .collect();
+    assert!(
+        names.contains(&"id_token") && names.contains(&"nonce"),
+        "{names:?}"
+    );
+
+    let other = sign("another-client");
+    let out = f.env.run(&[
+        "jwt",
+        "explain",
+        "-path=oidc",
+        "role=dev",
+        &format!("jwt={other}"),
+    ]);
+    out.code(2);
+    assert!(
+        out.stdout.contains("Login would FAIL: OpenBao login failed. Error exchanging oidc code: \"Provider.Exchange: id_token failed verification: Provider.VerifyIDToken: invalid id_token: one audience (another-client) which is not the client_id (vaultjwt)"),
+        "{}",
+        out.stdout
+    );
+}

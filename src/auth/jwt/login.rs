@@ -48,7 +48,7 @@ pub struct Evaluation {
 }
 
 impl Evaluation {
-    fn record(
+    pub fn record(
         &mut self,
         name: impl Into<String>,
         expected: impl Into<String>,
@@ -743,7 +743,7 @@ pub struct LoginInputs {
 /// role, role type, token present, bound CIDRs (403 before any parsing).
 pub fn prepare(ctx: &BackendContext, req: &Request) -> Result<LoginInputs> {
     let mut ev = Evaluation::default();
-    match prepare_checked(ctx, req, &mut ev) {
+    match prepare_checked(ctx, req, &mut ev, false) {
         Some(i) if ev.error.is_none() => Ok(i),
         _ => Err(ev
             .error
@@ -757,6 +757,7 @@ fn prepare_checked(
     ctx: &BackendContext,
     req: &Request,
     ev: &mut Evaluation,
+    explain: bool,
 ) -> Option<LoginInputs> {
     let fail = |ev: &mut Evaluation, name: &str, expected: &str, actual: String, e: Error| {
         ev.record_result(name, expected, actual, Err(e));
@@ -841,8 +842,8 @@ fn prepare_checked(
         }
         Err(e) => return fail(ev, "role", role_expected, e.message(), e),
     };
-    // 4. role type
-    if role.role_type == "oidc" {
+    // 4. role type (`jwt explain` explains an oidc role as the OIDC callback checks it)
+    if role.role_type == "oidc" && !explain {
         fail(
             ev,
             "role",
@@ -857,7 +858,11 @@ fn prepare_checked(
     }
     ev.record(
         "role",
-        role_expected,
+        if role.role_type == "oidc" {
+            "an existing role (role_type oidc: explained as oidc/callback checks an ID token)"
+        } else {
+            role_expected
+        },
         format!("{role_name:?}, role_type {}", role.role_type),
         Ok(()),
     );
@@ -906,9 +911,13 @@ pub fn run(
     opts: Options,
 ) -> (Evaluation, Option<LoginInputs>) {
     let mut ev = Evaluation::default();
-    let Some(inputs) = prepare_checked(ctx, req, &mut ev) else {
+    let Some(inputs) = prepare_checked(ctx, req, &mut ev, opts.continue_after_failure) else {
         return (ev, None);
     };
+    if inputs.role.role_type == "oidc" {
+        super::oidc::explain(ctx, &inputs, &mut ev);
+        return (ev, Some(inputs));
+    }
     // 7–8 (first part). Key source, signature and alg.
     let inspection = keys::inspect(
         ctx,

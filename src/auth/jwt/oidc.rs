@@ -933,6 +933,126 @@ pub fn identity(
     Ok((auth, ()))
 }
 
+/// `jwt explain` against an `oidc` role: the checks `oidc/callback` makes of the ID token the
+/// provider returns (cap's verification, then OpenBao's `processToken`), recorded in `ev`.
+/// The nonce and `max_age` belong to a pending login and are not checked; the userinfo
+/// claims are not fetched.
+pub fn explain(ctx: &BackendContext, inputs: &login::LoginInputs, ev: &mut login::Evaluation) {
+    let config = &inputs.config;
+    let role = &inputs.role;
+    let fail_text = |e: &str| {
+        format!(
+            "{ERR_LOGIN_FAILED} Error exchanging oidc code: {}.",
+            go_quote(&format!(
+                "Provider.Exchange: id_token failed verification: {e}"
+            ))
+        )
+    };
+    let flow = is_oidc_flow(config);
+    ev.record(
+        "oidc_flow",
+        "oidc_discovery_url, oidc_client_id and oidc_client_secret configured",
+        if flow {
+            "configured".to_string()
+        } else {
+            "not an OIDC flow config".to_string()
+        },
+        if flow {
+            Ok(())
+        } else {
+            Err(ERR_NOT_OIDC_FLOW.to_string())
+        },
+    );
+    let token_claims = payload_claims(&inputs.jwt);
+    let nonce = token_claims
+        .get("nonce")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let pending = OidcRequest {
+        nonce,
+        audiences: role.bound_audiences.clone().unwrap_or_default(),
+        created_at: ctx.now,
+        ..Default::default()
+    };
+    let verified = verify_id_token(ctx, config, &pending, &inputs.jwt);
+    ev.record(
+        "id_token",
+        format!(
+            "signature by the discovery keys, alg in {}, iss {}, exp/nbf/iat, sub, aud with client_id {}{}",
+            if config.jwt_supported_algs.is_empty() {
+                "[RS256]".to_string()
+            } else {
+                format!("[{}]", config.jwt_supported_algs.join(" "))
+            },
+            go_quote(&config.oidc_discovery_url),
+            go_quote(&config.oidc_client_id),
+            match &role.bound_audiences {
+                Some(a) if !a.is_empty() => format!(", one of bound_audiences [{}]", a.join(" ")),
+                _ => String::new(),
+            }
+        ),
+        match &verified {
+            Ok(_) => "valid".to_string(),
+            Err(e) => e.clone(),
+        },
+        verified.as_ref().map(|_| ()).map_err(|e| fail_text(e)),
+    );
+    ev.skip(
+        "nonce",
+        "the nonce of the pending login (and auth_time within max_age)",
+        "not checked: only the login started by auth_url knows them",
+    );
+    let mut all = token_claims;
+    all.remove("nonce");
+    let subject = all
+        .get("sub")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    if !role.bound_subject.is_empty() {
+        let ok = role.bound_subject == subject;
+        ev.record(
+            "subject",
+            role.bound_subject.clone(),
+            subject.clone(),
+            if ok {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{ERR_LOGIN_FAILED} sub claim does not match bound subject"
+                ))
+            },
+        );
+    }
+    ev.skip(
+        "userinfo",
+        "claims from the provider's userinfo endpoint, merged over the ID token's",
+        "not fetched: they come with the access token of a real login",
+    );
+    match identity(&inputs.role_name, role, &all) {
+        Ok((auth, ())) => {
+            ev.record(
+                "identity",
+                "user claim, claim mappings, groups, bound claims",
+                auth.display_name.clone(),
+                Ok(()),
+            );
+            if ev.error.is_none() {
+                ev.auth = Some(auth);
+            }
+        }
+        Err(e) => {
+            ev.record(
+                "identity",
+                "user claim, claim mappings, groups, bound claims",
+                "refused",
+                Err(format!("{ERR_LOGIN_FAILED} {e}")),
+            );
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
