@@ -842,8 +842,9 @@ fn prepare_checked(
         }
         Err(e) => return fail(ev, "role", role_expected, e.message(), e),
     };
-    // 4. role type (`jwt explain` explains an oidc role as the OIDC callback checks it)
-    if role.role_type == "oidc" && !explain {
+    // 4. role type. `jwt explain` goes on with an oidc role: after login's refusal, the
+    // checks `oidc/callback` makes of an ID token (`oidc::explain`).
+    if role.role_type == "oidc" {
         fail(
             ev,
             "role",
@@ -851,21 +852,25 @@ fn prepare_checked(
             format!("{role_name:?}, role_type oidc"),
             Error::bad_request("role with oidc role_type is not allowed"),
         );
+        if !explain {
+            ev.hint(
+                "role_type defaults to oidc on a role write; write the role again with role_type=jwt",
+            );
+            return None;
+        }
         ev.hint(
-            "role_type defaults to oidc on a role write; write the role again with role_type=jwt",
+            "an oidc role logs in through the browser (login -method=oidc), not at login: the \
+             checks below are those oidc/callback makes of an ID token; write the role again \
+             with role_type=jwt for a JWT login",
         );
-        return None;
+    } else {
+        ev.record(
+            "role",
+            role_expected,
+            format!("{role_name:?}, role_type {}", role.role_type),
+            Ok(()),
+        );
     }
-    ev.record(
-        "role",
-        if role.role_type == "oidc" {
-            "an existing role (role_type oidc: explained as oidc/callback checks an ID token)"
-        } else {
-            role_expected
-        },
-        format!("{role_name:?}, role_type {}", role.role_type),
-        Ok(()),
-    );
     // 5. token present
     if jwt.is_empty() {
         return fail(
