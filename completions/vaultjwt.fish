@@ -600,6 +600,8 @@ complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and not __fish_se
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and not __fish_seen_subcommand_from issuer" -s h -l help -d 'Print help'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and not __fish_seen_subcommand_from issuer" -f -a "issuer" -d 'Serve OIDC discovery and a JWKS on loopback from keys in the data directory'
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and __fish_seen_subcommand_from issuer" -l listen -d 'Loopback address to listen on (127.0.0.1:PORT or [::1]:PORT; port 0 picks one)' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and __fish_seen_subcommand_from issuer" -l client-id -d 'OIDC client id the issuer accepts at its token endpoint' -r
+complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and __fish_seen_subcommand_from issuer" -l client-secret -d 'OIDC client secret (default: one generated and kept in the data directory)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and __fish_seen_subcommand_from issuer" -l data-dir -d 'Data directory (default: $VAULTJWT_HOME, else the platform data dir + /vaultjwt)' -r -F
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and __fish_seen_subcommand_from issuer" -l address -d 'Send the command to this OpenBao/Vault server (default: $VAULTJWT_ADDR, else address in config.toml, else the local engine)' -r
 complete -c vaultjwt -n "__fish_vaultjwt_using_subcommand dev; and __fish_seen_subcommand_from issuer" -l namespace -d 'The namespace of the request (X-Vault-Namespace)' -r
