@@ -85,12 +85,14 @@ struct Grant {
     client_id: String,
     redirect_uri: String,
     challenge: String,
-    nonce: String,
     id_claims: Map<String, Value>,
     userinfo: Map<String, Value>,
     expires_at: i64,
     used: bool,
 }
+
+/// Access tokens issued: expiry and the userinfo claims they give.
+type AccessTokens = HashMap<String, (i64, Map<String, Value>)>;
 
 /// The provider's in-memory state.
 pub struct Provider {
@@ -98,7 +100,7 @@ pub struct Provider {
     pub data_dir: PathBuf,
     pub client: Client,
     codes: Mutex<HashMap<String, Grant>>,
-    access: Mutex<HashMap<String, (i64, Map<String, Value>)>>,
+    access: Mutex<AccessTokens>,
 }
 
 fn now() -> i64 {
@@ -328,13 +330,11 @@ impl Provider {
             client_id: get(f, "client_id").to_string(),
             redirect_uri: get(f, "redirect_uri").to_string(),
             challenge: get(f, "code_challenge").to_string(),
-            nonce: get(f, "nonce").to_string(),
             id_claims: claims,
             userinfo,
             expires_at: t + CODE_TTL_SECS,
             used: false,
         };
-        let _ = &grant.nonce;
         if let Ok(mut codes) = self.codes.lock() {
             codes.retain(|_, g| g.expires_at > t);
             codes.insert(code.clone(), grant);

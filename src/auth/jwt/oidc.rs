@@ -142,7 +142,7 @@ pub fn handle(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
             if req.operation == Operation::Create {
                 req.operation = Operation::Update;
             }
-            auth_url_path().handle(&req, &[], |d| auth_url(ctx, &req, d))
+            auth_url_path().handle(&req, &[], |d| auth_url(ctx, d))
         }
         _ => {
             let mut req = req.clone();
@@ -259,7 +259,7 @@ fn provider(ctx: &BackendContext, config: &Config) -> std::result::Result<Discov
     Ok(d)
 }
 
-fn auth_url(ctx: &BackendContext, req: &Request, d: &FieldData) -> Result<Option<Response>> {
+fn auth_url(ctx: &BackendContext, d: &FieldData) -> Result<Option<Response>> {
     let empty = || Ok(Some(Response::json(json!({"auth_url": ""}))));
     let Some(config) = config::load(ctx)? else {
         return Err(bad("could not load configuration"));
@@ -383,7 +383,6 @@ fn auth_url(ctx: &BackendContext, req: &Request, d: &FieldData) -> Result<Option
         let with_ns = format!("{state},ns={namespace}");
         url = url.replacen(&state, &query_escape(&with_ns), 1);
     }
-    let _ = req;
     Ok(Some(Response::json(json!({ "auth_url": url }))))
 }
 
