@@ -1099,13 +1099,21 @@ _vaultjwt() {
             return 0
             ;;
         vaultjwt__subcmd__dev__subcmd__issuer)
-            opts="-h --listen --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
+            opts="-h --listen --client-id --client-secret --data-dir --address --namespace --ca-cert --ca-path --client-cert --client-key --header --tls-server-name --tls-skip-verify --client-timeout --output-curl-string --wrap-ttl --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-secret)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -129,10 +129,17 @@ pub fn jwks(data_dir: &Path) -> Value {
 
 /// The discovery document of the issuer at `url`.
 pub fn discovery(url: &str) -> Value {
+    use super::oidc::{AUTHORIZE_PATH, TOKEN_PATH, USERINFO_PATH};
     json!({
         "issuer": url,
         "jwks_uri": format!("{url}{JWKS_PATH}"),
-        "response_types_supported": ["id_token"],
+        "authorization_endpoint": format!("{url}{AUTHORIZE_PATH}"),
+        "token_endpoint": format!("{url}{TOKEN_PATH}"),
+        "userinfo_endpoint": format!("{url}{USERINFO_PATH}"),
+        "response_types_supported": ["code"],
+        "grant_types_supported": ["authorization_code"],
+        "code_challenge_methods_supported": ["S256"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": ALGS,
         "scopes_supported": ["openid"],
@@ -242,19 +249,59 @@ impl Drop for Handle {
 
 /// Starts the issuer where it listened the last time with this data directory (its URL is in
 /// the directories' configurations and tokens), or on a free port the first time.
-pub fn start_again(data_dir: &Path) -> Result<Handle, String> {
+pub fn start_again(data_dir: &Path, client: super::oidc::Client) -> Result<Handle, String> {
     let Ok(url) = last_url(data_dir) else {
-        return start(data_dir, "127.0.0.1:0");
+        return start_with(data_dir, "127.0.0.1:0", client);
     };
     let hostport = url.strip_prefix("http://").unwrap_or(&url).to_string();
-    start(data_dir, &hostport).map_err(|e| {
+    start_with(data_dir, &hostport, client).map_err(|e| {
         format!("{e} (the address of the last start, kept so that {url} stays valid; -listen=127.0.0.1:0 picks a new port)")
     })
 }
 
+/// The default OIDC client id of the dev issuer.
+pub const DEFAULT_CLIENT_ID: &str = "vaultjwt";
+
+/// The client secret kept in the issuer's folder (`client-secret`, 0600), created on first
+/// use.
+pub fn client_secret(data_dir: &Path) -> Result<String, String> {
+    let dir = open_issuer_dir(data_dir, true)?
+        .ok_or_else(|| format!("cannot create {}", issuer_dir(data_dir).display()))?;
+    if let Some(s) = read_text(&dir, "client-secret")? {
+        return Ok(s.trim().to_string());
+    }
+    let secret: String = {
+        use rand::Rng;
+        rand::thread_rng()
+            .sample_iter(&rand::distributions::Alphanumeric)
+            .take(32)
+            .map(char::from)
+            .collect()
+    };
+    write_new_private(&dir, "client-secret", secret.as_bytes())?;
+    Ok(read_text(&dir, "client-secret")?
+        .unwrap_or(secret)
+        .trim()
+        .to_string())
+}
+
 /// Starts the issuer on `listen` (loopback only) with keys from `data_dir` (created when
-/// missing), records its URL there, and serves in a background thread.
+/// missing), records its URL there, and serves in a background thread. Its OIDC client is
+/// [`DEFAULT_CLIENT_ID`] with the secret of [`client_secret`].
 pub fn start(data_dir: &Path, listen: &str) -> Result<Handle, String> {
+    let client = super::oidc::Client {
+        id: DEFAULT_CLIENT_ID.to_string(),
+        secret: client_secret(data_dir)?,
+    };
+    start_with(data_dir, listen, client)
+}
+
+/// [`start`] with the given OIDC client.
+pub fn start_with(
+    data_dir: &Path,
+    listen: &str,
+    client: super::oidc::Client,
+) -> Result<Handle, String> {
     let wanted = parse_listen(listen)?;
     all_keys(data_dir)?;
     let listener = TcpListener::bind(wanted).map_err(|e| {
@@ -270,15 +317,20 @@ pub fn start(data_dir: &Path, listen: &str) -> Result<Handle, String> {
     let url = format!("http://{addr}");
     save_url(data_dir, &url)?;
     let stop = Arc::new(AtomicBool::new(false));
-    let (s, u, d) = (stop.clone(), url.clone(), data_dir.to_path_buf());
+    let provider = Arc::new(super::oidc::Provider::new(
+        url.clone(),
+        data_dir.to_path_buf(),
+        client,
+    ));
+    let s = stop.clone();
     let thread = std::thread::spawn(move || {
         for conn in listener.incoming() {
             if s.load(Ordering::SeqCst) {
                 break;
             }
             let Ok(conn) = conn else { continue };
-            let (u, d) = (u.clone(), d.clone());
-            std::thread::spawn(move || serve(conn, &u, &d));
+            let p = provider.clone();
+            std::thread::spawn(move || serve(conn, &p));
         }
     });
     Ok(Handle {
@@ -289,32 +341,81 @@ pub fn start(data_dir: &Path, listen: &str) -> Result<Handle, String> {
     })
 }
 
+/// The largest request body read (bytes).
+const MAX_BODY: usize = 64 * 1024;
+
 /// Answers one HTTP/1.x request and closes the connection.
-fn serve(mut conn: TcpStream, url: &str, data_dir: &Path) {
+fn serve(mut conn: TcpStream, provider: &super::oidc::Provider) {
     let _ = conn.set_read_timeout(Some(Duration::from_secs(10)));
     let _ = conn.set_write_timeout(Some(Duration::from_secs(10)));
     let mut buf = Vec::new();
     let mut chunk = [0u8; 2048];
-    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+    let head_end = loop {
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
         if buf.len() > 16 * 1024 {
-            return respond(&mut conn, 431, "text/plain", "request header too large\n");
+            return respond(
+                &mut conn,
+                431,
+                "text/plain",
+                &[],
+                "request header too large\n",
+            );
         }
         match conn.read(&mut chunk) {
             Ok(0) | Err(_) => return,
             Ok(n) => buf.extend_from_slice(&chunk[..n]),
         }
-    }
-    let text = String::from_utf8_lossy(&buf);
-    let mut first = text.lines().next().unwrap_or("").split_whitespace();
-    let method = first.next().unwrap_or("");
+    };
+    let text = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+    let mut lines = text.lines();
+    let mut first = lines.next().unwrap_or("").split_whitespace();
+    let method = first.next().unwrap_or("").to_string();
     let target = first.next().unwrap_or("/");
-    let path = target.split('?').next().unwrap_or("/");
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    let length = headers
+        .iter()
+        .find(|(k, _)| k == "content-length")
+        .and_then(|(_, v)| v.parse::<usize>().ok())
+        .unwrap_or(0);
+    if length > MAX_BODY {
+        return respond(
+            &mut conn,
+            413,
+            "text/plain",
+            &[],
+            "request body too large\n",
+        );
+    }
+    let mut body = buf[head_end..].to_vec();
+    while body.len() < length {
+        match conn.read(&mut chunk) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => body.extend_from_slice(&chunk[..n]),
+        }
+    }
+    body.truncate(length);
+    let req = super::oidc::HttpRequest {
+        method: method.clone(),
+        path: path.to_string(),
+        query: super::oidc::parse_form(query),
+        headers,
+        body,
+    };
+    if let Some(r) = provider.handle(&req) {
+        return respond(&mut conn, r.status, r.content_type, &r.headers, &r.body);
+    }
     if method != "GET" && method != "HEAD" {
-        return respond(&mut conn, 405, "text/plain", "method not allowed\n");
+        return respond(&mut conn, 405, "text/plain", &[], "method not allowed\n");
     }
     let (status, body) = match path {
-        DISCOVERY_PATH => (200, pretty(&discovery(url))),
-        JWKS_PATH => (200, pretty(&jwks(data_dir))),
+        DISCOVERY_PATH => (200, pretty(&discovery(&provider.url))),
+        JWKS_PATH => (200, pretty(&jwks(&provider.data_dir))),
         _ => (404, "404 page not found\n".to_string()),
     };
     let ctype = if status == 200 {
@@ -331,7 +432,7 @@ fn serve(mut conn: TcpStream, url: &str, data_dir: &Path) {
         );
         return;
     }
-    respond(&mut conn, status, ctype, &body)
+    respond(&mut conn, status, ctype, &[], &body)
 }
 
 fn pretty(v: &Value) -> String {
@@ -341,16 +442,31 @@ fn pretty(v: &Value) -> String {
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        302 => "Found",
+        400 => "Bad Request",
+        401 => "Unauthorized",
         404 => "Not Found",
         405 => "Method Not Allowed",
-        _ => "Request Header Fields Too Large",
+        413 => "Payload Too Large",
+        431 => "Request Header Fields Too Large",
+        _ => "Internal Server Error",
     }
 }
 
-fn respond(conn: &mut TcpStream, status: u16, ctype: &str, body: &str) {
+fn respond(
+    conn: &mut TcpStream,
+    status: u16,
+    ctype: &str,
+    headers: &[(String, String)],
+    body: &str,
+) {
+    let extra: String = headers
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}\r\n"))
+        .collect();
     let _ = write!(
         conn,
-        "HTTP/1.1 {status} {}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "HTTP/1.1 {status} {}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\n{extra}Connection: close\r\n\r\n{body}",
         reason(status),
         body.len()
     );

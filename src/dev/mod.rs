@@ -4,6 +4,7 @@
 
 pub mod issuer;
 pub mod keys;
+pub mod oidc;
 pub mod presets;
 pub mod sign;
 pub mod time;

@@ -235,7 +235,7 @@ pub fn get(url: &str, ca_pem: &str, timeout_secs: u64) -> Result<Fetched, FetchE
     if let Some(answer) = known {
         return answer;
     }
-    let answer = get_now(url, ca_pem, timeout_secs);
+    let answer = send_now(url, ca_pem, timeout_secs, &Extra::default());
     MODE.with(|cell| {
         if let Mode::Record(answers) = &mut *cell.borrow_mut() {
             answers.push((key, answer.clone()));
@@ -244,9 +244,36 @@ pub fn get(url: &str, ca_pem: &str, timeout_secs: u64) -> Result<Fetched, FetchE
     answer
 }
 
-fn get_now(url: &str, ca_pem: &str, timeout_secs: u64) -> Result<Fetched, FetchError> {
+/// What a request carries besides a GET's (the OIDC token and userinfo endpoints).
+#[derive(Debug, Clone, Default)]
+pub struct Extra {
+    /// A POST of this form (`application/x-www-form-urlencoded`) when `Some`.
+    pub form: Option<Vec<(String, String)>>,
+    /// HTTP basic authentication (user, password).
+    pub basic: Option<(String, String)>,
+    /// `Authorization: Bearer` token.
+    pub bearer: Option<String>,
+}
+
+/// A GET or POST with [`Extra`], with the same limits as [`get`], always to the network.
+pub fn send(
+    url: &str,
+    ca_pem: &str,
+    timeout_secs: u64,
+    extra: &Extra,
+) -> Result<Fetched, FetchError> {
+    send_now(url, ca_pem, timeout_secs, extra)
+}
+
+fn send_now(
+    url: &str,
+    ca_pem: &str,
+    timeout_secs: u64,
+    extra: &Extra,
+) -> Result<Fetched, FetchError> {
+    let verb = if extra.form.is_some() { "Post" } else { "Get" };
     let fail = |kind: Failure, why: String| FetchError {
-        text: format!("Get {}: {why}", crate::core::fields::go_quote(url)),
+        text: format!("{verb} {}: {why}", crate::core::fields::go_quote(url)),
         kind,
         in_body: false,
     };
@@ -310,8 +337,17 @@ fn get_now(url: &str, ca_pem: &str, timeout_secs: u64) -> Result<Fetched, FetchE
         .build()
         .map_err(|e| fail(Failure::Other, e.to_string()))?;
     // The request's own timeout is a total one: reqwest applies it to the body as well.
-    let mut resp = client
-        .get(parsed.clone())
+    let mut request = match &extra.form {
+        Some(form) => client.post(parsed.clone()).form(form),
+        None => client.get(parsed.clone()),
+    };
+    if let Some((user, password)) = &extra.basic {
+        request = request.basic_auth(user, Some(password));
+    }
+    if let Some(token) = &extra.bearer {
+        request = request.bearer_auth(token);
+    }
+    let mut resp = request
         .header("Accept", "application/json")
         .timeout(timeout)
         .send()

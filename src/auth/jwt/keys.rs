@@ -65,6 +65,13 @@ pub struct Discovery {
     pub issuer: String,
     pub jwks_uri: String,
     pub fetched_at: i64,
+    /// The OIDC flow's endpoints (empty when the document names none).
+    #[serde(default)]
+    pub authorization_endpoint: String,
+    #[serde(default)]
+    pub token_endpoint: String,
+    #[serde(default)]
+    pub userinfo_endpoint: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -580,6 +587,12 @@ pub fn fetch_discovery_of(
         issuer: String,
         #[serde(default)]
         jwks_uri: String,
+        #[serde(default)]
+        authorization_endpoint: String,
+        #[serde(default)]
+        token_endpoint: String,
+        #[serde(default)]
+        userinfo_endpoint: String,
     }
     let doc: Doc = resp
         .json()
@@ -599,6 +612,9 @@ pub fn fetch_discovery_of(
         issuer: doc.issuer,
         jwks_uri: doc.jwks_uri,
         fetched_at: ctx.now,
+        authorization_endpoint: doc.authorization_endpoint,
+        token_endpoint: doc.token_endpoint,
+        userinfo_endpoint: doc.userinfo_endpoint,
     })
 }
 

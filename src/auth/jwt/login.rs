@@ -48,7 +48,7 @@ pub struct Evaluation {
 }
 
 impl Evaluation {
-    fn record(
+    pub fn record(
         &mut self,
         name: impl Into<String>,
         expected: impl Into<String>,
@@ -686,7 +686,7 @@ fn claim_text(claims: &Map<String, Value>, reference: &str, pointer: bool) -> St
 
 /// The `Auth` of spec §5.6 (bound CIDRs are the role's; the handler applies
 /// `token_strictly_bind_ip`).
-fn build_auth(
+pub(crate) fn build_auth(
     role_name: &str,
     role: &Role,
     user: String,
@@ -743,7 +743,7 @@ pub struct LoginInputs {
 /// role, role type, token present, bound CIDRs (403 before any parsing).
 pub fn prepare(ctx: &BackendContext, req: &Request) -> Result<LoginInputs> {
     let mut ev = Evaluation::default();
-    match prepare_checked(ctx, req, &mut ev) {
+    match prepare_checked(ctx, req, &mut ev, false) {
         Some(i) if ev.error.is_none() => Ok(i),
         _ => Err(ev
             .error
@@ -757,6 +757,7 @@ fn prepare_checked(
     ctx: &BackendContext,
     req: &Request,
     ev: &mut Evaluation,
+    explain: bool,
 ) -> Option<LoginInputs> {
     let fail = |ev: &mut Evaluation, name: &str, expected: &str, actual: String, e: Error| {
         ev.record_result(name, expected, actual, Err(e));
@@ -841,7 +842,8 @@ fn prepare_checked(
         }
         Err(e) => return fail(ev, "role", role_expected, e.message(), e),
     };
-    // 4. role type
+    // 4. role type. `jwt explain` goes on with an oidc role: after login's refusal, the
+    // checks `oidc/callback` makes of an ID token (`oidc::explain`).
     if role.role_type == "oidc" {
         fail(
             ev,
@@ -850,17 +852,25 @@ fn prepare_checked(
             format!("{role_name:?}, role_type oidc"),
             Error::bad_request("role with oidc role_type is not allowed"),
         );
+        if !explain {
+            ev.hint(
+                "role_type defaults to oidc on a role write; write the role again with role_type=jwt",
+            );
+            return None;
+        }
         ev.hint(
-            "role_type defaults to oidc on a role write; write the role again with role_type=jwt",
+            "an oidc role logs in through the browser (login -method=oidc), not at login: the \
+             checks below are those oidc/callback makes of an ID token; write the role again \
+             with role_type=jwt for a JWT login",
         );
-        return None;
+    } else {
+        ev.record(
+            "role",
+            role_expected,
+            format!("{role_name:?}, role_type {}", role.role_type),
+            Ok(()),
+        );
     }
-    ev.record(
-        "role",
-        role_expected,
-        format!("{role_name:?}, role_type {}", role.role_type),
-        Ok(()),
-    );
     // 5. token present
     if jwt.is_empty() {
         return fail(
@@ -906,9 +916,13 @@ pub fn run(
     opts: Options,
 ) -> (Evaluation, Option<LoginInputs>) {
     let mut ev = Evaluation::default();
-    let Some(inputs) = prepare_checked(ctx, req, &mut ev) else {
+    let Some(inputs) = prepare_checked(ctx, req, &mut ev, opts.continue_after_failure) else {
         return (ev, None);
     };
+    if inputs.role.role_type == "oidc" {
+        super::oidc::explain(ctx, &inputs, &mut ev);
+        return (ev, Some(inputs));
+    }
     // 7–8 (first part). Key source, signature and alg.
     let inspection = keys::inspect(
         ctx,

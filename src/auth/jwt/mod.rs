@@ -16,6 +16,7 @@ pub mod header;
 pub mod jws;
 pub mod keys;
 pub mod login;
+pub mod oidc;
 pub mod pem;
 pub mod role;
 pub mod template;
@@ -49,6 +50,8 @@ pub fn path_for(path: &str) -> Option<Path> {
     match path {
         "config" => Some(config::config_path(crate::settings::Compat::OpenBao)),
         "login" => Some(login_path()),
+        "oidc/auth_url" => Some(oidc::auth_url_path()),
+        "oidc/callback" => Some(oidc::callback_path()),
         "role" | "role/" => Some(role::role_list_path()),
         _ => match path.strip_prefix(role::ROLE_PREFIX) {
             Some(n) if role::valid_name(n) => Some(role::role_path()),
@@ -74,6 +77,9 @@ impl Backend for JwtBackend {
         }
         if path == "login" {
             return login::handle(ctx, req);
+        }
+        if path == "oidc/auth_url" || path == "oidc/callback" {
+            return oidc::handle(ctx, req);
         }
         // `explain` is vaultjwt's own: in strict mode only `jwt explain` reaches it, and the
         // path typed by hand is unsupported, as in OpenBao.
@@ -109,7 +115,7 @@ impl Backend for JwtBackend {
     }
 
     fn is_unauthenticated(&self, path: &str) -> bool {
-        path == "login"
+        matches!(path, "login" | "oidc/auth_url" | "oidc/callback")
     }
 
     fn previews_login(&self, path: &str) -> bool {

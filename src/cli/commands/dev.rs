@@ -15,16 +15,34 @@ pub enum DevCommand {
         /// the issuer URL in auth/jwt/config stays valid; a free port the first time
         #[arg(long)]
         listen: Option<String>,
+        /// OIDC client id the issuer accepts at its token endpoint
+        #[arg(long, default_value = issuer::DEFAULT_CLIENT_ID)]
+        client_id: String,
+        /// OIDC client secret (default: one generated and kept in the data directory)
+        #[arg(long)]
+        client_secret: Option<String>,
     },
 }
 
 pub fn run(data_dir: Option<&Path>, cmd: DevCommand) -> Result<u8> {
     match cmd {
-        DevCommand::Issuer { listen } => {
+        DevCommand::Issuer {
+            listen,
+            client_id,
+            client_secret,
+        } => {
             let dir = crate::cli::data_dir(data_dir)?;
+            let secret = match client_secret {
+                Some(s) => s,
+                None => issuer::client_secret(&dir).map_err(|e| anyhow!(e))?,
+            };
+            let client = crate::dev::oidc::Client {
+                id: client_id.clone(),
+                secret: secret.clone(),
+            };
             let handle = match &listen {
-                Some(l) => issuer::start(&dir, l),
-                None => issuer::start_again(&dir),
+                Some(l) => issuer::start_with(&dir, l, client),
+                None => issuer::start_again(&dir, client),
             }
             .map_err(|e| anyhow!(e))?;
             let url = &handle.url;
@@ -32,9 +50,14 @@ pub fn run(data_dir: Option<&Path>, cmd: DevCommand) -> Result<u8> {
                 "Issuer:     {url}\n\
                  Discovery:  {url}{}\n\
                  JWKS:       {url}{}\n\
-                 Keys:       {}\n\n\
+                 Keys:       {}\n\
+                 Client:     {client_id} (secret {secret})\n\n\
                  Trust it:   vaultjwt write auth/jwt/config oidc_discovery_url={url} bound_issuer={url}\n\
-                 Sign with:  vaultjwt jwt sign -issuer -claim sub=alice -claim aud=vault\n\n\
+                 Sign with:  vaultjwt jwt sign -issuer -claim sub=alice -claim aud=vault\n\
+                 OIDC login: vaultjwt auth enable oidc\n\
+                 \x20           vaultjwt write auth/oidc/config oidc_discovery_url={url} oidc_client_id={client_id} oidc_client_secret={secret} default_role=default\n\
+                 \x20           vaultjwt write auth/oidc/role/default user_claim=sub allowed_redirect_uris=http://localhost:8250/oidc/callback token_policies=default\n\
+                 \x20           vaultjwt login -method=oidc\n\n\
                  Serving until interrupted (Ctrl-C).\n",
                 issuer::DISCOVERY_PATH,
                 issuer::JWKS_PATH,

@@ -72,6 +72,10 @@ pub fn run(s: &mut Session, out: &OutputFlags, flags: Flags, args: &[String]) ->
                 Ok(r) => r.unwrap_or_default(),
             }
         }
+        "oidc" => match super::oidc_login::run(s, flags.path.as_deref(), args)? {
+            Ok(r) => r,
+            Err(code) => return Ok(code),
+        },
         other => {
             eprintln!(
                 "{}",

@@ -7,6 +7,7 @@ mod read_write;
 
 // The token store's commands.
 mod login;
+mod oidc_login;
 mod token;
 
 // Tokens themselves, the loopback issuer, the demo.

@@ -754,8 +754,15 @@ fn run_records_the_checks_before_the_signature() {
         .put_as("role/web", &jwt_role(json!({"role_type": "oidc"})))
         .unwrap();
     let (ev, _) = super::run(&e.ctx(), &req(json!({"role": "web", "jwt": "x"})), opts);
-    assert_eq!(names(&ev), vec![("role".to_string(), false)]);
+    assert_eq!(ev.checks[0].name, "role");
+    assert!(!ev.checks[0].passed);
     assert!(ev.checks[0].hint.contains("role_type=jwt"));
+    // explain goes on with the checks of the OIDC callback; the verdict stays login's
+    assert!(ev.checks.iter().any(|c| c.name == "id_token"));
+    assert_eq!(
+        ev.error.as_ref().map(|e| e.message()),
+        Some("role with oidc role_type is not allowed".to_string())
+    );
 
     e.ctx()
         .storage
