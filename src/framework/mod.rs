@@ -20,6 +20,7 @@ pub mod tokenutil;
 pub use field::{FieldData, FieldSchema, FieldType};
 
 use crate::core::{Error, Operation, Request, Response, Result};
+use crate::settings::Compat;
 use serde_json::{Map, Value};
 
 /// A path of a backend (`framework.Path`).
@@ -47,6 +48,19 @@ impl Path {
         captures: &[(&str, &str)],
         handler: impl FnOnce(&FieldData) -> Result<Option<Response>>,
     ) -> Result<Option<Response>> {
+        self.handle_in(Compat::OpenBao, req, captures, handler)
+    }
+
+    /// [`Path::handle`] in a compatibility mode: in default mode a write that has nothing to
+    /// say still names the parameters it ignored (OpenBao's warning rides on a response, so
+    /// it then says nothing).
+    pub fn handle_in(
+        &self,
+        compat: Compat,
+        req: &Request,
+        captures: &[(&str, &str)],
+        handler: impl FnOnce(&FieldData) -> Result<Option<Response>>,
+    ) -> Result<Option<Response>> {
         if !self.operations.contains(&req.operation) {
             return Err(Error::unsupported_operation());
         }
@@ -67,6 +81,10 @@ impl Path {
         let fields =
             FieldData::new(&self.fields, &data).map_err(|e| self.validation_error(req, e))?;
         let mut resp = handler(&fields)?;
+        let write = matches!(req.operation, Operation::Create | Operation::Update);
+        if resp.is_none() && write && compat == Compat::Default && !ignored.is_empty() {
+            resp = Some(Response::default());
+        }
         if let Some(r) = resp.as_mut() {
             if !ignored.is_empty() {
                 r.warnings.push(unrecognized_warning(&ignored));
@@ -243,6 +261,32 @@ mod tests {
             .handle(&req(Operation::Delete, json!({})), &[], |_| Ok(None))
             .unwrap_err();
         assert_eq!(err.status, 405);
+    }
+
+    #[test]
+    fn default_mode_names_ignored_parameters_of_a_silent_write() {
+        let p = path(false);
+        let r = req(Operation::Update, json!({"zeta": 1, "count": 2}));
+        assert!(p.handle(&r, &[], |_| Ok(None)).unwrap().is_none());
+        let resp = p
+            .handle_in(Compat::Default, &r, &[], |_| Ok(None))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            resp.warnings,
+            vec!["Endpoint ignored these unrecognized parameters: [zeta]".to_string()]
+        );
+        // A read, or a write with nothing ignored, stays silent.
+        let read = req(Operation::Read, json!({"zeta": 1}));
+        assert!(p
+            .handle_in(Compat::Default, &read, &[], |_| Ok(None))
+            .unwrap()
+            .is_none());
+        let clean = req(Operation::Update, json!({"count": 2}));
+        assert!(p
+            .handle_in(Compat::Default, &clean, &[], |_| Ok(None))
+            .unwrap()
+            .is_none());
     }
 
     #[test]

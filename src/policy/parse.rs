@@ -742,6 +742,26 @@ fn hcl1_blocks(raw: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// The relaid text and the offsets of the line breaks added to it, when one was needed.
+type Relayout = Option<(String, Vec<usize>)>;
+
+/// HCL2's parse of a policy, with HCL1's free layout: when HCL2 refuses the text as written
+/// (a `}` after an attribute on its line, two blocks on one line), it is read again with the
+/// line breaks HCL2 needs ([`hcl1_layout`]), which are returned so that they are not counted as
+/// lines. The error is that of the text as written.
+fn parse_hcl1(raw: &str) -> Result<(Body, Relayout), hcl::edit::parser::Error> {
+    match hcl::edit::parser::parse_body(raw) {
+        Ok(body) => Ok((body, None)),
+        Err(e) => hcl1_layout(raw)
+            .and_then(|(t, ins)| {
+                hcl::edit::parser::parse_body(&t)
+                    .ok()
+                    .map(|b| (b, Some((t, ins))))
+            })
+            .ok_or(e),
+    }
+}
+
 /// HCL1's free block layout in HCL2's: a line break after a `{` and before a `}` whose
 /// partner is on another line with something beside them, and after a `}` followed on its
 /// line by more than a separator or a comment. Strings and comments are left as they are;
@@ -874,21 +894,15 @@ fn hcl_items(raw: &str) -> Result<Vec<Item>, String> {
     check_nesting(raw).map_err(|e| format!("failed to parse policy: {e}"))?;
     let text = hcl1_blocks(raw);
     let raw: &str = &text;
-    // HCL1 lays blocks out more freely than HCL2 (a `}` after an attribute on its line, two
-    // blocks on one line): when HCL2 refuses the text as written, it is read again with the
-    // line breaks HCL2 needs, which are not counted as lines.
     let relaid;
-    let (raw, body, synthetic): (&str, _, Vec<usize>) = match hcl::edit::parser::parse_body(raw) {
-        Ok(body) => (raw, body, Vec::new()),
-        Err(e) => match hcl1_layout(raw)
-            .and_then(|(t, ins)| hcl::edit::parser::parse_body(&t).ok().map(|b| (t, b, ins)))
-        {
-            Some((t, b, ins)) => {
-                relaid = t;
-                (relaid.as_str(), b, ins)
-            }
-            None => return Err(format!("failed to parse policy: {}", syntax_error(raw, &e))),
-        },
+    let (body, relayout) = parse_hcl1(raw)
+        .map_err(|e| format!("failed to parse policy: {}", syntax_error(raw, &e)))?;
+    let (raw, synthetic): (&str, Vec<usize>) = match relayout {
+        Some((t, ins)) => {
+            relaid = t;
+            (relaid.as_str(), ins)
+        }
+        None => (raw, Vec::new()),
     };
     let src = Source::with_synthetic(raw, &synthetic);
     // Top-level keys first, as Vault's CheckHCLKeys.
@@ -1361,13 +1375,7 @@ pub fn format(raw: &str) -> Result<String, String> {
         ));
     }
     check_nesting(raw)?;
-    let body = match hcl::edit::parser::parse_body(raw) {
-        Ok(body) => body,
-        // HCL1's free layout (see `hcl1_layout`), read with HCL2's line breaks.
-        Err(e) => hcl1_layout(raw)
-            .and_then(|(t, _)| hcl::edit::parser::parse_body(&t).ok())
-            .ok_or_else(|| syntax_error(raw, &e))?,
-    };
+    let (body, _) = parse_hcl1(raw).map_err(|e| syntax_error(raw, &e))?;
     let mut out = String::new();
     format_body(&body, 0, &mut out, true);
     while out.ends_with("\n\n") {

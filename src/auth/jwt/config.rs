@@ -47,9 +47,11 @@ pub fn handle(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
     if req.operation == Operation::Create {
         req.operation = Operation::Update;
     }
-    config_path(ctx.settings.compat).handle(&req, &[], |d| match req.operation {
-        Operation::Read => read(ctx),
-        _ => write(ctx, d),
+    config_path(ctx.settings.compat).handle_in(ctx.settings.compat, &req, &[], |d| {
+        match req.operation {
+            Operation::Read => read(ctx),
+            _ => write(ctx, d),
+        }
     })
 }
 

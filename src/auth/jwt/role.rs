@@ -367,9 +367,8 @@ pub fn handle(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
             }
         }
     }
-    let path = role_path();
-    let ignored = path.unrecognized(&req.data);
-    let resp = path.handle(req, &[("name", &name)], |d| match req.operation {
+    let compat = ctx.settings.compat;
+    role_path().handle_in(compat, req, &[("name", &name)], |d| match req.operation {
         Operation::Read => Ok(load(&ctx.storage, &name)?.map(|r| Response::data(r.to_data()))),
         Operation::Create | Operation::Update => {
             let mut resp = write(ctx, d, &name, kv_bound_claims)?;
@@ -379,19 +378,13 @@ pub fn handle(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
                     field::conversion_error("claim_mappings", &detail)
                 ));
             }
-            // Default mode: a misspelled parameter is named even when the write has nothing
-            // else to say (OpenBao then ignores it silently).
-            if ctx.settings.compat == Compat::Default && !ignored.is_empty() && resp.is_none() {
-                resp = Some(Response::default());
-            }
             Ok(resp)
         }
         _ => {
             ctx.storage.delete(&format!("{ROLE_PREFIX}{name}"))?;
             Ok(None)
         }
-    })?;
-    Ok(resp)
+    })
 }
 
 fn list(ctx: &BackendContext, d: &FieldData) -> Result<Option<Response>> {

@@ -280,24 +280,28 @@ impl Backend for DatabaseBackend {
             }),
             Route::Config(name) => {
                 let p = config_path();
-                p.handle(req, &[("name", name)], |d| match req.operation {
-                    Operation::Read => read_config(s, name),
-                    Operation::Delete => {
-                        s.delete(&config_key(name))?;
-                        Ok(None)
+                p.handle_in(ctx.settings.compat, req, &[("name", name)], |d| {
+                    match req.operation {
+                        Operation::Read => read_config(s, name),
+                        Operation::Delete => {
+                            s.delete(&config_key(name))?;
+                            Ok(None)
+                        }
+                        _ => write_config(s, req, d, name),
                     }
-                    _ => write_config(s, req, d, name),
                 })
             }
             Route::Role(name) => {
                 let p = role_path();
-                p.handle(req, &[("name", name)], |d| match req.operation {
-                    Operation::Read => read_role(s, name),
-                    Operation::Delete => {
-                        s.delete(&role_key(name))?;
-                        Ok(None)
+                p.handle_in(ctx.settings.compat, req, &[("name", name)], |d| {
+                    match req.operation {
+                        Operation::Read => read_role(s, name),
+                        Operation::Delete => {
+                            s.delete(&role_key(name))?;
+                            Ok(None)
+                        }
+                        _ => write_role(s, req, d, name),
                     }
-                    _ => write_role(s, req, d, name),
                 })
             }
             Route::Creds(name) => name_only(
