@@ -464,12 +464,12 @@ mod tests {
     fn write(core: &mut Core, path: &str, data: Value) -> Option<Response> {
         let data: Map<String, Value> = serde_json::from_value(data).unwrap();
         let req = Request::new(Operation::Update, path).with_data(data);
-        crate::identity::handle(core, &req, None).unwrap()
+        core.dispatch(&req, None).unwrap()
     }
 
     fn read(core: &mut Core, path: &str) -> Map<String, Value> {
         let req = Request::new(Operation::Read, path);
-        crate::identity::handle(core, &req, None)
+        core.dispatch(&req, None)
             .unwrap()
             .and_then(|r| r.data)
             .unwrap()
@@ -582,9 +582,7 @@ mod tests {
         assert_eq!(e["group_ids"], json!([gid]));
         // No group was created for "ops".
         let req = Request::new(Operation::List, "identity/group/id");
-        let list = crate::identity::handle(&mut core, &req, None)
-            .unwrap()
-            .unwrap();
+        let list = core.dispatch(&req, None).unwrap().unwrap();
         assert_eq!(list.data.unwrap()["keys"], json!([gid]));
 
         // Next login without the group: the entity leaves it.

@@ -27,19 +27,36 @@ pub fn now() -> i64 {
         .unwrap_or(0)
 }
 
-/// What a plugin backend (an auth method such as `jwt`, later secret engines) sees of the core.
+/// What a backend sees of the core: its mount, its storage, the settings, the time.
 pub struct BackendContext<'a> {
-    /// The mount's own storage (`auth/<uuid>/...`).
+    /// The mount's own storage (`auth/<uuid>/...`, `logical/<uuid>/...`); for a built-in
+    /// backend, the whole storage (see [`Backend::is_builtin`]).
     pub storage: View<'a>,
     pub mount: &'a MountEntry,
     pub settings: &'a Settings,
     pub now: i64,
 }
 
+impl<'a> BackendContext<'a> {
+    /// The whole storage, which Vault's built-in backends (`sys/`, the token store,
+    /// `identity/`, `cubbyhole/`) reach through the core: mount tables, policies, tokens.
+    pub fn system(&self) -> &'a dyn Storage {
+        self.storage.root()
+    }
+}
+
 /// A plugin backend mounted in the mount table.
 pub trait Backend {
-    /// Answers a request whose `path` is relative to the mount.
+    /// Answers a request whose `path` is relative to the mount. `req.caller` is the token
+    /// the request was authorized with (`None` on an unauthenticated path).
     fn handle(&self, ctx: &BackendContext, req: &Request) -> Result<Option<Response>>;
+
+    /// A built-in backend of the core (`sys/`, the token store, `identity/`,
+    /// `cubbyhole/`): its context's storage is the whole storage, as Vault's built-ins hold
+    /// the core, and what it answers is never a login to complete.
+    fn is_builtin(&self) -> bool {
+        false
+    }
 
     /// Vault's existence check for a write: `Some(true)` when the target exists (the write
     /// is an `update`), `Some(false)` when it does not (a `create`), `None` when the path has
@@ -99,8 +116,31 @@ pub trait Backend {
 pub fn auth_backend(kind: &str) -> Option<Box<dyn Backend>> {
     match kind {
         "jwt" | "oidc" => Some(Box::new(crate::auth::jwt::JwtBackend)),
+        "token" => Some(Box::new(crate::token::backend::TokenBackend)),
         _ => None,
     }
+}
+
+/// The backend that serves a mount: an auth method (`auth/<path>`, from the auth table) or a
+/// secret engine, the core's own mounts included (`sys/`, `identity/`, `cubbyhole/`).
+pub fn backend_for(mount: &MountEntry, auth: bool) -> Option<Box<dyn Backend>> {
+    if auth {
+        return auth_backend(&mount.kind);
+    }
+    match mount.kind.as_str() {
+        "system" => Some(Box::new(crate::sys::SystemBackend)),
+        "identity" => Some(Box::new(crate::identity::IdentityBackend)),
+        "cubbyhole" => Some(Box::new(crate::secrets::cubbyhole::CubbyholeBackend)),
+        _ => crate::secrets::backend(mount),
+    }
+}
+
+/// The mount a request path is under, from the auth table for `auth/...` and the secret
+/// table otherwise: the mount, the path relative to it, and whether it is an auth mount.
+struct Routed {
+    mount: MountEntry,
+    rel: String,
+    auth: bool,
 }
 
 /// The token a request was made with, once it has been validated.
@@ -239,130 +279,154 @@ impl Core {
         answer.map(|_| ())
     }
 
-    /// Routes one request (see [`Core::handle`]).
-    fn route(&mut self, req: Request) -> Result<Option<Response>> {
-        let path = req.path.clone();
-        let auth_table = mounts::load_auth(self.storage.as_ref())?;
-
-        // A plugin auth mount?
-        let plugin = path
-            .strip_prefix("auth/")
-            .and_then(|rest| mounts::match_auth(&auth_table, rest))
-            .filter(|m| m.kind != "token")
-            .cloned();
-
-        let unauthenticated = match &plugin {
-            Some(m) => auth_backend(&m.kind)
-                .map(|b| b.is_unauthenticated(relative(&path, &m.full_path())))
-                .unwrap_or(false),
-            None => false,
-        };
-
-        if path == "sys/internal/ui/mounts" || path.starts_with("sys/internal/ui/mounts/") {
-            return crate::sys::internal_ui_mount(self, &req);
-        }
-
-        // A secret engine mount? (`sys/`, `identity/` and `cubbyhole/` are in the table too,
-        // answered by the core.)
-        let secret = if path.starts_with("auth/") || path == "auth" {
-            None
+    /// The mount `path` is under, if any (see [`Routed`]).
+    fn resolve(&self, path: &str) -> Result<Option<Routed>> {
+        let storage = self.storage.as_ref();
+        let (mount, auth) = if let Some(rest) = path.strip_prefix("auth/") {
+            let table = mounts::load_auth(storage)?;
+            (mounts::match_auth(&table, rest).cloned(), true)
+        } else if path == "auth" {
+            (None, true)
         } else {
-            mounts::ensure_secret_table(self.storage.as_ref())?;
-            let table = mounts::load_secret(self.storage.as_ref())?;
-            mounts::match_secret(&table, &path)
-                .filter(|m| !mounts::BUILTIN_SECRET_TYPES.contains(&m.kind.as_str()))
-                .cloned()
+            mounts::ensure_secret_table(storage)?;
+            let table = mounts::load_secret(storage)?;
+            (mounts::match_secret(&table, path).cloned(), false)
         };
-        if let Some(mount) = secret {
-            return self.handle_secret(req, &mount);
-        }
-
-        let caller = if unauthenticated {
-            None
-        } else {
-            Some(self.authorize(&req)?)
-        };
-
-        if let Some(mount) = plugin {
-            let backend = auth_backend(&mount.kind).ok_or_else(|| {
-                Error::bad_request(format!("no backend for type {:?}", mount.kind))
-            })?;
-            // The request moves to the backend (a login's `jwt` may be large); `path` keeps
-            // its full path.
-            let rel = Request {
-                path: relative(&path, &mount.full_path()).to_string(),
-                ..req
+        Ok(mount.map(|mount| {
+            let full = if auth {
+                mount.full_path()
+            } else {
+                mount.path.clone()
             };
-            let ctx = BackendContext {
-                storage: View::new(self.storage.as_ref(), mount.storage_prefix()),
-                mount: &mount,
-                settings: &self.settings,
-                now: now(),
-            };
-            let resp = backend.handle(&ctx, &rel)?;
-            return match resp {
-                Some(r) if backend.previews_login(&rel.path) => {
-                    let (r, completion) = login::preview(self, &mount, &path, r)?;
-                    backend.report(&mount, r, completion).map(Some)
-                }
-                Some(r) if r.auth.is_some() => login::complete(self, &mount, &path, r).map(Some),
-                other => Ok(other),
-            };
-        }
-
-        let caller = caller.as_ref();
-        if path == "sys" || path.starts_with("sys/") {
-            return crate::sys::handle(self, &req, caller);
-        }
-        if path == "auth/token" || path.starts_with("auth/token/") {
-            return crate::token::backend::handle(self, &req, caller);
-        }
-        if path.starts_with("identity/") {
-            return crate::identity::handle(self, &req, caller);
-        }
-        if path == "cubbyhole" || path.starts_with("cubbyhole/") {
-            let table = mounts::load_secret(self.storage.as_ref())?;
-            if let (Some(m), Some(c)) = (table.iter().find(|m| m.kind == "cubbyhole"), caller) {
-                return crate::secrets::cubbyhole::handle(self, m, &req, c);
+            Routed {
+                rel: relative(path, &full).to_string(),
+                mount,
+                auth,
             }
-        }
-        Err(Error::not_found(format!(
-            "no handler for route \"{path}\". route entry not found."
-        )))
+        }))
     }
 
-    /// Vault's help operation (`path-help`): the text of a path of an auth plugin mount,
-    /// `None` where vaultjwt declares no paths. Needs a valid token, as Vault does.
+    /// Routes one request (see [`Core::handle`]): the mount table names the mount and its
+    /// backend; a secret engine decides between `create` and `update` before the token is
+    /// authorized ([`Core::handle_secret`]); any other backend is authorized for the
+    /// operation as sent (but on its unauthenticated paths), answers, and an auth method's
+    /// `Auth` is completed into a token ([`login::complete`]).
+    fn route(&mut self, req: Request) -> Result<Option<Response>> {
+        let path = req.path.clone();
+        let no_handler = || {
+            Error::not_found(format!(
+                "no handler for route \"{path}\". route entry not found."
+            ))
+        };
+        let routed = self.resolve(&path)?;
+        let backend = routed
+            .as_ref()
+            .and_then(|r| backend_for(&r.mount, r.auth).map(|b| (r, b)));
+        let Some((routed, backend)) = backend else {
+            self.authorize(&req)?;
+            return Err(no_handler());
+        };
+        if !routed.auth && !backend.is_builtin() {
+            return self.handle_secret(req, &routed.mount, backend.as_ref());
+        }
+        let caller = if backend.is_unauthenticated(&routed.rel) {
+            None
+        } else {
+            Some(Box::new(self.authorize(&req)?))
+        };
+        let mount = &routed.mount;
+        let prefix = if backend.is_builtin() {
+            String::new()
+        } else {
+            mount.storage_prefix()
+        };
+        // The request moves to the backend (a login's `jwt` may be large); `path` keeps its
+        // full path.
+        let rel = Request {
+            path: routed.rel.clone(),
+            caller,
+            ..req
+        };
+        let ctx = BackendContext {
+            storage: View::new(self.storage.as_ref(), prefix),
+            mount,
+            settings: &self.settings,
+            now: now(),
+        };
+        let resp = backend.handle(&ctx, &rel)?;
+        if backend.is_builtin() {
+            return Ok(resp);
+        }
+        match resp {
+            Some(r) if backend.previews_login(&rel.path) => {
+                let (r, completion) = login::preview(self, mount, &path, r)?;
+                backend.report(mount, r, completion).map(Some)
+            }
+            Some(r) if r.auth.is_some() => login::complete(self, mount, &path, r).map(Some),
+            other => Ok(other),
+        }
+    }
+
+    /// Vault's help operation (`path-help`): the text of a path from its backend's
+    /// declaration, `None` where vaultjwt declares no paths. Needs a valid token, as Vault
+    /// does.
     pub fn help(&mut self, path: &str, token: Option<&str>) -> Result<Option<String>> {
         let token = token
             .filter(|t| !t.is_empty())
             .ok_or_else(Error::permission_denied)?;
         crate::token::use_token(self.storage.as_ref(), token, now())?
             .ok_or_else(Error::permission_denied)?;
-        let path = path.trim_start_matches('/');
-        let auth_table = mounts::load_auth(self.storage.as_ref())?;
-        let Some(mount) = path
-            .strip_prefix("auth/")
-            .and_then(|rest| mounts::match_auth(&auth_table, rest))
-            .filter(|m| m.kind != "token")
-        else {
+        let Some(routed) = self.resolve(path.trim_start_matches('/'))? else {
             return Ok(None);
         };
-        match auth_backend(&mount.kind) {
-            Some(b) => b.help(relative(path, &mount.full_path())),
+        match backend_for(&routed.mount, routed.auth) {
+            Some(b) => b.help(&routed.rel),
             None => Ok(None),
         }
     }
 
+    /// A request handed to its mount's backend as `caller` made it, without authorization
+    /// or login completion: for the unit tests of the built-in backends.
+    #[cfg(test)]
+    pub(crate) fn dispatch(
+        &mut self,
+        req: &Request,
+        caller: Option<&Caller>,
+    ) -> Result<Option<Response>> {
+        let routed = self
+            .resolve(&req.path)?
+            .ok_or_else(Error::unsupported_path)?;
+        let backend =
+            backend_for(&routed.mount, routed.auth).ok_or_else(Error::unsupported_path)?;
+        let prefix = if backend.is_builtin() {
+            String::new()
+        } else if routed.auth {
+            routed.mount.storage_prefix()
+        } else {
+            routed.mount.logical_prefix()
+        };
+        let rel = Request {
+            path: routed.rel.clone(),
+            caller: caller.map(|c| Box::new(c.clone())),
+            ..req.clone()
+        };
+        let ctx = BackendContext {
+            storage: View::new(self.storage.as_ref(), prefix),
+            mount: &routed.mount,
+            settings: &self.settings,
+            now: now(),
+        };
+        backend.handle(&ctx, &rel)
+    }
+
     /// A request to a secret engine: the existence check decides between `create` and
     /// `update`, the token is authorized for exactly that, then the backend answers.
-    fn handle_secret(&mut self, req: Request, mount: &MountEntry) -> Result<Option<Response>> {
-        let backend = crate::secrets::backend(mount).ok_or_else(|| {
-            Error::not_found(format!(
-                "no handler for route \"{}\". route entry not found.",
-                req.path
-            ))
-        })?;
+    fn handle_secret(
+        &mut self,
+        req: Request,
+        mount: &MountEntry,
+        backend: &dyn Backend,
+    ) -> Result<Option<Response>> {
         let mut rel = req.clone();
         rel.path = relative(&req.path, &mount.path).to_string();
         let ctx = BackendContext {

@@ -15,9 +15,11 @@
 
 pub mod field;
 pub mod go;
+pub mod router;
 pub mod tokenutil;
 
 pub use field::{FieldData, FieldSchema, FieldType};
+pub use router::{Captures, Routes};
 
 use crate::core::{Error, Operation, Request, Response, Result};
 use crate::settings::Compat;

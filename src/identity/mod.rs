@@ -6,16 +6,30 @@ pub mod entity;
 pub mod group;
 pub mod store;
 
-use crate::core::{fields, mounts, Caller, Core, Error, Operation, Request, Response, Result};
+use crate::core::{
+    fields, mounts, Backend, BackendContext, Error, Operation, Request, Response, Result,
+};
 use crate::storage::Storage;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
-pub fn handle(core: &mut Core, req: &Request, caller: Option<&Caller>) -> Result<Option<Response>> {
-    let _ = caller;
-    let storage = core.storage.as_ref();
-    let path = req.path.trim_start_matches('/');
-    let rest = path.strip_prefix("identity/").unwrap_or("");
+/// The `identity/` mount's backend.
+pub struct IdentityBackend;
+
+impl Backend for IdentityBackend {
+    fn handle(&self, ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
+        handle(ctx, req)
+    }
+
+    fn is_builtin(&self) -> bool {
+        true
+    }
+}
+
+/// A request below `identity/` (`req.path` relative to the mount).
+pub fn handle(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
+    let storage = ctx.system();
+    let rest = req.path.trim_start_matches('/');
     let list_path = rest.trim_end_matches('/');
     let op = req.operation;
     let is_list = op == Operation::List;

@@ -1,7 +1,7 @@
 //! The policy endpoints: `sys/policy`, `sys/policies/acl`, `sys/capabilities*`.
 
 use super::store;
-use crate::core::{fields, Caller, Core, Error, Operation, Request, Response, Result};
+use crate::core::{fields, BackendContext, Caller, Error, Operation, Request, Response, Result};
 use crate::storage::StorageExt;
 use crate::token::TokenEntry;
 use base64::Engine;
@@ -16,20 +16,22 @@ enum Family {
     Acl,
 }
 
-pub fn handle(core: &mut Core, req: &Request, caller: Option<&Caller>) -> Result<Option<Response>> {
+/// `sys/polic...` and `sys/capabilities...` (`req.path` relative to `sys/`).
+pub fn handle(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
     let path = req.path.trim_start_matches('/');
+    let caller = req.caller.as_deref();
     match path {
-        "sys/capabilities" | "sys/capabilities-self" | "sys/capabilities-accessor" => {
+        "capabilities" | "capabilities-self" | "capabilities-accessor" => {
             return match req.operation {
-                Operation::Update | Operation::Create => capabilities(core, req, caller, path),
+                Operation::Update | Operation::Create => capabilities(ctx, req, caller, path),
                 _ => Err(Error::unsupported_operation()),
             };
         }
         _ => {}
     }
-    let (family, rest) = if let Some(rest) = path.strip_prefix("sys/policies/acl") {
+    let (family, rest) = if let Some(rest) = path.strip_prefix("policies/acl") {
         (Family::Acl, rest)
-    } else if let Some(rest) = path.strip_prefix("sys/policy") {
+    } else if let Some(rest) = path.strip_prefix("policy") {
         (Family::Legacy, rest)
     } else {
         return Err(Error::unsupported_path());
@@ -45,25 +47,25 @@ pub fn handle(core: &mut Core, req: &Request, caller: Option<&Caller>) -> Result
     let Some(name) = name else {
         return match (req.operation, family) {
             (Operation::List, _) | (Operation::Read, Family::Legacy) => {
-                list(core, family, "").map(Some)
+                list(ctx, family, "").map(Some)
             }
             _ => Err(Error::unsupported_operation()),
         };
     };
     match req.operation {
-        Operation::List => list(core, family, name).map(Some),
-        Operation::Read => read(core, family, name),
-        Operation::Create | Operation::Update => write(core, req, family, name),
+        Operation::List => list(ctx, family, name).map(Some),
+        Operation::Read => read(ctx, family, name),
+        Operation::Create | Operation::Update => write(ctx, req, family, name),
         Operation::Delete => {
-            store::delete(core.storage.as_ref(), name)?;
+            store::delete(ctx.system(), name)?;
             Ok(None)
         }
         Operation::Patch => Err(Error::unsupported_operation()),
     }
 }
 
-fn list(core: &Core, family: Family, prefix: &str) -> Result<Response> {
-    let mut keys: Vec<String> = store::list(core.storage.as_ref())?
+fn list(ctx: &BackendContext, family: Family, prefix: &str) -> Result<Response> {
+    let mut keys: Vec<String> = store::list(ctx.system())?
         .into_iter()
         .filter(|n| n.starts_with(prefix))
         .collect();
@@ -78,8 +80,8 @@ fn list(core: &Core, family: Family, prefix: &str) -> Result<Response> {
     Ok(Response::data(data))
 }
 
-fn read(core: &Core, family: Family, name: &str) -> Result<Option<Response>> {
-    let Some(p) = store::get(core.storage.as_ref(), name)? else {
+fn read(ctx: &BackendContext, family: Family, name: &str) -> Result<Option<Response>> {
+    let Some(p) = store::get(ctx.system(), name)? else {
         return Ok(None);
     };
     let field = match family {
@@ -107,7 +109,12 @@ fn string_field(req: &Request, key: &str) -> Result<String> {
     }
 }
 
-fn write(core: &Core, req: &Request, family: Family, name: &str) -> Result<Option<Response>> {
+fn write(
+    ctx: &BackendContext,
+    req: &Request,
+    family: Family,
+    name: &str,
+) -> Result<Option<Response>> {
     let name = store::sanitize(name);
     if name.is_empty() {
         return Err(Error::bad_request(
@@ -131,13 +138,13 @@ fn write(core: &Core, req: &Request, family: Family, name: &str) -> Result<Optio
             raw = text;
         }
     }
-    store::put(core.storage.as_ref(), &name, &raw)?;
+    store::put(ctx.system(), &name, &raw)?;
     Ok(warning.map(|w| Response::default().warning(w)))
 }
 
 /// Finds a live token entry by accessor.
-fn entry_by_accessor(core: &Core, accessor: &str) -> Result<Option<TokenEntry>> {
-    let storage = core.storage.as_ref();
+fn entry_by_accessor(ctx: &BackendContext, accessor: &str) -> Result<Option<TokenEntry>> {
+    let storage = ctx.system();
     let h = crate::token::hash(storage, accessor)?;
     let Some(Value::String(token_hash)) = storage.get(&format!("sys/token/accessor/{h}"))? else {
         return Ok(None);
@@ -147,23 +154,23 @@ fn entry_by_accessor(core: &Core, accessor: &str) -> Result<Option<TokenEntry>> 
 }
 
 fn capabilities(
-    core: &Core,
+    ctx: &BackendContext,
     req: &Request,
     caller: Option<&Caller>,
     path: &str,
 ) -> Result<Option<Response>> {
-    let storage = core.storage.as_ref();
+    let storage = ctx.system();
     let entry = match path {
-        "sys/capabilities-self" => match caller {
+        "capabilities-self" => match caller {
             Some(c) => c.entry.clone(),
             None => return Err(Error::internal("no token found")),
         },
-        "sys/capabilities-accessor" => {
+        "capabilities-accessor" => {
             let accessor = string_field(req, "accessor")?;
             if accessor.is_empty() {
                 return Err(Error::bad_request("missing accessor"));
             }
-            entry_by_accessor(core, &accessor)?
+            entry_by_accessor(ctx, &accessor)?
                 .ok_or_else(|| Error::bad_request("invalid accessor"))?
         }
         _ => {

@@ -11,7 +11,7 @@
 //! process killed in between, and is revoked (the user dropped if it exists). A revocation that
 //! fails is kept, with its error, and retried with backoff; `revoke-force` drops it.
 
-use crate::core::{fields, Caller, Core, Error, Operation, Request, Response, Result};
+use crate::core::{fields, BackendContext, Error, Operation, Request, Response, Result};
 use crate::storage::{Storage, StorageExt, View};
 use crate::token::TokenEntry;
 use serde::{Deserialize, Serialize};
@@ -309,14 +309,10 @@ fn lease_id_param(req: &Request, rest: Option<&str>) -> Result<String> {
 }
 
 /// `sys/leases/...` (and the older `sys/renew`, `sys/revoke`).
-pub fn handle(
-    core: &mut Core,
-    req: &Request,
-    _caller: Option<&Caller>,
-) -> Result<Option<Response>> {
-    let s = core.storage.as_ref();
+pub fn handle(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
+    let s = ctx.system();
     let now = crate::core::now();
-    let path = req.path.trim_start_matches("sys/leases/");
+    let path = req.path.strip_prefix("leases/").unwrap_or(&req.path);
     let (op, rest) = match path.split_once('/') {
         Some((a, b)) => (a, Some(b)),
         None => (path, None),
@@ -353,7 +349,7 @@ pub fn handle(
             });
             let mut resp = Response::default();
             if !lease.revoke_error.is_empty()
-                && core.settings.compat != crate::settings::Compat::OpenBao
+                && ctx.settings.compat != crate::settings::Compat::OpenBao
             {
                 data["revocation_error"] = json!(lease.revoke_error);
                 data["revocation_attempts"] = json!(lease.revoke_attempts);
@@ -365,7 +361,7 @@ pub fn handle(
             resp.data = data.as_object().cloned();
             Ok(Some(resp))
         }
-        ("renew", Operation::Update | Operation::Create) => renew(core, req, rest, now),
+        ("renew", Operation::Update | Operation::Create) => renew(ctx, req, rest, now),
         ("revoke", Operation::Update | Operation::Create) => {
             let id = lease_id_param(req, rest)?;
             if id.is_empty() {
@@ -462,8 +458,13 @@ fn leases_under(s: &dyn Storage, prefix: &str) -> Result<Vec<String>> {
     Ok(out)
 }
 
-fn renew(core: &mut Core, req: &Request, rest: Option<&str>, now: i64) -> Result<Option<Response>> {
-    let s = core.storage.as_ref();
+fn renew(
+    ctx: &BackendContext,
+    req: &Request,
+    rest: Option<&str>,
+    now: i64,
+) -> Result<Option<Response>> {
+    let s = ctx.system();
     let id = lease_id_param(req, rest)?;
     if id.is_empty() {
         return Err(Error::bad_request("lease_id must be specified"));

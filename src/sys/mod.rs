@@ -5,63 +5,92 @@ pub mod leases;
 
 use crate::core::fields;
 use crate::core::mounts::{self, MountEntry};
-use crate::core::{Caller, Core, Error, Operation, Request, Response, Result};
+use crate::core::{Backend, BackendContext, Error, Operation, Request, Response, Result};
+use crate::framework::{Captures, Routes};
 use crate::storage::StorageExt;
 use serde_json::{json, Map, Value};
+use std::sync::OnceLock;
 
-pub fn handle(core: &mut Core, req: &Request, caller: Option<&Caller>) -> Result<Option<Response>> {
-    let path = req.path.as_str();
-    if path.starts_with("sys/leases/") {
-        return leases::handle(core, req, caller);
-    }
-    if path == "sys/auth" {
-        return match req.operation {
-            Operation::Read => list_auth(core),
-            _ => Err(Error::unsupported_operation()),
-        };
-    }
-    if let Some(rest) = path.strip_prefix("sys/auth/") {
-        if let Some(mount) = rest.strip_suffix("/tune").filter(|_| !rest.is_empty()) {
-            return tune(core, req, mount);
-        }
-        return match req.operation {
-            Operation::Create | Operation::Update => enable_auth(core, req, rest),
-            Operation::Delete => disable_auth(core, rest),
-            Operation::Read => read_auth(core, rest),
-            _ => Err(Error::unsupported_operation()),
-        };
-    }
-    if path == "sys/mounts" {
-        return match req.operation {
-            Operation::Read => list_secret_mounts(core),
-            _ => Err(Error::unsupported_operation()),
-        };
-    }
-    if let Some(rest) = path.strip_prefix("sys/mounts/") {
-        if let Some(mount) = rest.strip_suffix("/tune").filter(|m| !m.is_empty()) {
+/// The `sys/` mount's backend (Vault's system backend).
+pub struct SystemBackend;
+
+type Handler = fn(&BackendContext, &Request, &Captures) -> Result<Option<Response>>;
+
+/// The paths of `sys/`, relative to the mount, in matching order.
+fn routes() -> &'static Routes<Handler> {
+    static ROUTES: OnceLock<Routes<Handler>> = OnceLock::new();
+    ROUTES.get_or_init(|| {
+        Routes::new(vec![
+            ("leases/.*", |ctx, req, _| leases::handle(ctx, req)),
+            ("auth", |ctx, req, _| match req.operation {
+                Operation::Read => list_auth(ctx),
+                _ => Err(Error::unsupported_operation()),
+            }),
+            ("auth/(?P<path>.*)/tune", |ctx, req, c| {
+                tune(ctx, req, c.get("path"))
+            }),
+            ("auth/(?P<path>.*)", |ctx, req, c| {
+                let rest = c.get("path");
+                match req.operation {
+                    Operation::Create | Operation::Update => enable_auth(ctx, req, rest),
+                    Operation::Delete => disable_auth(ctx, rest),
+                    Operation::Read => read_auth(ctx, rest),
+                    _ => Err(Error::unsupported_operation()),
+                }
+            }),
+            ("mounts", |ctx, req, _| match req.operation {
+                Operation::Read => list_secret_mounts(ctx),
+                _ => Err(Error::unsupported_operation()),
+            }),
             // `sys/mounts/auth/PATH/tune` tunes an auth method (what `auth tune` sends).
-            if let Some(auth) = mount.strip_prefix("auth/") {
-                return tune_auth_by_mounts(core, req, auth);
-            }
-            return tune_secret(core, req, mount);
+            ("mounts/auth/(?P<path>.*)/tune", |ctx, req, c| {
+                tune_auth_by_mounts(ctx, req, c.get("path"))
+            }),
+            ("mounts/(?P<path>.+)/tune", |ctx, req, c| {
+                tune_secret(ctx, req, c.get("path"))
+            }),
+            ("mounts/(?P<path>.*)", |ctx, req, c| {
+                let rest = c.get("path");
+                match req.operation {
+                    Operation::Create | Operation::Update => enable_secret(ctx, req, rest),
+                    Operation::Delete => disable_secret(ctx, rest),
+                    Operation::Read => read_secret_mount(ctx, rest),
+                    _ => Err(Error::unsupported_operation()),
+                }
+            }),
+            ("remount", |ctx, req, _| match req.operation {
+                Operation::Create | Operation::Update => remount(ctx, req),
+                _ => Err(Error::unsupported_operation()),
+            }),
+            (UI_MOUNTS, |ctx, req, _| internal_ui_mount(ctx, req)),
+            ("polic.*|capabilities.*", |ctx, req, _| {
+                crate::policy::backend::handle(ctx, req)
+            }),
+        ])
+    })
+}
+
+/// `sys/internal/ui/mounts[/PATH]`, which needs no token.
+const UI_MOUNTS: &str = "internal/ui/mounts(/.*)?";
+
+impl Backend for SystemBackend {
+    fn handle(&self, ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
+        match routes().find(&req.path) {
+            Some((handler, captures)) => handler(ctx, req, &captures),
+            None => Err(Error::unsupported_path()),
         }
-        return match req.operation {
-            Operation::Create | Operation::Update => enable_secret(core, req, rest),
-            Operation::Delete => disable_secret(core, rest),
-            Operation::Read => read_secret_mount(core, rest),
-            _ => Err(Error::unsupported_operation()),
-        };
     }
-    if path == "sys/remount" {
-        return match req.operation {
-            Operation::Create | Operation::Update => remount(core, req),
-            _ => Err(Error::unsupported_operation()),
-        };
+
+    fn is_builtin(&self) -> bool {
+        true
     }
-    if path.starts_with("sys/polic") || path.starts_with("sys/capabilities") {
-        return crate::policy::backend::handle(core, req, caller);
+
+    fn is_unauthenticated(&self, path: &str) -> bool {
+        static RE: OnceLock<Routes<()>> = OnceLock::new();
+        RE.get_or_init(|| Routes::new(vec![(UI_MOUNTS, ())]))
+            .find(path)
+            .is_some()
     }
-    Err(Error::unsupported_path())
 }
 
 /// The version OpenBao reports for its built-in plugins (and the token store).
@@ -94,8 +123,8 @@ fn mount_json(m: &MountEntry) -> Value {
     v
 }
 
-fn list_auth(core: &Core) -> Result<Option<Response>> {
-    let table = mounts::load_auth(core.storage.as_ref())?;
+fn list_auth(ctx: &BackendContext) -> Result<Option<Response>> {
+    let table = mounts::load_auth(ctx.system())?;
     let mut data = Map::new();
     for m in &table {
         data.insert(m.path.clone(), mount_json(m));
@@ -103,16 +132,16 @@ fn list_auth(core: &Core) -> Result<Option<Response>> {
     Ok(Some(Response::data(data)))
 }
 
-fn read_auth(core: &Core, rest: &str) -> Result<Option<Response>> {
+fn read_auth(ctx: &BackendContext, rest: &str) -> Result<Option<Response>> {
     let path = mounts::normalize_path(rest);
-    let table = mounts::load_auth(core.storage.as_ref())?;
+    let table = mounts::load_auth(ctx.system())?;
     match table.iter().find(|m| m.path == path) {
         Some(m) => Ok(Some(Response::json(mount_json(m)))),
         None => Err(Error::bad_request(format!("No auth engine at {}", path))),
     }
 }
 
-fn enable_auth(core: &mut Core, req: &Request, rest: &str) -> Result<Option<Response>> {
+fn enable_auth(ctx: &BackendContext, req: &Request, rest: &str) -> Result<Option<Response>> {
     let path = mounts::normalize_path(rest);
     if path == "/" {
         return Err(Error::bad_request("path cannot be empty"));
@@ -141,7 +170,7 @@ fn enable_auth(core: &mut Core, req: &Request, rest: &str) -> Result<Option<Resp
             "plugin not found in the catalog: {kind}"
         )));
     }
-    let mut table = mounts::load_auth(core.storage.as_ref())?;
+    let mut table = mounts::load_auth(ctx.system())?;
     if let Some(existing) = table
         .iter()
         .find(|m| path.starts_with(&m.path) || m.path.starts_with(&path))
@@ -162,18 +191,18 @@ fn enable_auth(core: &mut Core, req: &Request, rest: &str) -> Result<Option<Resp
         }
     }
     table.push(entry);
-    mounts::save_auth(core.storage.as_ref(), &table)?;
+    mounts::save_auth(ctx.system(), &table)?;
     Ok(None)
 }
 
-fn disable_auth(core: &mut Core, rest: &str) -> Result<Option<Response>> {
+fn disable_auth(ctx: &BackendContext, rest: &str) -> Result<Option<Response>> {
     let path = mounts::normalize_path(rest);
     if path == "token/" {
         return Err(Error::bad_request(
             "token credential backend cannot be disabled",
         ));
     }
-    let mut table = mounts::load_auth(core.storage.as_ref())?;
+    let mut table = mounts::load_auth(ctx.system())?;
     let Some(pos) = table.iter().position(|m| m.path == path) else {
         // Vault answers success when nothing is mounted there.
         return Ok(None);
@@ -183,9 +212,9 @@ fn disable_auth(core: &mut Core, rest: &str) -> Result<Option<Response>> {
     // between leaves the mount, and the next disable finishes; never a token that outlives
     // its mount. Then drop the mount, then its data: a crash in between leaves unreachable
     // data, never a mount pointing at half-deleted state.
-    crate::token::revoke_by_mount(core.storage.as_ref(), &entry.accessor)?;
-    mounts::save_auth(core.storage.as_ref(), &table)?;
-    core.storage.delete_prefix(&entry.storage_prefix())?;
+    crate::token::revoke_by_mount(ctx.system(), &entry.accessor)?;
+    mounts::save_auth(ctx.system(), &table)?;
+    ctx.system().delete_prefix(&entry.storage_prefix())?;
     Ok(None)
 }
 
@@ -217,9 +246,9 @@ fn tune_entry(m: &mut MountEntry, req: &Request) -> Result<()> {
     Ok(())
 }
 
-fn tune(core: &mut Core, req: &Request, rest: &str) -> Result<Option<Response>> {
+fn tune(ctx: &BackendContext, req: &Request, rest: &str) -> Result<Option<Response>> {
     let path = mounts::normalize_path(rest);
-    let mut table = mounts::load_auth(core.storage.as_ref())?;
+    let mut table = mounts::load_auth(ctx.system())?;
     let Some(m) = table.iter_mut().find(|m| m.path == path) else {
         return Err(Error::bad_request(format!(
             "cannot tune '{path}': no mount found"
@@ -238,14 +267,18 @@ fn tune(core: &mut Core, req: &Request, rest: &str) -> Result<Option<Response>> 
     if let Some(v) = req.data.get("token_type") {
         m.token_type = fields::string(v).unwrap_or_default();
     }
-    mounts::save_auth(core.storage.as_ref(), &table)?;
+    mounts::save_auth(ctx.system(), &table)?;
     Ok(None)
 }
 
 /// `sys/mounts/auth/PATH/tune`: [`tune`], with the errors of that path for a missing mount.
-fn tune_auth_by_mounts(core: &mut Core, req: &Request, rest: &str) -> Result<Option<Response>> {
+fn tune_auth_by_mounts(
+    ctx: &BackendContext,
+    req: &Request,
+    rest: &str,
+) -> Result<Option<Response>> {
     let path = mounts::normalize_path(rest);
-    if !mounts::load_auth(core.storage.as_ref())?
+    if !mounts::load_auth(ctx.system())?
         .iter()
         .any(|m| m.path == path)
     {
@@ -256,7 +289,7 @@ fn tune_auth_by_mounts(core: &mut Core, req: &Request, rest: &str) -> Result<Opt
             format!("tune of path {full} failed: no mount entry found")
         }));
     }
-    tune(core, req, rest)
+    tune(ctx, req, rest)
 }
 
 // ---------------------------------------------------------------- secret engine mounts
@@ -293,22 +326,22 @@ fn secret_mount_json(m: &MountEntry) -> Value {
     v
 }
 
-fn secret_table(core: &Core) -> Result<Vec<MountEntry>> {
-    mounts::ensure_secret_table(core.storage.as_ref())?;
-    mounts::load_secret(core.storage.as_ref())
+fn secret_table(ctx: &BackendContext) -> Result<Vec<MountEntry>> {
+    mounts::ensure_secret_table(ctx.system())?;
+    mounts::load_secret(ctx.system())
 }
 
-fn list_secret_mounts(core: &Core) -> Result<Option<Response>> {
+fn list_secret_mounts(ctx: &BackendContext) -> Result<Option<Response>> {
     let mut data = Map::new();
-    for m in &secret_table(core)? {
+    for m in &secret_table(ctx)? {
         data.insert(m.path.clone(), secret_mount_json(m));
     }
     Ok(Some(Response::data(data)))
 }
 
-fn read_secret_mount(core: &Core, rest: &str) -> Result<Option<Response>> {
+fn read_secret_mount(ctx: &BackendContext, rest: &str) -> Result<Option<Response>> {
     let path = mounts::normalize_path(rest);
-    match secret_table(core)?.iter().find(|m| m.path == path) {
+    match secret_table(ctx)?.iter().find(|m| m.path == path) {
         Some(m) => Ok(Some(Response::json(secret_mount_json(m)))),
         None => Err(Error::bad_request(format!(
             "No secret engine mount at {path}"
@@ -323,7 +356,7 @@ fn reserved_secret_path(path: &str) -> bool {
         .any(|p| path.starts_with(p))
 }
 
-fn enable_secret(core: &mut Core, req: &Request, rest: &str) -> Result<Option<Response>> {
+fn enable_secret(ctx: &BackendContext, req: &Request, rest: &str) -> Result<Option<Response>> {
     let path = mounts::normalize_path(rest);
     if path == "/" {
         return Err(Error::bad_request("path cannot be empty"));
@@ -383,7 +416,7 @@ fn enable_secret(core: &mut Core, req: &Request, rest: &str) -> Result<Option<Re
             fields::go_quote(&kind)
         )));
     }
-    let mut table = secret_table(core)?;
+    let mut table = secret_table(ctx)?;
     if let Some(existing) = table
         .iter()
         .find(|m| path.starts_with(&m.path) || m.path.starts_with(&path))
@@ -405,13 +438,13 @@ fn enable_secret(core: &mut Core, req: &Request, rest: &str) -> Result<Option<Re
         }
     }
     table.push(entry);
-    mounts::save_secret(core.storage.as_ref(), &table)?;
+    mounts::save_secret(ctx.system(), &table)?;
     Ok(None)
 }
 
-fn disable_secret(core: &mut Core, rest: &str) -> Result<Option<Response>> {
+fn disable_secret(ctx: &BackendContext, rest: &str) -> Result<Option<Response>> {
     let path = mounts::normalize_path(rest);
-    let mut table = secret_table(core)?;
+    let mut table = secret_table(ctx)?;
     let Some(pos) = table.iter().position(|m| m.path == path) else {
         // Vault answers success when nothing is mounted there.
         return Ok(None);
@@ -422,21 +455,21 @@ fn disable_secret(core: &mut Core, rest: &str) -> Result<Option<Response>> {
             fields::go_quote(&path)
         )));
     }
-    leases::revoke_mount(core.storage.as_ref(), &path)?;
+    leases::revoke_mount(ctx.system(), &path)?;
     let entry = table.remove(pos);
     // The mount goes first, then its data: a crash in between leaves unreachable data only.
-    mounts::save_secret(core.storage.as_ref(), &table)?;
-    core.storage.delete_prefix(&entry.logical_prefix())?;
+    mounts::save_secret(ctx.system(), &table)?;
+    ctx.system().delete_prefix(&entry.logical_prefix())?;
     Ok(None)
 }
 
 /// `sys/internal/ui/mounts/PATH`, the preflight of the `kv` helper commands: the mount
 /// holding PATH and its options, when the calling token can access something below it.
 /// Unauthenticated in Vault; the token, if any, decides what is visible.
-pub fn internal_ui_mount(core: &mut Core, req: &Request) -> Result<Option<Response>> {
+fn internal_ui_mount(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
     let raw = req
         .path
-        .strip_prefix("sys/internal/ui/mounts")
+        .strip_prefix("internal/ui/mounts")
         .unwrap_or("")
         .trim_start_matches('/');
     if raw.is_empty() {
@@ -452,7 +485,7 @@ pub fn internal_ui_mount(core: &mut Core, req: &Request) -> Result<Option<Respon
             ),
         )
     };
-    let table = secret_table(core)?;
+    let table = secret_table(ctx)?;
     let Some(m) = mounts::match_secret(&table, &path).cloned() else {
         return Err(denied());
     };
@@ -460,9 +493,9 @@ pub fn internal_ui_mount(core: &mut Core, req: &Request) -> Result<Option<Respon
     let acl = if token.is_empty() {
         crate::policy::Acl::default()
     } else {
-        let entry = crate::token::lookup(core.storage.as_ref(), &token, crate::core::now())?
+        let entry = crate::token::lookup(ctx.system(), &token, crate::core::now())?
             .ok_or_else(Error::permission_denied)?;
-        crate::policy::acl_for_token(core.storage.as_ref(), &entry)?
+        crate::policy::acl_for_token(ctx.system(), &entry)?
     };
     if !acl.has_mount_access(&m.path) {
         return Err(denied());
@@ -473,9 +506,9 @@ pub fn internal_ui_mount(core: &mut Core, req: &Request) -> Result<Option<Respon
 }
 
 /// `sys/mounts/PATH/tune`: a secret mount's lease TTLs and description.
-fn tune_secret(core: &mut Core, req: &Request, rest: &str) -> Result<Option<Response>> {
+fn tune_secret(ctx: &BackendContext, req: &Request, rest: &str) -> Result<Option<Response>> {
     let path = mounts::normalize_path(rest);
-    let mut table = secret_table(core)?;
+    let mut table = secret_table(ctx)?;
     let Some(m) = table.iter_mut().find(|m| m.path == path) else {
         return Err(Error::bad_request(if req.operation == Operation::Read {
             format!("cannot fetch sysview for path {}", fields::go_quote(&path))
@@ -495,18 +528,18 @@ fn tune_secret(core: &mut Core, req: &Request, rest: &str) -> Result<Option<Resp
         }))));
     }
     tune_entry(m, req)?;
-    mounts::save_secret(core.storage.as_ref(), &table)?;
+    mounts::save_secret(ctx.system(), &table)?;
     Ok(None)
 }
 
 /// `sys/remount` of an auth method: the tokens it issued are revoked (Vault revokes the old
 /// path's leases), its configuration and roles (keyed by the mount's UUID) stay.
-fn remount_auth(core: &mut Core, from: &str, to: &str) -> Result<Option<Response>> {
+fn remount_auth(ctx: &BackendContext, from: &str, to: &str) -> Result<Option<Response>> {
     let q = fields::go_quote;
     if from.starts_with("auth/token/") {
         return Err(Error::bad_request(format!("cannot remount {}", q(from))));
     }
-    let mut table = mounts::load_auth(core.storage.as_ref())?;
+    let mut table = mounts::load_auth(ctx.system())?;
     let Some(pos) = table.iter().position(|m| m.full_path() == from) else {
         return Err(Error::bad_request(format!(
             "no matching mount at {}",
@@ -534,9 +567,9 @@ fn remount_auth(core: &mut Core, from: &str, to: &str) -> Result<Option<Response
             q(&m.full_path())
         )));
     }
-    crate::token::revoke_by_mount(core.storage.as_ref(), &table[pos].accessor)?;
+    crate::token::revoke_by_mount(ctx.system(), &table[pos].accessor)?;
     table[pos].path = dst.to_string();
-    mounts::save_auth(core.storage.as_ref(), &table)?;
+    mounts::save_auth(ctx.system(), &table)?;
     Ok(Some(migration_queued()))
 }
 
@@ -561,7 +594,7 @@ const PROTECTED_MOUNTS: [&str; 5] = ["audit/", "auth/", "sys/", "cubbyhole/", "i
 /// `sys/remount` (`secrets move`): gives a secret engine a new path. Its data is keyed by
 /// the mount's UUID, so the move is done at once; the answer is OpenBao's (a migration ID and
 /// the warning that the move was queued). Moving auth mounts is not supported.
-fn remount(core: &mut Core, req: &Request) -> Result<Option<Response>> {
+fn remount(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
     let text = |k: &str| req.data.get(k).and_then(Value::as_str).unwrap_or("");
     let (from, to) = (text("from"), text("to"));
     if from.is_empty() || to.is_empty() {
@@ -572,9 +605,9 @@ fn remount(core: &mut Core, req: &Request) -> Result<Option<Response>> {
     let from = mounts::normalize_path(from);
     let to = mounts::normalize_path(to);
     if from.starts_with("auth/") {
-        return remount_auth(core, &from, &to);
+        return remount_auth(ctx, &from, &to);
     }
-    let mut table = secret_table(core)?;
+    let mut table = secret_table(ctx)?;
     let Some(pos) = table.iter().position(|m| m.path == from) else {
         return Err(Error::bad_request(format!(
             "no matching mount at {}",
@@ -602,6 +635,6 @@ fn remount(core: &mut Core, req: &Request) -> Result<Option<Response>> {
         )));
     }
     table[pos].path = to;
-    mounts::save_secret(core.storage.as_ref(), &table)?;
+    mounts::save_secret(ctx.system(), &table)?;
     Ok(Some(migration_queued()))
 }

@@ -4,155 +4,258 @@ use super::ttl::{self, TtlInput};
 use super::{lookup_data, sanitize_policies, NewToken, TokenEntry};
 use crate::core::fields;
 use crate::core::mounts::{self, MountEntry, SYSTEM_MAX_TTL};
-use crate::core::{auth_backend, Auth, BackendContext, Caller, Core, Error, Operation};
+use crate::core::{auth_backend, Auth, Backend, BackendContext, Caller, Error, Operation};
 use crate::core::{Request, Response, Result};
+use crate::framework::Routes;
 use crate::storage::{Storage, View};
 use serde_json::Map;
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
-pub fn handle(core: &mut Core, req: &Request, caller: Option<&Caller>) -> Result<Option<Response>> {
-    let rel = req
-        .path
-        .strip_prefix("auth/token/")
-        .unwrap_or("")
-        .trim_end_matches('/');
-    let caller = caller.ok_or_else(Error::permission_denied)?;
+/// The token store's backend (`auth/token/`).
+pub struct TokenBackend;
+
+impl Backend for TokenBackend {
+    fn handle(&self, ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
+        let rel = req.path.trim_end_matches('/');
+        let caller = req.caller.as_deref().ok_or_else(Error::permission_denied)?;
+        let (handler, _) = routes().find(rel).ok_or_else(Error::unsupported_path)?;
+        let write = matches!(req.operation, Operation::Update | Operation::Create);
+        let read_or_write = write || req.operation == Operation::Read;
+        let allowed = match handler.ops {
+            Ops::Write => write,
+            Ops::ReadOrWrite => read_or_write,
+            Ops::List => req.operation == Operation::List,
+        };
+        if !allowed {
+            return Err(Error::unsupported_operation());
+        }
+        (handler.run)(ctx, req, caller, rel)
+    }
+
+    fn is_builtin(&self) -> bool {
+        true
+    }
+}
+
+/// The operations a token store path takes.
+enum Ops {
+    Write,
+    ReadOrWrite,
+    List,
+}
+
+/// A path of the token store: the operations it takes and its handler (given the path
+/// relative to the mount, without trailing slashes).
+struct Route {
+    ops: Ops,
+    run: fn(&BackendContext, &Request, &Caller, &str) -> Result<Option<Response>>,
+}
+
+/// The token store's paths, relative to `auth/token/`.
+fn routes() -> &'static Routes<Route> {
+    static ROUTES: OnceLock<Routes<Route>> = OnceLock::new();
+    let route = |ops, run| Route { ops, run };
+    ROUTES.get_or_init(|| {
+        Routes::new(vec![
+            ("create|create-orphan", route(Ops::Write, create_path)),
+            ("lookup", route(Ops::ReadOrWrite, lookup_path)),
+            ("lookup-self", route(Ops::ReadOrWrite, lookup_self)),
+            ("lookup-accessor", route(Ops::Write, lookup_accessor)),
+            (
+                "renew|renew-self|renew-accessor",
+                route(Ops::Write, renew_path),
+            ),
+            (
+                "revoke|revoke-self|revoke-orphan",
+                route(Ops::Write, revoke_path),
+            ),
+            ("revoke-accessor", route(Ops::Write, revoke_accessor)),
+            // Sudo-protected (`SUDO_PATHS`); the ACL check has already asked for it.
+            ("accessors", route(Ops::List, accessors)),
+        ])
+    })
+}
+
+/// The path of a request to the token store as the ACL sees it (`auth/token/create`).
+fn full_path(ctx: &BackendContext, req: &Request) -> String {
+    format!("{}{}", ctx.mount.full_path(), req.path)
+}
+
+fn create_path(
+    ctx: &BackendContext,
+    req: &Request,
+    caller: &Caller,
+    rel: &str,
+) -> Result<Option<Response>> {
+    create(ctx, req, caller, rel == "create-orphan", crate::core::now())
+}
+fn lookup_path(
+    ctx: &BackendContext,
+    req: &Request,
+    caller: &Caller,
+    _rel: &str,
+) -> Result<Option<Response>> {
+    let id = string_field(req, "token")?;
+    let id = if id.is_empty() {
+        caller.token.clone()
+    } else {
+        id
+    };
+    lookup(ctx, caller, &id, crate::core::now())
+}
+
+fn lookup_self(
+    ctx: &BackendContext,
+    _req: &Request,
+    caller: &Caller,
+    _rel: &str,
+) -> Result<Option<Response>> {
+    // The caller's entry as this request left it (its use already counted).
+    let ip = identity_policies(ctx.system(), &caller.entry)?;
+    Ok(Some(Response::data(lookup_data(
+        &caller.entry,
+        &caller.token,
+        &ip,
+        crate::core::now(),
+    ))))
+}
+
+fn lookup_accessor(
+    ctx: &BackendContext,
+    req: &Request,
+    _caller: &Caller,
+    _rel: &str,
+) -> Result<Option<Response>> {
     let now = crate::core::now();
-    let write = matches!(req.operation, Operation::Update | Operation::Create);
-    let read_or_write = write || req.operation == Operation::Read;
-    match rel {
-        "create" | "create-orphan" if write => {
-            create(core, req, caller, rel == "create-orphan", now)
-        }
-        "lookup" if read_or_write => {
+    let accessor = string_field(req, "accessor")?;
+    if accessor.is_empty() {
+        return Err(Error::bad_request("missing accessor"));
+    }
+    let entry =
+        super::lookup_by_accessor(ctx.system(), &accessor, now)?.ok_or_else(invalid_accessor)?;
+    let ip = identity_policies(ctx.system(), &entry)?;
+    Ok(Some(Response::data(lookup_data(&entry, "", &ip, now))))
+}
+
+/// `renew`, `renew-self`, `renew-accessor`.
+fn renew_path(
+    ctx: &BackendContext,
+    req: &Request,
+    caller: &Caller,
+    rel: &str,
+) -> Result<Option<Response>> {
+    let now = crate::core::now();
+    let increment = match req.data.get("increment") {
+        Some(v) => super::duration_value(v)
+            .map_err(|d| crate::framework::field_validation_failed("increment", &d))?,
+        None => 0,
+    };
+    let entry = match rel {
+        "renew-self" => find(ctx, caller, &caller.token, now)?,
+        "renew" => {
             let id = string_field(req, "token")?;
-            let id = if id.is_empty() {
-                caller.token.clone()
-            } else {
-                id
-            };
-            lookup(core, caller, &id, now)
-        }
-        "lookup-self" if read_or_write => {
-            // The caller's entry as this request left it (its use already counted).
-            let ip = identity_policies(core.storage.as_ref(), &caller.entry)?;
-            Ok(Some(Response::data(lookup_data(
-                &caller.entry,
-                &caller.token,
-                &ip,
-                now,
-            ))))
-        }
-        "lookup-accessor" if write => {
-            let accessor = string_field(req, "accessor")?;
-            if accessor.is_empty() {
-                return Err(Error::bad_request("missing accessor"));
-            }
-            let entry = super::lookup_by_accessor(core.storage.as_ref(), &accessor, now)?
-                .ok_or_else(invalid_accessor)?;
-            let ip = identity_policies(core.storage.as_ref(), &entry)?;
-            Ok(Some(Response::data(lookup_data(&entry, "", &ip, now))))
-        }
-        "renew" | "renew-self" | "renew-accessor" if write => {
-            let increment = match req.data.get("increment") {
-                Some(v) => super::duration_value(v)
-                    .map_err(|d| crate::framework::field_validation_failed("increment", &d))?,
-                None => 0,
-            };
-            let entry = match rel {
-                "renew-self" => find(core, caller, &caller.token, now)?,
-                "renew" => {
-                    let id = string_field(req, "token")?;
-                    if id.is_empty() {
-                        return Err(Error::bad_request("missing token ID"));
-                    }
-                    find(core, caller, &id, now)?
-                }
-                _ => {
-                    let accessor = string_field(req, "accessor")?;
-                    if accessor.is_empty() {
-                        return Err(Error::bad_request("missing accessor"));
-                    }
-                    Some(
-                        super::lookup_by_accessor(core.storage.as_ref(), &accessor, now)?
-                            .ok_or_else(invalid_accessor)?,
-                    )
-                }
-            };
-            // A token on its last use is still valid for this request.
-            let entry = match entry {
-                Some(e) => e,
-                None => return Err(Error::bad_request("token not found")),
-            };
-            // Vault does not show the token itself when renewing by accessor.
-            let shown = match rel {
-                "renew-self" => caller.token.clone(),
-                "renew" => string_field(req, "token")?,
-                _ => String::new(),
-            };
-            renew(core, entry, shown, increment, now).map(Some)
-        }
-        "revoke" | "revoke-self" | "revoke-orphan" if write => {
-            let id = if rel == "revoke-self" {
-                caller.token.clone()
-            } else {
-                string_field(req, "token")?
-            };
             if id.is_empty() {
                 return Err(Error::bad_request("missing token ID"));
             }
-            if rel == "revoke-orphan" && !is_sudo(core, caller, &req.path)? {
-                return Err(Error::bad_request(
-                    "root or sudo privileges required to revoke and orphan",
-                ));
-            }
-            let entry = find(core, caller, &id, now)?;
-            let storage = core.storage.as_ref();
-            let Some(entry) = entry else {
-                if rel == "revoke-orphan" {
-                    return Err(Error::bad_request("token to revoke not found"));
-                }
-                return Ok(None);
-            };
-            if entry.token_type == "batch" {
-                return Err(Error::bad_request("batch tokens cannot be revoked"));
-            }
-            if rel == "revoke-orphan" {
-                super::revoke_orphan(storage, &entry)?;
-            } else {
-                super::revoke(storage, &entry)?;
-            }
-            Ok(None)
+            find(ctx, caller, &id, now)?
         }
-        "revoke-accessor" if write => {
+        _ => {
             let accessor = string_field(req, "accessor")?;
             if accessor.is_empty() {
                 return Err(Error::bad_request("missing accessor"));
             }
-            let storage = core.storage.as_ref();
-            match super::lookup_by_accessor(storage, &accessor, now)? {
-                Some(entry) => {
-                    super::revoke(storage, &entry)?;
-                    Ok(None)
-                }
-                None => Ok(Some(
-                    Response::default().warning("No token found with this accessor"),
-                )),
-            }
+            Some(
+                super::lookup_by_accessor(ctx.system(), &accessor, now)?
+                    .ok_or_else(invalid_accessor)?,
+            )
         }
-        // Sudo-protected (`SUDO_PATHS`); the ACL check has already asked for it.
-        "accessors" if req.operation == Operation::List => {
-            let keys = super::list_accessors(core.storage.as_ref(), now)?;
-            let mut data = Map::new();
-            data.insert("keys".into(), serde_json::json!(keys));
-            Ok(Some(Response::data(data)))
-        }
-        "accessors" => Err(Error::unsupported_operation()),
-        "create" | "create-orphan" | "lookup" | "lookup-self" | "lookup-accessor" | "renew"
-        | "renew-self" | "renew-accessor" | "revoke" | "revoke-self" | "revoke-orphan"
-        | "revoke-accessor" => Err(Error::unsupported_operation()),
-        _ => Err(Error::unsupported_path()),
+    };
+    // A token on its last use is still valid for this request.
+    let entry = match entry {
+        Some(e) => e,
+        None => return Err(Error::bad_request("token not found")),
+    };
+    // Vault does not show the token itself when renewing by accessor.
+    let shown = match rel {
+        "renew-self" => caller.token.clone(),
+        "renew" => string_field(req, "token")?,
+        _ => String::new(),
+    };
+    renew(ctx, entry, shown, increment, now).map(Some)
+}
+
+/// `revoke`, `revoke-self`, `revoke-orphan`.
+fn revoke_path(
+    ctx: &BackendContext,
+    req: &Request,
+    caller: &Caller,
+    rel: &str,
+) -> Result<Option<Response>> {
+    let id = if rel == "revoke-self" {
+        caller.token.clone()
+    } else {
+        string_field(req, "token")?
+    };
+    if id.is_empty() {
+        return Err(Error::bad_request("missing token ID"));
     }
+    if rel == "revoke-orphan" && !is_sudo(ctx, caller, &full_path(ctx, req))? {
+        return Err(Error::bad_request(
+            "root or sudo privileges required to revoke and orphan",
+        ));
+    }
+    let entry = find(ctx, caller, &id, crate::core::now())?;
+    let storage = ctx.system();
+    let Some(entry) = entry else {
+        if rel == "revoke-orphan" {
+            return Err(Error::bad_request("token to revoke not found"));
+        }
+        return Ok(None);
+    };
+    if entry.token_type == "batch" {
+        return Err(Error::bad_request("batch tokens cannot be revoked"));
+    }
+    if rel == "revoke-orphan" {
+        super::revoke_orphan(storage, &entry)?;
+    } else {
+        super::revoke(storage, &entry)?;
+    }
+    Ok(None)
+}
+
+fn revoke_accessor(
+    ctx: &BackendContext,
+    req: &Request,
+    _caller: &Caller,
+    _rel: &str,
+) -> Result<Option<Response>> {
+    let accessor = string_field(req, "accessor")?;
+    if accessor.is_empty() {
+        return Err(Error::bad_request("missing accessor"));
+    }
+    let storage = ctx.system();
+    match super::lookup_by_accessor(storage, &accessor, crate::core::now())? {
+        Some(entry) => {
+            super::revoke(storage, &entry)?;
+            Ok(None)
+        }
+        None => Ok(Some(
+            Response::default().warning("No token found with this accessor"),
+        )),
+    }
+}
+
+fn accessors(
+    ctx: &BackendContext,
+    _req: &Request,
+    _caller: &Caller,
+    _rel: &str,
+) -> Result<Option<Response>> {
+    let keys = super::list_accessors(ctx.system(), crate::core::now())?;
+    let mut data = Map::new();
+    data.insert("keys".into(), serde_json::json!(keys));
+    Ok(Some(Response::data(data)))
 }
 
 /// OpenBao wraps this one in a multierror.
@@ -182,11 +285,11 @@ fn bool_field(req: &Request, name: &str, default: bool) -> Result<bool> {
 }
 
 /// Vault's `SudoPrivilege`: root, or the `sudo` capability on the path.
-fn is_sudo(core: &Core, caller: &Caller, path: &str) -> Result<bool> {
+fn is_sudo(ctx: &BackendContext, caller: &Caller, path: &str) -> Result<bool> {
     if caller.entry.policies.iter().any(|p| p == "root") {
         return Ok(true);
     }
-    let acl = crate::policy::acl_for_token(core.storage.as_ref(), &caller.entry)?;
+    let acl = crate::policy::acl_for_token(ctx.system(), &caller.entry)?;
     Ok(acl
         .capabilities(path)
         .iter()
@@ -209,19 +312,19 @@ fn token_mount(storage: &dyn Storage) -> Result<Option<MountEntry>> {
 
 /// A token named in a request. The caller's own token is taken as this request sees it: on
 /// its last use it is still valid until the request ends (Vault's tainted lookup).
-fn find(core: &Core, caller: &Caller, id: &str, now: i64) -> Result<Option<TokenEntry>> {
+fn find(ctx: &BackendContext, caller: &Caller, id: &str, now: i64) -> Result<Option<TokenEntry>> {
     if id == caller.token {
         return Ok(Some(caller.entry.clone()));
     }
-    super::lookup(core.storage.as_ref(), id, now)
+    super::lookup(ctx.system(), id, now)
 }
 
-fn lookup(core: &Core, caller: &Caller, id: &str, now: i64) -> Result<Option<Response>> {
+fn lookup(ctx: &BackendContext, caller: &Caller, id: &str, now: i64) -> Result<Option<Response>> {
     if id.is_empty() {
         return Err(Error::bad_request("missing token ID"));
     }
-    let storage = core.storage.as_ref();
-    let entry = find(core, caller, id, now)?.ok_or_else(|| Error::new(403, "bad token"))?;
+    let storage = ctx.system();
+    let entry = find(ctx, caller, id, now)?.ok_or_else(|| Error::new(403, "bad token"))?;
     let ip = identity_policies(storage, &entry)?;
     Ok(Some(Response::data(lookup_data(&entry, id, &ip, now))))
 }
@@ -239,13 +342,13 @@ fn duration_field(req: &Request, name: &str) -> Result<Option<i64>> {
 }
 
 fn create(
-    core: &mut Core,
+    ctx: &BackendContext,
     req: &Request,
     caller: &Caller,
     orphan_path: bool,
     now: i64,
 ) -> Result<Option<Response>> {
-    let storage = core.storage.as_ref();
+    let storage = ctx.system();
     let parent = &caller.entry;
     if parent.token_type == "batch" {
         return Err(Error::bad_request("batch tokens cannot create more tokens"));
@@ -255,7 +358,7 @@ fn create(
             "restricted use token cannot generate child tokens",
         ));
     }
-    let is_sudo = is_sudo(core, caller, &req.path)?;
+    let is_sudo = is_sudo(ctx, caller, &full_path(ctx, req))?;
     let policies: Vec<String> = match req.data.get("policies") {
         Some(v) => fields::string_slice(v)
             .map_err(|d| crate::framework::field_validation_failed("policies", &d))?,
@@ -318,7 +421,7 @@ fn create(
         ),
         None => None,
     };
-    let rel = req.path.strip_prefix("auth/token/").unwrap_or("create");
+    let rel = req.path.as_str();
     let mut display_name = "token".to_string();
     let dn = string_field(req, "display_name")?;
     if !dn.is_empty() {
@@ -535,13 +638,13 @@ pub fn issued_auth(entry: &TokenEntry, client_token: String, ip: Vec<String>, tt
 
 /// Renews a token (Vault's `ExpirationManager.RenewToken`).
 fn renew(
-    core: &Core,
+    ctx: &BackendContext,
     mut entry: TokenEntry,
     shown_token: String,
     increment: i64,
     now: i64,
 ) -> Result<Response> {
-    let storage = core.storage.as_ref();
+    let storage = ctx.system();
     if entry.token_type == "batch" {
         return Err(Error::bad_request("batch tokens cannot be renewed"));
     }
@@ -581,7 +684,7 @@ fn renew(
         let ctx = BackendContext {
             storage: View::new(storage, mount.storage_prefix()),
             mount,
-            settings: &core.settings,
+            settings: ctx.settings,
             now,
         };
         let auth = backend.renew(&ctx, &entry)?;
@@ -608,6 +711,7 @@ fn renew(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::Core;
     use crate::settings::Settings;
     use crate::storage::MemoryStorage;
     use serde_json::{json, Value};
@@ -640,7 +744,9 @@ mod tests {
     }
 
     fn create_as(c: &mut Core, caller: &Caller, body: Value) -> Result<Auth> {
-        let r = handle(c, &req("auth/token/create", body), Some(caller))?.unwrap();
+        let r = c
+            .dispatch(&req("auth/token/create", body), Some(caller))?
+            .unwrap();
         Ok(r.auth.unwrap())
     }
 
@@ -720,9 +826,7 @@ mod tests {
     #[test]
     fn ttl_is_capped_with_a_warning_and_no_default_policy_is_honoured() {
         let (mut c, root) = core();
-        let r = handle(
-            &mut c,
-            &req(
+        let r = c.dispatch(&req(
                 "auth/token/create",
                 json!({"ttl": "1000h", "policies": "app", "no_default_policy": true, "display_name": "a b!"}),
             ),
@@ -765,36 +869,35 @@ mod tests {
     #[test]
     fn lookup_errors_match_vault() {
         let (mut c, root) = core();
-        let e = handle(
-            &mut c,
-            &req("auth/token/lookup", json!({"token": "s.nope"})),
-            Some(&root),
-        )
-        .unwrap_err();
+        let e = c
+            .dispatch(
+                &req("auth/token/lookup", json!({"token": "s.nope"})),
+                Some(&root),
+            )
+            .unwrap_err();
         assert_eq!(e, Error::new(403, "bad token"));
-        let e = handle(
-            &mut c,
-            &req("auth/token/lookup-accessor", json!({})),
-            Some(&root),
-        )
-        .unwrap_err();
+        let e = c
+            .dispatch(&req("auth/token/lookup-accessor", json!({})), Some(&root))
+            .unwrap_err();
         assert_eq!(e, Error::bad_request("missing accessor"));
-        let e = handle(
-            &mut c,
-            &req("auth/token/lookup-accessor", json!({"accessor": "x"})),
-            Some(&root),
-        )
-        .unwrap_err();
+        let e = c
+            .dispatch(
+                &req("auth/token/lookup-accessor", json!({"accessor": "x"})),
+                Some(&root),
+            )
+            .unwrap_err();
         assert_eq!(e.message(), "1 error occurred:\n\t* invalid accessor\n\n");
-        let e = handle(&mut c, &req("auth/token/nope", json!({})), Some(&root)).unwrap_err();
+        let e = c
+            .dispatch(&req("auth/token/nope", json!({})), Some(&root))
+            .unwrap_err();
         assert_eq!(e.status, 404);
-        let r = handle(
-            &mut c,
-            &req("auth/token/revoke-accessor", json!({"accessor": "x"})),
-            Some(&root),
-        )
-        .unwrap()
-        .unwrap();
+        let r = c
+            .dispatch(
+                &req("auth/token/revoke-accessor", json!({"accessor": "x"})),
+                Some(&root),
+            )
+            .unwrap()
+            .unwrap();
         assert_eq!(r.warnings, vec!["No token found with this accessor"]);
     }
 
@@ -802,42 +905,39 @@ mod tests {
     fn renew_resets_to_creation_ttl_and_root_is_not_renewable() {
         let (mut c, root) = core();
         let a = create_as(&mut c, &root, json!({"ttl": "1h", "policies": ["a"]})).unwrap();
-        let r = handle(
-            &mut c,
-            &req("auth/token/renew", json!({"token": a.client_token})),
-            Some(&root),
-        )
-        .unwrap()
-        .unwrap();
+        let r = c
+            .dispatch(
+                &req("auth/token/renew", json!({"token": a.client_token})),
+                Some(&root),
+            )
+            .unwrap()
+            .unwrap();
         let auth = r.auth.unwrap();
         assert_eq!(auth.lease_duration, 3600);
         assert_eq!(auth.client_token, a.client_token);
-        let r = handle(
-            &mut c,
-            &req(
-                "auth/token/renew-accessor",
-                json!({"accessor": a.accessor, "increment": "2h"}),
-            ),
-            Some(&root),
-        )
-        .unwrap()
-        .unwrap();
+        let r = c
+            .dispatch(
+                &req(
+                    "auth/token/renew-accessor",
+                    json!({"accessor": a.accessor, "increment": "2h"}),
+                ),
+                Some(&root),
+            )
+            .unwrap()
+            .unwrap();
         let auth = r.auth.unwrap();
         assert_eq!(auth.lease_duration, 7200);
         assert_eq!(auth.client_token, "");
-        let e = handle(
-            &mut c,
-            &req("auth/token/renew-self", json!({})),
-            Some(&root),
-        )
-        .unwrap_err();
+        let e = c
+            .dispatch(&req("auth/token/renew-self", json!({})), Some(&root))
+            .unwrap_err();
         assert_eq!(e, Error::bad_request("lease is not renewable"));
-        let e = handle(
-            &mut c,
-            &req("auth/token/renew", json!({"token": "s.nope"})),
-            Some(&root),
-        )
-        .unwrap_err();
+        let e = c
+            .dispatch(
+                &req("auth/token/renew", json!({"token": "s.nope"})),
+                Some(&root),
+            )
+            .unwrap_err();
         assert_eq!(e, Error::bad_request("token not found"));
     }
 
@@ -846,22 +946,22 @@ mod tests {
         let (mut c, root) = core();
         let a = create_as(&mut c, &root, json!({"policies": ["a"], "ttl": "1h"})).unwrap();
         let p = caller_for(&c, &a.client_token);
-        let e = handle(
-            &mut c,
-            &req("auth/token/revoke-orphan", json!({"token": a.client_token})),
-            Some(&p),
-        )
-        .unwrap_err();
+        let e = c
+            .dispatch(
+                &req("auth/token/revoke-orphan", json!({"token": a.client_token})),
+                Some(&p),
+            )
+            .unwrap_err();
         assert_eq!(
             e,
             Error::bad_request("root or sudo privileges required to revoke and orphan")
         );
-        let e = handle(
-            &mut c,
-            &req("auth/token/revoke-orphan", json!({"token": "s.nope"})),
-            Some(&root),
-        )
-        .unwrap_err();
+        let e = c
+            .dispatch(
+                &req("auth/token/revoke-orphan", json!({"token": "s.nope"})),
+                Some(&root),
+            )
+            .unwrap_err();
         assert_eq!(e, Error::bad_request("token to revoke not found"));
     }
 
@@ -892,12 +992,9 @@ mod tests {
         )
         .unwrap();
         // No role in the token's internal data: the jwt backend refuses, as OpenBao does.
-        let e = handle(
-            &mut c,
-            &req("auth/token/renew", json!({"token": tok})),
-            Some(&root),
-        )
-        .unwrap_err();
+        let e = c
+            .dispatch(&req("auth/token/renew", json!({"token": tok})), Some(&root))
+            .unwrap_err();
         assert_eq!(
             e.errors,
             vec!["failed to fetch role_name during renewal".to_string()]
