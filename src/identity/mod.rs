@@ -9,9 +9,11 @@ pub mod store;
 use crate::core::{
     fields, mounts, Backend, BackendContext, Error, Operation, Request, Response, Result,
 };
+use crate::framework::{Captures, Routes};
 use crate::storage::Storage;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 /// The `identity/` mount's backend.
 pub struct IdentityBackend;
@@ -26,106 +28,136 @@ impl Backend for IdentityBackend {
     }
 }
 
+type Handler = fn(&dyn Storage, &Request, &Captures) -> Result<Option<Response>>;
+
+/// A path of `identity/` and its handler per operation (`framework.Path`'s `Operations`);
+/// a write is `create` or `update`.
+#[derive(Default)]
+struct Ops {
+    read: Option<Handler>,
+    write: Option<Handler>,
+    delete: Option<Handler>,
+}
+
+/// The paths of `identity/` but the lists, relative to the mount, in matching order.
+fn routes() -> &'static Routes<Ops> {
+    static ROUTES: OnceLock<Routes<Ops>> = OnceLock::new();
+    let write = |w: Handler| Ops {
+        write: Some(w),
+        ..Ops::default()
+    };
+    let all = |r: Handler, w: Handler, d: Handler| Ops {
+        read: Some(r),
+        write: Some(w),
+        delete: Some(d),
+    };
+    ROUTES.get_or_init(|| {
+        Routes::new(vec![
+            ("lookup/entity/*", write(|s, req, _| entity::lookup(s, req))),
+            ("lookup/group/*", write(|s, req, _| group::lookup(s, req))),
+            (
+                "entity",
+                write(|s, req, _| entity::update(s, req, None, None)),
+            ),
+            (
+                "entity/id/(?P<id>[^/]+)",
+                all(
+                    |s, _, c| entity::read(s, store::entity_by_id(s, c.get("id"))?),
+                    |s, req, c| entity::update(s, req, Some(c.get("id")), None),
+                    |s, _, c| entity::delete(s, store::entity_by_id(s, c.get("id"))?),
+                ),
+            ),
+            (
+                "entity/name/(?P<name>(?s:.+))",
+                all(
+                    |s, _, c| entity::read(s, store::entity_by_name(s, c.get("name"))?),
+                    |s, req, c| entity::update(s, req, None, Some(c.get("name"))),
+                    |s, _, c| entity::delete(s, store::entity_by_name(s, c.get("name"))?),
+                ),
+            ),
+            (
+                "entity-alias",
+                write(|s, req, _| entity::alias_update(s, req, None)),
+            ),
+            (
+                "entity-alias/id/(?P<id>[^/]+)",
+                all(
+                    |s, _, c| entity::alias_read(s, c.get("id")),
+                    |s, req, c| entity::alias_update(s, req, Some(c.get("id"))),
+                    |s, _, c| entity::alias_delete(s, c.get("id")),
+                ),
+            ),
+            ("group", write(|s, req, _| group::register(s, req))),
+            (
+                "group/id/(?P<id>[^/]+)",
+                all(
+                    |s, _, c| group::read(s, store::group_by_id(s, c.get("id"))?),
+                    |s, req, c| group::update_by_id(s, req, c.get("id")),
+                    |s, _, c| group::delete(s, store::group_by_id(s, c.get("id"))?),
+                ),
+            ),
+            (
+                "group/name/(?P<name>(?s:.+))",
+                all(
+                    |s, _, c| group::read(s, store::group_by_name(s, c.get("name"))?),
+                    |s, req, c| group::update_by_name(s, req, c.get("name")),
+                    |s, _, c| group::delete(s, store::group_by_name(s, c.get("name"))?),
+                ),
+            ),
+            (
+                "group-alias",
+                write(|s, req, _| group::alias_register(s, req)),
+            ),
+            (
+                "group-alias/id/(?P<id>[^/]+)",
+                all(
+                    |s, _, c| group::alias_read(s, c.get("id")),
+                    |s, req, c| group::alias_update_by_id(s, req, c.get("id")),
+                    |s, _, c| group::alias_delete(s, c.get("id")),
+                ),
+            ),
+        ])
+    })
+}
+
+type Lister = fn(&dyn Storage) -> Result<Option<Response>>;
+
+/// The LIST paths of `identity/` (a trailing `/` or none).
+fn list_routes() -> &'static Routes<Lister> {
+    static ROUTES: OnceLock<Routes<Lister>> = OnceLock::new();
+    ROUTES.get_or_init(|| {
+        Routes::new(vec![
+            ("entity/id/*", |s| entity::list(s, true)),
+            ("entity/name/*", |s| entity::list(s, false)),
+            ("entity-alias/id/*", entity::list_aliases),
+            ("group/id/*", |s| group::list(s, true)),
+            ("group/name/*", |s| group::list(s, false)),
+            ("group-alias/id/*", group::list_aliases),
+        ])
+    })
+}
+
 /// A request below `identity/` (`req.path` relative to the mount).
 pub fn handle(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
     let storage = ctx.system();
     let rest = req.path.trim_start_matches('/');
-    let list_path = rest.trim_end_matches('/');
-    let op = req.operation;
-    let is_list = op == Operation::List;
-
-    // LIST endpoints (`identity/entity/id`, `identity/entity/id/`, ...).
-    if is_list {
-        return match list_path {
-            "entity/id" => entity::list(storage, true),
-            "entity/name" => entity::list(storage, false),
-            "entity-alias/id" => entity::list_aliases(storage),
-            "group/id" => group::list(storage, true),
-            "group/name" => group::list(storage, false),
-            "group-alias/id" => group::list_aliases(storage),
-            _ => Err(Error::unsupported_path()),
-        };
+    if req.operation == Operation::List {
+        let (list, _) = list_routes()
+            .find(rest)
+            .ok_or_else(Error::unsupported_path)?;
+        return list(storage);
     }
-
-    let write = matches!(op, Operation::Update | Operation::Create);
-    match list_path {
-        "lookup/entity" if write => return entity::lookup(storage, req),
-        "lookup/group" if write => return group::lookup(storage, req),
-        "lookup/entity" | "lookup/group" => return Err(Error::unsupported_operation()),
-        _ => {}
-    }
-    let (collection, selector) = split(rest);
-    match (collection, selector) {
-        ("entity", Sel::None) if write => entity::update(storage, req, None, None),
-        ("entity", Sel::Id(id)) => match op {
-            Operation::Read => entity::read(storage, store::entity_by_id(storage, id)?),
-            Operation::Delete => entity::delete(storage, store::entity_by_id(storage, id)?),
-            _ if write => entity::update(storage, req, Some(id), None),
-            _ => Err(Error::unsupported_operation()),
-        },
-        ("entity", Sel::Name(name)) => match op {
-            Operation::Read => entity::read(storage, store::entity_by_name(storage, name)?),
-            Operation::Delete => entity::delete(storage, store::entity_by_name(storage, name)?),
-            _ if write => entity::update(storage, req, None, Some(name)),
-            _ => Err(Error::unsupported_operation()),
-        },
-        ("entity-alias", Sel::None) if write => entity::alias_update(storage, req, None),
-        ("entity-alias", Sel::Id(id)) => match op {
-            Operation::Read => entity::alias_read(storage, id),
-            Operation::Delete => entity::alias_delete(storage, id),
-            _ if write => entity::alias_update(storage, req, Some(id)),
-            _ => Err(Error::unsupported_operation()),
-        },
-        ("group", Sel::None) if write => group::register(storage, req),
-        ("group", Sel::Id(id)) => match op {
-            Operation::Read => group::read(storage, store::group_by_id(storage, id)?),
-            Operation::Delete => group::delete(storage, store::group_by_id(storage, id)?),
-            _ if write => group::update_by_id(storage, req, id),
-            _ => Err(Error::unsupported_operation()),
-        },
-        ("group", Sel::Name(name)) => match op {
-            Operation::Read => group::read(storage, store::group_by_name(storage, name)?),
-            Operation::Delete => group::delete(storage, store::group_by_name(storage, name)?),
-            _ if write => group::update_by_name(storage, req, name),
-            _ => Err(Error::unsupported_operation()),
-        },
-        ("group-alias", Sel::None) if write => group::alias_register(storage, req),
-        ("group-alias", Sel::Id(id)) => match op {
-            Operation::Read => group::alias_read(storage, id),
-            Operation::Delete => group::alias_delete(storage, id),
-            _ if write => group::alias_update_by_id(storage, req, id),
-            _ => Err(Error::unsupported_operation()),
-        },
-        ("entity" | "entity-alias" | "group" | "group-alias", Sel::None) => {
-            Err(Error::unsupported_operation())
-        }
-        _ => Err(Error::unsupported_path()),
-    }
-}
-
-enum Sel<'a> {
-    None,
-    Id(&'a str),
-    Name(&'a str),
-    Bad,
-}
-
-/// `entity/id/<id>` → ("entity", Id), `group/name/<name>` → ("group", Name), `group` → None.
-fn split(rest: &str) -> (&str, Sel<'_>) {
-    let Some((collection, tail)) = rest.split_once('/') else {
-        return (rest, Sel::None);
+    let (ops, captures) = routes().find(rest).ok_or_else(Error::unsupported_path)?;
+    let handler = match req.operation {
+        Operation::Read => ops.read,
+        Operation::Create | Operation::Update => ops.write,
+        Operation::Delete => ops.delete,
+        Operation::List | Operation::Patch => None,
     };
-    if let Some(id) = tail.strip_prefix("id/") {
-        // Vault's GenericNameRegex: no `/` in ids.
-        if !id.is_empty() && !id.contains('/') {
-            return (collection, Sel::Id(id));
-        }
-    } else if let Some(name) = tail.strip_prefix("name/") {
-        if !name.is_empty() && matches!(collection, "entity" | "group") {
-            return (collection, Sel::Name(name));
-        }
+    match handler {
+        Some(h) => h(storage, req, &captures),
+        None => Err(Error::unsupported_operation()),
     }
-    (collection, Sel::Bad)
 }
 
 /// The identity policies of an entity: its own plus those of every group it belongs to
@@ -307,18 +339,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn split_paths() {
-        assert!(matches!(split("entity"), ("entity", Sel::None)));
-        assert!(matches!(split("entity/id/abc"), ("entity", Sel::Id("abc"))));
-        assert!(matches!(
-            split("group/name/a/b"),
-            ("group", Sel::Name("a/b"))
-        ));
-        assert!(matches!(split("group/id/a/b"), ("group", Sel::Bad)));
-        assert!(matches!(
-            split("entity-alias/name/x"),
-            ("entity-alias", Sel::Bad)
-        ));
+    fn route_table() {
+        let route = |p: &str| {
+            routes()
+                .find(p)
+                .map(|(_, c)| (c.get("id").to_string(), c.get("name").to_string()))
+        };
+        assert_eq!(route("entity"), Some((String::new(), String::new())));
+        assert_eq!(route("entity/id/abc"), Some(("abc".into(), String::new())));
+        assert_eq!(route("group/name/a/b"), Some((String::new(), "a/b".into())));
+        assert_eq!(route("group/id/a/b"), None);
+        assert_eq!(route("entity-alias/name/x"), None);
+        assert_eq!(route("entity/"), None);
+        assert!(routes().find("lookup/group/").is_some());
+        assert!(list_routes().find("group-alias/id/").is_some());
+        assert!(list_routes().find("group-alias/name").is_none());
     }
 
     #[test]

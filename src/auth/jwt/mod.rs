@@ -22,8 +22,9 @@ pub mod role;
 pub mod template;
 
 use crate::core::{Auth, Backend, BackendContext, Error, Operation, Request, Response, Result};
-use crate::framework::{FieldSchema, FieldType, Path};
+use crate::framework::{FieldSchema, FieldType, Path, Routes};
 use crate::token::TokenEntry;
+use std::sync::OnceLock;
 
 /// The `login` path as OpenBao's jwt plugin declares it (`pathLogin`).
 pub fn login_path() -> Path {
@@ -62,6 +63,30 @@ pub fn path_for(path: &str) -> Option<Path> {
 
 pub struct JwtBackend;
 
+type Handler = fn(&BackendContext, &Request) -> Result<Option<Response>>;
+
+/// The plugin's paths, relative to the mount, in matching order.
+fn routes() -> &'static Routes<Handler> {
+    static ROUTES: OnceLock<Routes<Handler>> = OnceLock::new();
+    ROUTES.get_or_init(|| {
+        Routes::new(vec![
+            ("config", config::handle),
+            ("role|role/.*", role::handle),
+            ("login", login::handle),
+            ("oidc/auth_url|oidc/callback", oidc::handle),
+            // `explain` is vaultjwt's own: in strict mode only `jwt explain` reaches it, and
+            // the path typed by hand is unsupported, as in OpenBao.
+            ("explain", |ctx, req| {
+                if req.extension || ctx.settings.compat != crate::settings::Compat::OpenBao {
+                    explain::handle(ctx, req)
+                } else {
+                    Err(Error::unsupported_path())
+                }
+            }),
+        ])
+    })
+}
+
 impl Backend for JwtBackend {
     fn handle(&self, ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
         let path = req.path.as_str();
@@ -69,26 +94,10 @@ impl Backend for JwtBackend {
         if req.operation == crate::core::Operation::List && !(path == "role" || path == "role/") {
             return Err(Error::unsupported_path());
         }
-        if path == "config" {
-            return config::handle(ctx, req);
+        match routes().find(path) {
+            Some((handler, _)) => handler(ctx, req),
+            None => Err(Error::unsupported_path()),
         }
-        if path == "role" || path == "role/" || path.starts_with("role/") {
-            return role::handle(ctx, req);
-        }
-        if path == "login" {
-            return login::handle(ctx, req);
-        }
-        if path == "oidc/auth_url" || path == "oidc/callback" {
-            return oidc::handle(ctx, req);
-        }
-        // `explain` is vaultjwt's own: in strict mode only `jwt explain` reaches it, and the
-        // path typed by hand is unsupported, as in OpenBao.
-        if path == "explain"
-            && (req.extension || ctx.settings.compat != crate::settings::Compat::OpenBao)
-        {
-            return explain::handle(ctx, req);
-        }
-        Err(Error::unsupported_path())
     }
 
     fn may_fetch(&self, ctx: &BackendContext, req: &Request) -> bool {
