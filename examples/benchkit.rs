@@ -101,7 +101,7 @@ impl SeedStorage {
 }
 
 fn serr(e: impl std::fmt::Display) -> StorageError {
-    StorageError(e.to_string())
+    StorageError::Local(e.to_string())
 }
 
 impl Storage for SeedStorage {

@@ -61,10 +61,8 @@ pub fn api_error_text(headline: &str, err: &Error) -> String {
 /// Prints a request error in Vault's shape; returns the exit status. A failure of the local
 /// storage (a corrupt or unwritable state file) is a local error: one line, exit 1.
 pub fn print_api_error(headline: &str, err: &Error) -> u8 {
-    if let [msg] = err.errors.as_slice() {
-        if crate::storage::StorageError::is_local(msg) {
-            return print_local_error(&format!("Error: {msg}"));
-        }
+    if err.local {
+        return print_local_error(&format!("Error: {}", err.message()));
     }
     let _ = std::io::stderr()
         .lock()

@@ -511,6 +511,7 @@ pub fn decode(
             status,
             errors,
             raw: false,
+            local: false,
         });
     }
     if status == 204 || obj.is_empty() {

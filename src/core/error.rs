@@ -10,6 +10,9 @@ pub struct Error {
     /// The server's answer was not Vault's JSON error list: `errors` holds its body, printed
     /// as `Raw Message:` (remote mode).
     pub raw: bool,
+    /// A failure of the local storage under the request (a state file, the journal, the
+    /// lock), not an answer of a backend: the CLI prints it as a local error (exit 1).
+    pub local: bool,
 }
 
 impl Error {
@@ -18,6 +21,7 @@ impl Error {
             status,
             errors: vec![msg.into()],
             raw: false,
+            local: false,
         }
     }
     /// An error answer whose body is not Vault's JSON error list.
@@ -63,8 +67,28 @@ impl std::error::Error for Error {}
 
 impl From<StorageError> for Error {
     fn from(e: StorageError) -> Self {
-        Error::internal(e.0)
+        Error {
+            local: matches!(e, StorageError::Local(_)),
+            ..Error::internal(e.to_string())
+        }
     }
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_local_storage_failure_is_marked_local_not_by_its_text() {
+        let e: Error = StorageError::Local("cannot write /x: disk full".into()).into();
+        assert!(e.local);
+        assert_eq!(e.status, 500);
+        assert_eq!(e.message(), "local storage: cannot write /x: disk full");
+        let e: Error = StorageError::Invalid("state entry \"k\" is not valid: x".into()).into();
+        assert!(!e.local);
+        // A backend's message that merely looks like one is not local.
+        assert!(!Error::internal("local storage: not really").local);
+    }
+}

@@ -653,7 +653,7 @@ mod tests {
         fn spend(&self) -> crate::storage::Result<()> {
             let b = self.budget.get();
             if b == 0 {
-                return Err(crate::storage::StorageError("crash".into()));
+                return Err(crate::storage::StorageError::Local("crash".into()));
             }
             self.budget.set(b - 1);
             Ok(())

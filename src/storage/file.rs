@@ -147,7 +147,7 @@ fn fresh_temp_name() -> String {
 }
 
 fn err(what: impl std::fmt::Display) -> StorageError {
-    StorageError(format!("{}{what}", super::ERROR_PREFIX))
+    StorageError::Local(what.to_string())
 }
 
 /// The folders and the file name of `key`'s state file (`a/b/c`: `a`, `b` and `_c.json`).
@@ -526,7 +526,7 @@ impl FileStorage {
             err(format!(
                 "an earlier write is still in the journal and cannot be completed, so nothing \
                  else is written: {}",
-                e.0.strip_prefix(super::ERROR_PREFIX).unwrap_or(&e.0)
+                e.detail()
             ))
         })?;
         let _ = j.file.sync_data();

@@ -16,22 +16,28 @@ use serde::{de::DeserializeOwned, Serialize};
 use serde_json::Value;
 
 /// A storage failure: names the key or file it concerns, ready to print as one line.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct StorageError(pub String);
-
-pub type Result<T> = std::result::Result<T, StorageError>;
-
-/// Every message of a failing [`FileStorage`] starts with this, so the CLI can tell a local
-/// storage failure (one line, exit 1) from an error answered by a backend.
-pub const ERROR_PREFIX: &str = "local storage: ";
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StorageError {
+    /// The local storage itself failed (a state file, the journal, the lock): the CLI prints
+    /// it as a local error, one line, exit 1. Shown as `local storage: <detail>`.
+    #[error("local storage: {0}")]
+    Local(String),
+    /// A stored document or key that a request cannot use (a state entry that does not
+    /// decode, an invalid key): answered as an internal error of the request (500).
+    #[error("{0}")]
+    Invalid(String),
+}
 
 impl StorageError {
-    /// True when this error came from the local storage (not a validation by a backend).
-    pub fn is_local(msg: &str) -> bool {
-        msg.starts_with(ERROR_PREFIX)
+    /// What went wrong, without the `local storage: ` of a local failure.
+    pub fn detail(&self) -> &str {
+        match self {
+            StorageError::Local(d) | StorageError::Invalid(d) => d,
+        }
     }
 }
+
+pub type Result<T> = std::result::Result<T, StorageError>;
 
 pub trait Storage {
     fn get(&self, key: &str) -> Result<Option<Value>>;
@@ -85,14 +91,14 @@ pub trait StorageExt: Storage {
     fn get_as<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>> {
         match self.get(key)? {
             None => Ok(None),
-            Some(v) => serde_json::from_value(v)
-                .map(Some)
-                .map_err(|e| StorageError(format!("state entry {key:?} is not valid: {e}"))),
+            Some(v) => serde_json::from_value(v).map(Some).map_err(|e| {
+                StorageError::Invalid(format!("state entry {key:?} is not valid: {e}"))
+            }),
         }
     }
     fn put_as<T: Serialize>(&self, key: &str, value: &T) -> Result<()> {
         let v = serde_json::to_value(value)
-            .map_err(|e| StorageError(format!("cannot encode {key:?}: {e}")))?;
+            .map_err(|e| StorageError::Invalid(format!("cannot encode {key:?}: {e}")))?;
         self.put(key, &v)
     }
     /// Deletes every key below `prefix` (recursively).
@@ -172,7 +178,9 @@ pub(crate) fn check_key(key: &str) -> Result<()> {
             .any(|s| s.is_empty() || s == "." || s == "..")
         || key.contains('\0');
     if bad {
-        return Err(StorageError(format!("invalid storage key {key:?}")));
+        return Err(StorageError::Invalid(format!(
+            "invalid storage key {key:?}"
+        )));
     }
     Ok(())
 }
