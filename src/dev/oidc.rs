@@ -103,12 +103,7 @@ pub struct Provider {
     access: Mutex<AccessTokens>,
 }
 
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
+use crate::core::now;
 
 fn random(len: usize) -> String {
     use rand::Rng;
