@@ -11,39 +11,30 @@ use std::collections::BTreeMap;
 /// Which family of endpoints a policy request came through: `sys/policy` answers `rules`
 /// (and `policies` on lists), `sys/policies/acl` answers `policy`.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Family {
+pub enum Family {
     Legacy,
     Acl,
 }
 
-/// `sys/polic...` and `sys/capabilities...` (`req.path` relative to `sys/`).
-pub fn handle(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
-    let path = req.path.trim_start_matches('/');
-    let caller = req.caller.as_deref();
-    match path {
-        "capabilities" | "capabilities-self" | "capabilities-accessor" => {
-            return match req.operation {
-                Operation::Update | Operation::Create => capabilities(ctx, req, caller, path),
-                _ => Err(Error::unsupported_operation()),
-            };
+/// `sys/capabilities`, `sys/capabilities-self`, `sys/capabilities-accessor` (`req.path`
+/// relative to `sys/`).
+pub fn capabilities_path(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
+    match req.operation {
+        Operation::Update | Operation::Create => {
+            capabilities(ctx, req, req.caller.as_deref(), &req.path)
         }
-        _ => {}
+        _ => Err(Error::unsupported_operation()),
     }
-    let (family, rest) = if let Some(rest) = path.strip_prefix("policies/acl") {
-        (Family::Acl, rest)
-    } else if let Some(rest) = path.strip_prefix("policy") {
-        (Family::Legacy, rest)
-    } else {
-        return Err(Error::unsupported_path());
-    };
-    let name = match rest {
-        "" | "/" => None,
-        r => match r.strip_prefix('/') {
-            Some(n) => Some(n),
-            // e.g. `sys/policyfoo`
-            None => return Err(Error::unsupported_path()),
-        },
-    };
+}
+
+/// `sys/policy[/NAME]` and `sys/policies/acl[/NAME]`: without a name, the list; with one
+/// (a prefix, for a list), the policy.
+pub fn policies(
+    ctx: &BackendContext,
+    req: &Request,
+    family: Family,
+    name: Option<&str>,
+) -> Result<Option<Response>> {
     let Some(name) = name else {
         return match (req.operation, family) {
             (Operation::List, _) | (Operation::Read, Family::Legacy) => {

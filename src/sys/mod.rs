@@ -7,6 +7,7 @@ use crate::core::fields;
 use crate::core::mounts::{self, MountEntry};
 use crate::core::{Backend, BackendContext, Error, Operation, Request, Response, Result};
 use crate::framework::{Captures, Routes};
+use crate::policy::backend::{self as policy, Family};
 use crate::storage::StorageExt;
 use serde_json::{json, Map, Value};
 use std::sync::OnceLock;
@@ -63,8 +64,21 @@ fn routes() -> &'static Routes<Handler> {
                 _ => Err(Error::unsupported_operation()),
             }),
             (UI_MOUNTS, |ctx, req, _| internal_ui_mount(ctx, req)),
-            ("polic.*|capabilities.*", |ctx, req, _| {
-                crate::policy::backend::handle(ctx, req)
+            (
+                "capabilities|capabilities-self|capabilities-accessor",
+                |ctx, req, _| policy::capabilities_path(ctx, req),
+            ),
+            ("policies/acl/?", |ctx, req, _| {
+                policy::policies(ctx, req, Family::Acl, None)
+            }),
+            ("policies/acl/(?P<name>(?s:.+))", |ctx, req, c| {
+                policy::policies(ctx, req, Family::Acl, Some(c.get("name")))
+            }),
+            ("policy/?", |ctx, req, _| {
+                policy::policies(ctx, req, Family::Legacy, None)
+            }),
+            ("policy/(?P<name>(?s:.+))", |ctx, req, c| {
+                policy::policies(ctx, req, Family::Legacy, Some(c.get("name")))
             }),
         ])
     })
