@@ -674,7 +674,7 @@ pub fn render_secret(resp: &Response, format: Format) -> String {
 }
 
 /// Prints a response as Vault's `OutputSecret` / `PrintRawField` do: the whole secret, or
-/// only `field`. Returns the exit status (1 when the field is absent). This is the entry
+/// only `field`. A local error (exit 1) when the field is absent. This is the entry
 /// point commands should use to print a response.
 pub fn print_response(resp: &Response, format: Format, field: Option<&str>) -> anyhow::Result<()> {
     if let Some(field) = field {
@@ -755,6 +755,98 @@ pub fn render_field(v: &Value, format: Format) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::{Failure, EXIT_LOCAL, EXIT_REQUEST};
+    use crate::core::{Error, Response};
+
+    #[test]
+    fn an_api_error_prints_vaults_block_once_and_exits_2() {
+        let e = Error {
+            status: 400,
+            errors: vec!["first problem".into(), "second problem".into()],
+            raw: false,
+        };
+        let err = super::api_error("Error writing data to auth/jwt/role/x", &e);
+        let f = err.downcast_ref::<Failure>().expect("a Failure");
+        assert_eq!(f.code(), EXIT_REQUEST);
+        assert_eq!(
+            f.text(),
+            "Error writing data to auth/jwt/role/x: Error making API request.\n\n\
+             Code: 400. Errors:\n\n* first problem\n* second problem\n"
+        );
+    }
+
+    #[test]
+    fn a_local_storage_failure_carried_as_a_request_error_is_local() {
+        let msg = format!("{}state file is corrupt", crate::storage::ERROR_PREFIX);
+        let f = Failure::Api {
+            headline: "Error reading x".into(),
+            error: Error::internal(msg.clone()),
+        };
+        assert_eq!(f.code(), EXIT_LOCAL);
+        assert_eq!(f.text(), format!("Error: {msg}\n"));
+        // The preflight's shape (no headline) keeps Vault's block, as before.
+        let f = Failure::Api {
+            headline: String::new(),
+            error: Error::new(403, "permission denied"),
+        };
+        assert_eq!(f.code(), EXIT_REQUEST);
+        assert_eq!(
+            f.text(),
+            "Error making API request.\n\nCode: 403. Errors:\n\n* permission denied\n"
+        );
+    }
+
+    #[test]
+    fn local_exit_and_silent_failures_keep_their_words_and_codes() {
+        let f = Failure::Local("Must supply data".into());
+        assert_eq!(
+            (f.code(), f.text().as_str()),
+            (EXIT_LOCAL, "Must supply data\n")
+        );
+        let f = Failure::Exit {
+            code: EXIT_REQUEST,
+            message: "No value found at secret/x".into(),
+        };
+        assert_eq!(
+            (f.code(), f.text().as_str()),
+            (EXIT_REQUEST, "No value found at secret/x\n")
+        );
+        let f = Failure::Silent(EXIT_REQUEST);
+        assert_eq!((f.code(), f.text().as_str()), (EXIT_REQUEST, ""));
+    }
+
+    #[test]
+    fn a_status_error_prints_the_block_then_the_warnings() {
+        let resp = Response {
+            status: 404,
+            warnings: vec!["Invalid path for a versioned K/V secrets engine.".into()],
+            ..Default::default()
+        };
+        let f = Failure::Status {
+            headline: "Error writing data to secret/x".into(),
+            response: Box::new(resp.clone()),
+        };
+        assert_eq!(f.code(), EXIT_REQUEST);
+        let text = f.text();
+        assert!(
+            text.starts_with(
+                "Error writing data to secret/x: Error making API request.\n\nCode: 404. Errors:\n\n\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.ends_with(&super::warnings_text(&resp.warnings)),
+            "{text}"
+        );
+        let bodiless = Failure::Status {
+            headline: "Error writing data to secret/x".into(),
+            response: Box::new(Response {
+                status: 404,
+                ..Default::default()
+            }),
+        };
+        assert!(bodiless.text().ends_with("Code: 404. Raw Message:\n\n\n"));
+    }
 
     #[test]
     fn a_fitted_table_wraps_its_widest_columns_to_the_width() {

@@ -28,7 +28,8 @@ use super::args::{Cli, Command, Deferred};
 use super::Session;
 use anyhow::Result;
 
-/// Runs a parsed command; returns the exit status.
+/// Runs a parsed command. A failure is an error (an [`output::Failure`](crate::cli::output::Failure)
+/// for the ones with Vault's words or their own exit code), printed once by `cli::print_error`.
 pub fn dispatch(cli: Cli) -> Result<()> {
     let dir = cli.data_dir.as_deref();
     crate::cli::set_http_flags(cli.http.clone());

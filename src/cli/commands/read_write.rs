@@ -18,7 +18,7 @@ pub fn print_secret(s: &Session, out: &OutputFlags, resp: &Response) -> Result<(
     output::print_response(resp, format, out.field.as_deref())
 }
 
-/// Parses `key=value` arguments for a request to `path`; on failure prints Vault's
+/// Parses `key=value` arguments for a request to `path`; on failure a local error,
 /// `Failed to parse K=V data: ...`.
 fn parse_data(path: &str, data: &[String]) -> Result<Map<String, Value>> {
     let parse = if kv_args::is_login_path(path) {
