@@ -31,8 +31,8 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
         let flag = flag.trim_start_matches('-');
         if flag == "autocomplete-install" || flag == "autocomplete-uninstall" {
             return match commands::completion::install(flag == "autocomplete-uninstall") {
-                Ok(code) => ExitCode::from(code),
-                Err(e) => ExitCode::from(output::print_local_error(&format!("{e:#}"))),
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => exit_with(&output::local_error(&format!("{e:#}"))),
             };
         }
     }
@@ -42,7 +42,7 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
     // flags up to its first positional argument (Go's flag package), the rest being arguments.
     let format = args::global_format(&args);
     if let Err(msg) = check_formats(format.as_deref()) {
-        return ExitCode::from(output::print_local_error(&msg));
+        return exit_with(&output::local_error(&msg));
     }
     let after_dashdash = args.iter().skip(1).any(|a| a == "--");
     let split = if args::may_need_split(&args) {
@@ -62,7 +62,7 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
         }
     }
     if let Some(msg) = split.as_ref().and_then(args::GoSplit::too_many) {
-        return ExitCode::from(output::print_local_error(&msg));
+        return exit_with(&output::local_error(&msg));
     }
     args::set_global_format(format);
     let original = args.clone();
@@ -74,7 +74,7 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
     if let (Ok(m), false) = (&matches, after_dashdash) {
         if let Some(flag) = leading_unknown_flag(&command, m) {
             std::mem::forget(command);
-            return ExitCode::from(output::print_local_error(&format!(
+            return exit_with(&output::local_error(&format!(
                 "flag provided but not defined: {}",
                 go_flag_name(&flag)
             )));
@@ -104,15 +104,15 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
                 _ => None,
             };
             if let Some(msg) = counted {
-                return ExitCode::from(output::print_local_error(&msg));
+                return exit_with(&output::local_error(&msg));
             }
-            return ExitCode::from(output::print_local_error(&usage_error(&e)));
+            return exit_with(&output::local_error(&usage_error(&e)));
         }
     };
     if !output_policy {
         return match commands::dispatch(cli) {
-            Ok(code) => ExitCode::from(code),
-            Err(e) => ExitCode::from(print_error(&e)),
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => exit_with(&e),
         };
     }
     // As Vault's CLI: what the command prints on stderr is held back, and shown only when no
@@ -120,7 +120,7 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
     output_policy::enable();
     let held = StderrHold::start();
     let code = match commands::dispatch(cli) {
-        Ok(code) => code,
+        Ok(()) => 0,
         Err(e) => print_error(&e),
     };
     let held = held.map(StderrHold::finish).unwrap_or_default();
@@ -261,14 +261,30 @@ fn check_formats(flag: Option<&str>) -> std::result::Result<(), String> {
 
 /// A local failure as one line, as Vault's CLI words them (`Invalid output format: x`,
 /// `Error reading source file: ...`): the first letter upper-cased, no `Error:` prefix.
-/// Prints a command's error on stderr and gives its exit code: an [`output::ExitWith`] as
-/// it is, anything else as a local error (exit 1).
+/// The one place an error is written to stderr: prints a command's error and gives its exit
+/// code. An [`output::Failure`] is printed as its variant says (Vault's API error block, a
+/// local error, a message with its own code, or nothing when the command printed its output
+/// already); any other error is a local error (exit 1) in [`local_error`]'s words.
 fn print_error(e: &anyhow::Error) -> u8 {
-    if let Some(x) = e.downcast_ref::<output::ExitWith>() {
-        eprintln!("{}", x.message);
-        return x.code;
+    use std::io::Write;
+    let local;
+    let failure = match e.downcast_ref::<output::Failure>() {
+        Some(f) => f,
+        None => {
+            local = output::Failure::Local(local_error(e));
+            &local
+        }
+    };
+    let text = failure.text();
+    if !text.is_empty() {
+        let _ = std::io::stderr().lock().write_all(text.as_bytes());
     }
-    output::print_local_error(&local_error(e))
+    failure.code()
+}
+
+/// [`print_error`], as the process's exit code.
+fn exit_with(e: &anyhow::Error) -> ExitCode {
+    ExitCode::from(print_error(e))
 }
 
 pub fn local_error(e: &anyhow::Error) -> String {
@@ -710,7 +726,7 @@ fn remote_config(address: &str, flags: &args::HttpFlags) -> Result<crate::client
     for h in &flags.header {
         // Go's flag package and Vault's `StringMapVar`, then the client's own rule.
         let Some((k, v)) = h.split_once('=') else {
-            return Err(output::ExitWith {
+            return Err(output::Failure::Exit {
                 code: output::EXIT_LOCAL,
                 message: format!(
                     "invalid value {} for flag -header: missing = in KV pair: {}",
@@ -721,7 +737,7 @@ fn remote_config(address: &str, flags: &args::HttpFlags) -> Result<crate::client
             .into());
         };
         if k.starts_with("X-Vault-") {
-            return Err(output::ExitWith {
+            return Err(output::Failure::Exit {
                 code: output::EXIT_REQUEST,
                 message: format!(
                     "failed to setup Headers[{k}]: Header starting by 'X-Vault-' are for internal usage only"

@@ -58,38 +58,128 @@ pub fn api_error_text(headline: &str, err: &Error) -> String {
     s
 }
 
-/// Prints a request error in Vault's shape; returns the exit status. A failure of the local
-/// storage (a corrupt or unwritable state file) is a local error: one line, exit 1.
-pub fn print_api_error(headline: &str, err: &Error) -> u8 {
-    if err.local {
-        return print_local_error(&format!("Error: {}", err.message()));
-    }
-    let _ = std::io::stderr()
-        .lock()
-        .write_all(api_error_text(headline, err).as_bytes());
-    EXIT_REQUEST
-}
-
-/// Prints a local error (`Error: ...` style is the caller's choice); returns exit status 1.
-/// An error that leaves with its own exit code and its text as it is (as Vault's CLI prints
-/// a failure to set up its client: exit 2).
+/// The one error type of the CLI: every command and helper returns it (inside `anyhow`)
+/// instead of printing and returning an exit code; `cli::print_error` is the one place its
+/// text is written to stderr, and gives the process its exit code.
 #[derive(Debug)]
-pub struct ExitWith {
-    pub code: u8,
-    pub message: String,
+pub enum Failure {
+    /// A request the core or a server answered with an error: Vault's `Error making API
+    /// request.` block under `headline` (`Error writing data to auth/jwt/role/x`), exit 2. A
+    /// failure of the local storage (a corrupt or unwritable state file) carried this way is a
+    /// local error: `Error: MESSAGE`, exit 1.
+    /// An empty headline is the shape of the kv preflight's error: Vault's block alone.
+    Api { headline: String, error: Error },
+    /// A response that is an HTTP error for Vault's API client though it carries no error
+    /// (a 404 with warnings, a bodiless 404): the block under `headline`, then the warnings;
+    /// exit 2.
+    Status {
+        headline: String,
+        response: Box<Response>,
+    },
+    /// A local or usage error: one line, as it is, exit 1.
+    Local(String),
+    /// Its own exit code and its text as it is (as Vault's CLI prints a failure to set up its
+    /// client, exit 2, or `No value found at PATH`, exit 2).
+    Exit { code: u8, message: String },
+    /// The command already printed what it had to say (`jwt explain`'s report of a refused
+    /// login): only the exit code.
+    Silent(u8),
 }
 
-impl std::fmt::Display for ExitWith {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
+impl Failure {
+    /// The exit status the process ends with.
+    pub fn code(&self) -> u8 {
+        match self {
+            Failure::Api { headline, error }
+                if !headline.is_empty() && local_storage_message(error).is_some() =>
+            {
+                EXIT_LOCAL
+            }
+            Failure::Api { .. } | Failure::Status { .. } => EXIT_REQUEST,
+            Failure::Local(_) => EXIT_LOCAL,
+            Failure::Exit { code, .. } | Failure::Silent(code) => *code,
+        }
+    }
+
+    /// The exact bytes written to stderr (each line ending with a newline; empty for
+    /// [`Failure::Silent`]).
+    pub fn text(&self) -> String {
+        match self {
+            Failure::Api { headline, error } if headline.is_empty() => api_error_text("", error)
+                .trim_start_matches(": ")
+                .to_string(),
+            Failure::Api { headline, error } => match local_storage_message(error) {
+                Some(msg) => format!("Error: {msg}\n"),
+                None => api_error_text(headline, error),
+            },
+            Failure::Status { headline, response } => {
+                let mut text = format!(
+                    "{headline}: Error making API request.\n\nCode: {}. ",
+                    response.status
+                );
+                if response.warnings.is_empty() && response.data.is_none() {
+                    text.push_str("Raw Message:\n\n\n");
+                } else {
+                    text.push_str("Errors:\n\n\n");
+                }
+                if !response.warnings.is_empty() {
+                    text.push_str(&warnings_text(&response.warnings));
+                }
+                text
+            }
+            Failure::Local(message) | Failure::Exit { message, .. } => format!("{message}\n"),
+            Failure::Silent(_) => String::new(),
+        }
     }
 }
 
-impl std::error::Error for ExitWith {}
+/// The message of a request error that is really a failure of the local storage (marked
+/// `local` by the core, see `StorageError::Local`).
+fn local_storage_message(err: &Error) -> Option<&str> {
+    match err.errors.as_slice() {
+        [msg] if err.local => Some(msg),
+        _ => None,
+    }
+}
 
-pub fn print_local_error(msg: &str) -> u8 {
-    eprintln!("{msg}");
-    EXIT_LOCAL
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.text().trim_end_matches('\n'))
+    }
+}
+
+impl std::error::Error for Failure {}
+
+/// A request error under `headline`, as an error for `?` (see [`Failure::Api`]).
+pub fn api_error(headline: &str, err: &Error) -> anyhow::Error {
+    Failure::Api {
+        headline: headline.to_string(),
+        error: err.clone(),
+    }
+    .into()
+}
+
+/// A local or usage error, as an error for `?` (see [`Failure::Local`]).
+pub fn local_error(msg: &str) -> anyhow::Error {
+    Failure::Local(msg.to_string()).into()
+}
+
+/// A response that is an HTTP error though it carries no error (see [`Failure::Status`]).
+pub fn status_error(headline: &str, resp: &Response) -> anyhow::Error {
+    Failure::Status {
+        headline: headline.to_string(),
+        response: Box::new(resp.clone()),
+    }
+    .into()
+}
+
+/// An error with its own exit code and message (see [`Failure::Exit`]).
+pub fn exit_error(code: u8, message: impl Into<String>) -> anyhow::Error {
+    Failure::Exit {
+        code,
+        message: message.into(),
+    }
+    .into()
 }
 
 /// Vault's API secret shape (`api.Secret`) of a response.
@@ -585,26 +675,26 @@ pub fn render_secret(resp: &Response, format: Format) -> String {
 }
 
 /// Prints a response as Vault's `OutputSecret` / `PrintRawField` do: the whole secret, or
-/// only `field`. Returns the exit status (1 when the field is absent). This is the entry
+/// only `field`. A local error (exit 1) when the field is absent. This is the entry
 /// point commands should use to print a response.
-pub fn print_response(resp: &Response, format: Format, field: Option<&str>) -> u8 {
+pub fn print_response(resp: &Response, format: Format, field: Option<&str>) -> anyhow::Result<()> {
     if let Some(field) = field {
         return match field_value(resp, field) {
             Some(v) => {
                 print_raw(&render_field(&v, format));
-                0
+                Ok(())
             }
-            None => print_local_error(&format!(
+            None => Err(local_error(&format!(
                 "Field {} not present in secret",
                 fields::go_quote(field)
-            )),
+            ))),
         };
     }
     if format == Format::Table {
         print_warnings(resp);
     }
     print!("{}", render_secret(resp, format));
-    0
+    Ok(())
 }
 
 /// Vault's `PrintRaw`: the value followed by a newline on a terminal, and exactly the
@@ -666,6 +756,101 @@ pub fn render_field(v: &Value, format: Format) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::{Failure, EXIT_LOCAL, EXIT_REQUEST};
+    use crate::core::{Error, Response};
+
+    #[test]
+    fn an_api_error_prints_vaults_block_once_and_exits_2() {
+        let e = Error {
+            status: 400,
+            errors: vec!["first problem".into(), "second problem".into()],
+            raw: false,
+            local: false,
+        };
+        let err = super::api_error("Error writing data to auth/jwt/role/x", &e);
+        let f = err.downcast_ref::<Failure>().expect("a Failure");
+        assert_eq!(f.code(), EXIT_REQUEST);
+        assert_eq!(
+            f.text(),
+            "Error writing data to auth/jwt/role/x: Error making API request.\n\n\
+             Code: 400. Errors:\n\n* first problem\n* second problem\n"
+        );
+    }
+
+    #[test]
+    fn a_local_storage_failure_carried_as_a_request_error_is_local() {
+        let error: Error =
+            crate::storage::StorageError::Local("state file is corrupt".into()).into();
+        let msg = error.message();
+        let f = Failure::Api {
+            headline: "Error reading x".into(),
+            error,
+        };
+        assert_eq!(f.code(), EXIT_LOCAL);
+        assert_eq!(f.text(), format!("Error: {msg}\n"));
+        // The preflight's shape (no headline) keeps Vault's block, as before.
+        let f = Failure::Api {
+            headline: String::new(),
+            error: Error::new(403, "permission denied"),
+        };
+        assert_eq!(f.code(), EXIT_REQUEST);
+        assert_eq!(
+            f.text(),
+            "Error making API request.\n\nCode: 403. Errors:\n\n* permission denied\n"
+        );
+    }
+
+    #[test]
+    fn local_exit_and_silent_failures_keep_their_words_and_codes() {
+        let f = Failure::Local("Must supply data".into());
+        assert_eq!(
+            (f.code(), f.text().as_str()),
+            (EXIT_LOCAL, "Must supply data\n")
+        );
+        let f = Failure::Exit {
+            code: EXIT_REQUEST,
+            message: "No value found at secret/x".into(),
+        };
+        assert_eq!(
+            (f.code(), f.text().as_str()),
+            (EXIT_REQUEST, "No value found at secret/x\n")
+        );
+        let f = Failure::Silent(EXIT_REQUEST);
+        assert_eq!((f.code(), f.text().as_str()), (EXIT_REQUEST, ""));
+    }
+
+    #[test]
+    fn a_status_error_prints_the_block_then_the_warnings() {
+        let resp = Response {
+            status: 404,
+            warnings: vec!["Invalid path for a versioned K/V secrets engine.".into()],
+            ..Default::default()
+        };
+        let f = Failure::Status {
+            headline: "Error writing data to secret/x".into(),
+            response: Box::new(resp.clone()),
+        };
+        assert_eq!(f.code(), EXIT_REQUEST);
+        let text = f.text();
+        assert!(
+            text.starts_with(
+                "Error writing data to secret/x: Error making API request.\n\nCode: 404. Errors:\n\n\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.ends_with(&super::warnings_text(&resp.warnings)),
+            "{text}"
+        );
+        let bodiless = Failure::Status {
+            headline: "Error writing data to secret/x".into(),
+            response: Box::new(Response {
+                status: 404,
+                ..Default::default()
+            }),
+        };
+        assert!(bodiless.text().ends_with("Code: 404. Raw Message:\n\n\n"));
+    }
 
     #[test]
     fn a_fitted_table_wraps_its_widest_columns_to_the_width() {

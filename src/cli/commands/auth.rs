@@ -6,7 +6,7 @@ use crate::core::{mounts, Operation};
 use anyhow::Result;
 use serde_json::{Map, Value};
 
-pub fn run(s: &mut Session, cmd: AuthCommand) -> Result<u8> {
+pub fn run(s: &mut Session, cmd: AuthCommand) -> Result<()> {
     match cmd {
         AuthCommand::Enable {
             out,
@@ -26,13 +26,13 @@ pub fn run(s: &mut Session, cmd: AuthCommand) -> Result<u8> {
                 Map::new(),
             );
             match s.request(Operation::Update, &format!("sys/auth/{path}"), body) {
-                Err(e) => Ok(output::print_api_error(
+                Err(e) => Err(output::api_error(
                     &format!("Error enabling {kind} auth"),
                     &e,
                 )),
                 Ok(_) => {
                     println!("Success! Enabled {kind} auth method at: {path}");
-                    Ok(0)
+                    Ok(())
                 }
             }
         }
@@ -40,13 +40,13 @@ pub fn run(s: &mut Session, cmd: AuthCommand) -> Result<u8> {
             s.format(&out)?;
             let path = mounts::normalize_path(&path);
             match s.request(Operation::Delete, &format!("sys/auth/{path}"), Map::new()) {
-                Err(e) => Ok(output::print_api_error(
+                Err(e) => Err(output::api_error(
                     &format!("Error disabling auth method at {path}"),
                     &e,
                 )),
                 Ok(_) => {
                     println!("Success! Disabled the auth method (if it existed) at: {path}");
-                    Ok(0)
+                    Ok(())
                 }
             }
         }
@@ -61,27 +61,21 @@ pub fn run(s: &mut Session, cmd: AuthCommand) -> Result<u8> {
         } => {
             s.format(&out)?;
             let mut body =
-                match super::secrets::tune_body(&default_lease_ttl, &max_lease_ttl, description) {
-                    Ok(b) => b,
-                    Err(code) => return Ok(code),
-                };
+                super::secrets::tune_body(&default_lease_ttl, &max_lease_ttl, description)?;
             if let Some(t) = token_type {
                 body.insert("token_type".into(), serde_json::json!(t));
             }
-            let path = match super::secrets::one_arg(&args) {
-                Ok(p) => mounts::normalize_path(p),
-                Err(code) => return Ok(code),
-            };
+            let path = mounts::normalize_path(super::secrets::one_arg(&args)?);
             // As the vault CLI: through `sys/mounts/auth/PATH/tune`.
             let api = format!("sys/mounts/auth/{path}tune");
             match s.request(Operation::Update, &api, body) {
-                Err(e) => Ok(output::print_api_error(
+                Err(e) => Err(output::api_error(
                     &format!("Error tuning auth method {path}"),
                     &e,
                 )),
                 Ok(_) => {
                     println!("Success! Tuned the auth method at: {path}");
-                    Ok(0)
+                    Ok(())
                 }
             }
         }
@@ -89,7 +83,7 @@ pub fn run(s: &mut Session, cmd: AuthCommand) -> Result<u8> {
             let format = s.format(&out)?;
             let resp = match s.request(Operation::Read, "sys/auth", Map::new()) {
                 Err(e) => {
-                    return Ok(output::print_api_error(
+                    return Err(output::api_error(
                         "Error listing enabled authentications",
                         &e,
                     ))
@@ -100,10 +94,10 @@ pub fn run(s: &mut Session, cmd: AuthCommand) -> Result<u8> {
             if format != output::Format::Table {
                 let sorted = output::sorted(&Value::Object(data));
                 print!("{}", output::render_value(&sorted, format));
-                return Ok(0);
+                return Ok(());
             }
             print!("{}", list_table(&data, detailed));
-            Ok(0)
+            Ok(())
         }
     }
 }

@@ -67,9 +67,9 @@ pub fn script(shell: Shell) -> String {
     }
 }
 
-pub fn run(shell: Shell) -> Result<u8> {
+pub fn run(shell: Shell) -> Result<()> {
     print!("{}", script(shell));
-    Ok(0)
+    Ok(())
 }
 
 /// bash: a word starting with one dash and a letter is completed as its `--` form, and the
@@ -165,7 +165,7 @@ fn install_path(shell: Shell) -> Result<PathBuf> {
 
 /// `vaultjwt -autocomplete-install` (vault's flag): writes the completion script of the
 /// user's shell (`$SHELL`) where that shell loads it, creating the directory.
-pub fn install(uninstall: bool) -> Result<u8> {
+pub fn install(uninstall: bool) -> Result<()> {
     let shell_path = std::env::var("SHELL").unwrap_or_default();
     let shell = match shell_path.rsplit('/').next().unwrap_or("") {
         "bash" => Shell::Bash,
@@ -187,7 +187,7 @@ pub fn install(uninstall: bool) -> Result<u8> {
             }
             Err(e) => return Err(e).with_context(|| format!("Cannot remove {}", path.display())),
         }
-        return Ok(0);
+        return Ok(());
     }
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("Cannot create {}", dir.display()))?;
@@ -199,5 +199,5 @@ pub fn install(uninstall: bool) -> Result<u8> {
         eprintln!("Add `fpath=(~/.zfunc $fpath); autoload -U compinit; compinit` to ~/.zshrc if it is not there.");
     }
     eprintln!("Start a new shell to use it.");
-    Ok(0)
+    Ok(())
 }

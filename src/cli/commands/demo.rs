@@ -3,6 +3,7 @@
 //! `VAULTJWT_HOME` set to the throwaway directory) and is printed as a user would type it,
 //! followed by its output (stderr, then stdout, as the CLI itself orders them).
 
+use crate::cli::output;
 use crate::dev::issuer;
 use anyhow::{anyhow, bail, Context, Result};
 use std::io::Write;
@@ -194,7 +195,7 @@ impl Demo {
 }
 
 /// Runs the demo; returns 0 when every step had the expected outcome.
-pub fn run(keep: bool, database: Option<&str>) -> Result<u8> {
+pub fn run(keep: bool, database: Option<&str>) -> Result<()> {
     let exe = std::env::current_exe().context("cannot find the vaultjwt executable")?;
     let scratch = Scratch::new(keep)?;
     let home = scratch.path.clone();
@@ -233,12 +234,10 @@ pub fn run(keep: bool, database: Option<&str>) -> Result<u8> {
     }
     if demo.failures.is_empty() {
         say("\nThe demo ran as expected.\n");
-        Ok(0)
+        Ok(())
     } else {
-        for f in &demo.failures {
-            eprintln!("demo: {f}");
-        }
-        Ok(1)
+        let lines: Vec<String> = demo.failures.iter().map(|f| format!("demo: {f}")).collect();
+        Err(output::local_error(&lines.join("\n")))
     }
 }
 

@@ -24,7 +24,7 @@ pub enum DevCommand {
     },
 }
 
-pub fn run(data_dir: Option<&Path>, cmd: DevCommand) -> Result<u8> {
+pub fn run(data_dir: Option<&Path>, cmd: DevCommand) -> Result<()> {
     match cmd {
         DevCommand::Issuer {
             listen,
@@ -68,7 +68,7 @@ pub fn run(data_dir: Option<&Path>, cmd: DevCommand) -> Result<u8> {
             out.flush()?;
             drop(out);
             handle.wait();
-            Ok(0)
+            Ok(())
         }
     }
 }

@@ -9,7 +9,7 @@ use crate::core::{fields, Operation};
 use anyhow::Result;
 use serde_json::{Map, Value};
 
-pub fn run(s: &mut Session, out: &OutputFlags, mount: &str, args: &[String]) -> Result<u8> {
+pub fn run(s: &mut Session, out: &OutputFlags, mount: &str, args: &[String]) -> Result<()> {
     let format = s.format(out)?;
     let mount = mount.trim_matches('/').to_string();
     let data = kv_args::parse_login(args, &mut std::io::stdin())?;
@@ -22,7 +22,7 @@ pub fn run(s: &mut Session, out: &OutputFlags, mount: &str, args: &[String]) -> 
     let resp = match answer {
         Ok(r) => r.unwrap_or_default(),
         Err(e) => {
-            return Ok(output::print_api_error(
+            return Err(output::api_error(
                 &format!("Error writing data to {path}"),
                 &e,
             ))
@@ -30,31 +30,35 @@ pub fn run(s: &mut Session, out: &OutputFlags, mount: &str, args: &[String]) -> 
     };
     let data = resp.data.clone().unwrap_or_default();
     let failed = !data.get("error").is_none_or(Value::is_null);
-    let code = if failed { output::EXIT_REQUEST } else { 0 };
+    // A refused login: the report is printed, then the command exits 2.
+    let done = || match failed {
+        true => Err(output::Failure::Silent(output::EXIT_REQUEST).into()),
+        false => Ok(()),
+    };
     if let Some(field) = &out.field {
-        return Ok(match data.get(field) {
+        return match data.get(field) {
             Some(v) => {
                 output::print_raw(&output::render_field(v, format));
-                code
+                done()
             }
-            None => output::print_local_error(&format!(
+            None => Err(output::local_error(&format!(
                 "Field {} not present in secret",
                 fields::go_quote(field)
-            )),
-        });
+            ))),
+        };
     }
     if format != output::Format::Table {
         if !resp.warnings.is_empty() {
             eprint!("{}", output::warnings_text(&resp.warnings));
         }
         print!("{}", output::render_value(&Value::Object(data), format));
-        return Ok(code);
+        return done();
     }
     if !resp.warnings.is_empty() {
         eprint!("{}", output::warnings_text(&resp.warnings));
     }
     print!("{}", render_table(&mount, &data, output::terminal_width()));
-    Ok(code)
+    done()
 }
 
 /// `jwt explain -address=URL`: the mount's config and the role are read from the server (read

@@ -115,14 +115,14 @@ pub struct SignArgs {
 }
 
 /// Runs a `jwt` subcommand; `data_dir` is the `--data-dir` flag.
-pub fn run(data_dir: Option<&Path>, cmd: JwtCommand) -> Result<u8> {
+pub fn run(data_dir: Option<&Path>, cmd: JwtCommand) -> Result<()> {
     match cmd {
         JwtCommand::Decode { format, token } => decode(format.as_deref(), &token),
         JwtCommand::Keygen(args) => keygen(&args),
         JwtCommand::Sign(args) => {
             let jwt = sign_token(data_dir, &args)?;
             println!("{jwt}");
-            Ok(0)
+            Ok(())
         }
         JwtCommand::Explain { out, path, args } => {
             explain::run(&mut Session::open(data_dir)?, &out, &path, &args)
@@ -158,7 +158,7 @@ fn read_input(value: &str, what: &str, plain_is_path: bool, limit: Limit) -> Res
 
 // ---- decode ----
 
-fn decode(format: Option<&str>, token: &str) -> Result<u8> {
+fn decode(format: Option<&str>, token: &str) -> Result<()> {
     let format = Format::parse(format.unwrap_or("table")).map_err(|e| anyhow!(e))?;
     let text = read_input(token, "token file", false, input::TOKEN)?;
     let text = text.trim();
@@ -201,7 +201,7 @@ fn decode(format: Option<&str>, token: &str) -> Result<u8> {
             std::io::stdout().write_all(out.as_bytes())?;
         }
     }
-    Ok(0)
+    Ok(())
 }
 
 const TIME_CLAIMS: [&str; 4] = ["exp", "iat", "nbf", "auth_time"];
@@ -229,7 +229,7 @@ fn rows(m: &Map<String, Value>, now: i64) -> String {
 
 // ---- keygen ----
 
-fn keygen(args: &KeygenArgs) -> Result<u8> {
+fn keygen(args: &KeygenArgs) -> Result<()> {
     let alg = keys::parse_alg(&args.alg).map_err(|e| anyhow!(e))?;
     let kind = KeyType::for_alg(alg).ok_or_else(|| anyhow!("unsupported algorithm {alg}"))?;
     let stem = format!("jwt-{}", alg.to_ascii_lowercase());
@@ -304,7 +304,7 @@ fn keygen(args: &KeygenArgs) -> Result<u8> {
         private.display(),
     ));
     std::io::stdout().write_all(out.as_bytes())?;
-    Ok(0)
+    Ok(())
 }
 
 fn sign_shell_quote(s: &str) -> String {

@@ -11,7 +11,7 @@ use crate::core::{Error, Operation, Response};
 use anyhow::Result;
 use serde_json::{json, Map, Value};
 
-pub fn run(s: &mut Session, cmd: KvCommand) -> Result<u8> {
+pub fn run(s: &mut Session, cmd: KvCommand) -> Result<()> {
     match cmd {
         KvCommand::Put { kv, cas, args } => put(s, &kv, cas.as_deref(), &args),
         KvCommand::Get { kv, version, args } => get(s, &kv, version.as_deref(), &args),
@@ -104,22 +104,15 @@ impl Target {
     }
 }
 
-/// Prints an error of the preflight request as the Vault CLI does (no headline).
-fn print_preflight_error(e: &Error) -> u8 {
-    let text = output::api_error_text("", e);
-    eprint!("{}", text.trim_start_matches(": "));
-    output::EXIT_REQUEST
-}
-
 /// The preflight (`kvPreflightVersionRequest`): mount path and KV version of `path`.
-fn preflight(s: &mut Session, path: &str) -> std::result::Result<(String, bool), u8> {
+fn preflight(s: &mut Session, path: &str) -> Result<(String, bool)> {
     match s.request(
         Operation::Read,
         &format!("sys/internal/ui/mounts/{path}"),
         Map::new(),
     ) {
         Err(e) if e.status == 404 => Ok((String::new(), false)),
-        Err(e) => Err(print_preflight_error(&e)),
+        Err(e) => Err(output::api_error("", &e)),
         Ok(resp) => {
             let data = resp.and_then(|r| r.data).unwrap_or_default();
             let mount = data
@@ -137,7 +130,7 @@ fn preflight(s: &mut Session, path: &str) -> std::result::Result<(String, bool),
     }
 }
 
-fn target(s: &mut Session, kv: &KvFlags, arg: &str) -> std::result::Result<Target, u8> {
+fn target(s: &mut Session, kv: &KvFlags, arg: &str) -> Result<Target> {
     let mount_flag = kv.mount.as_deref().is_some_and(|m| !m.is_empty());
     let partial = read_write::sanitize_path(arg);
     if mount_flag {
@@ -165,48 +158,30 @@ fn target(s: &mut Session, kv: &KvFlags, arg: &str) -> std::result::Result<Targe
     }
 }
 
-fn parse_data(args: &[String]) -> std::result::Result<Map<String, Value>, u8> {
-    kv_args::parse(args, &mut std::io::stdin())
-        .map_err(|e| output::print_local_error(&format!("{e:#}")))
+fn parse_data(args: &[String]) -> Result<Map<String, Value>> {
+    kv_args::parse(args, &mut std::io::stdin()).map_err(|e| output::local_error(&format!("{e:#}")))
 }
 
 /// Parses an integer flag as Go's flag package: `invalid value "x" for flag -cas: parse error`.
-fn int_flag(name: &str, v: Option<&str>) -> std::result::Result<Option<i64>, u8> {
+fn int_flag(name: &str, v: Option<&str>) -> Result<Option<i64>> {
     match v {
         None => Ok(None),
         Some(t) => t.trim().parse::<i64>().map(Some).map_err(|_| {
-            output::print_local_error(&format!(
+            output::local_error(&format!(
                 "invalid value {t:?} for flag -{name}: parse error"
             ))
         }),
     }
 }
 
-/// A response that is an HTTP error for the API client (a 404 with warnings, a bodiless
-/// 404): printed as `Error ...: Error making API request.` with the warnings; exit 2.
-pub(super) fn print_status_error(headline: &str, resp: &Response) -> u8 {
-    let mut text = format!(
-        "{headline}: Error making API request.\n\nCode: {}. ",
-        resp.status
-    );
-    if resp.warnings.is_empty() && resp.data.is_none() {
-        text.push_str("Raw Message:\n\n\n");
-    } else {
-        text.push_str("Errors:\n\n\n");
-    }
-    eprint!("{text}");
-    output::print_warnings(resp);
-    output::EXIT_REQUEST
-}
-
 /// `Error ...` for a request error, or a status error, or `None` for a success.
 fn check(
     headline: &str,
     r: std::result::Result<Option<Response>, Error>,
-) -> std::result::Result<Option<Response>, u8> {
+) -> Result<Option<Response>> {
     match r {
-        Err(e) => Err(output::print_api_error(headline, &e)),
-        Ok(Some(resp)) if resp.status >= 400 => Err(print_status_error(headline, &resp)),
+        Err(e) => Err(output::api_error(headline, &e)),
+        Ok(Some(resp)) if resp.status >= 400 => Err(output::status_error(headline, &resp)),
         Ok(r) => Ok(r),
     }
 }
@@ -250,12 +225,12 @@ fn format_of(s: &Session, kv: &KvFlags) -> Result<Format> {
 }
 
 /// The output of a write that returned version metadata (`kv put`, `kv patch`).
-fn print_written(format: Format, kv: &KvFlags, full: &str, resp: Option<Response>) -> u8 {
+fn print_written(format: Format, kv: &KvFlags, full: &str, resp: Option<Response>) -> Result<()> {
     let Some(resp) = resp.filter(has_any_data) else {
         if format == Format::Table {
             println!("Success! Data written to: {full}");
         }
-        return 0;
+        return Ok(());
     };
     if let Some(f) = kv.out.field.as_deref() {
         return output::print_response(&resp, format, Some(f));
@@ -266,34 +241,25 @@ fn print_written(format: Format, kv: &KvFlags, full: &str, resp: Option<Response
         let data = resp.data.clone().unwrap_or_default();
         println!("{}", header_for_map("Metadata", &data));
         print!("{}", data_table(&data));
-        return 0;
+        return Ok(());
     }
     output::print_response(&resp, format, None)
 }
 
-fn put(s: &mut Session, kv: &KvFlags, cas: Option<&str>, args: &[String]) -> Result<u8> {
+fn put(s: &mut Session, kv: &KvFlags, cas: Option<&str>, args: &[String]) -> Result<()> {
     let format = format_of(s, kv)?;
     match args.len() {
         0 => {
-            return Ok(output::print_local_error(
+            return Err(output::local_error(
                 "Not enough arguments (expected >1, got 0)",
             ))
         }
-        1 => return Ok(output::print_local_error("Must supply data")),
+        1 => return Err(output::local_error("Must supply data")),
         _ => {}
     }
-    let cas = match int_flag("cas", cas) {
-        Ok(c) => c.unwrap_or(-1),
-        Err(code) => return Ok(code),
-    };
-    let data = match parse_data(&args[1..]) {
-        Ok(d) => d,
-        Err(code) => return Ok(code),
-    };
-    let t = match target(s, kv, &args[0]) {
-        Ok(t) => t,
-        Err(code) => return Ok(code),
-    };
+    let cas = int_flag("cas", cas)?.unwrap_or(-1);
+    let data = parse_data(&args[1..])?;
+    let t = target(s, kv, &args[0])?;
     let full = t.full("data");
     let body = if t.v2 {
         let mut options = Map::new();
@@ -308,27 +274,16 @@ fn put(s: &mut Session, kv: &KvFlags, cas: Option<&str>, args: &[String]) -> Res
         data
     };
     let r = s.request(Operation::Update, &full, body);
-    match check(&format!("Error writing data to {full}"), r) {
-        Err(code) => Ok(code),
-        Ok(resp) => Ok(print_written(format, kv, &full, resp)),
-    }
+    let resp = check(&format!("Error writing data to {full}"), r)?;
+    print_written(format, kv, &full, resp)
 }
 
-fn get(s: &mut Session, kv: &KvFlags, version: Option<&str>, args: &[String]) -> Result<u8> {
+fn get(s: &mut Session, kv: &KvFlags, version: Option<&str>, args: &[String]) -> Result<()> {
     let format = format_of(s, kv)?;
-    let arg = match one_arg(args) {
-        Ok(a) => a,
-        Err(code) => return Ok(code),
-    };
-    let version = match int_flag("version", version) {
-        Ok(v) => v.unwrap_or(0),
-        Err(code) => return Ok(code),
-    };
+    let arg = one_arg(args)?;
+    let version = int_flag("version", version)?.unwrap_or(0);
     let arg = arg.trim_start_matches('/').to_string();
-    let t = match target(s, kv, &arg) {
-        Ok(t) => t,
-        Err(code) => return Ok(code),
-    };
+    let t = target(s, kv, &arg)?;
     let full = t.full("data");
     let mut params = Map::new();
     if t.v2 && version > 0 {
@@ -337,20 +292,19 @@ fn get(s: &mut Session, kv: &KvFlags, version: Option<&str>, args: &[String]) ->
     let resp = match s.request(Operation::Read, &full, params) {
         Err(e) if e.status == 404 => None,
         Err(e) => {
-            return Ok(output::print_api_error(
-                &format!("Error reading {full}"),
-                &e,
-            ));
+            return Err(output::api_error(&format!("Error reading {full}"), &e));
         }
         Ok(r) => r.filter(|r| r.status != 404 || has_any_data(r)),
     };
     let Some(resp) = resp.filter(|r| r.data.is_some() || !r.warnings.is_empty()) else {
-        eprintln!("No value found at {full}");
-        return Ok(output::EXIT_REQUEST);
+        return Err(output::exit_error(
+            output::EXIT_REQUEST,
+            format!("No value found at {full}"),
+        ));
     };
     if let Some(field) = kv.out.field.as_deref() {
         if !t.v2 {
-            return Ok(output::print_response(&resp, format, Some(field)));
+            return output::print_response(&resp, format, Some(field));
         }
         let inner = resp
             .data
@@ -359,26 +313,28 @@ fn get(s: &mut Session, kv: &KvFlags, version: Option<&str>, args: &[String]) ->
             .filter(|v| !v.is_null())
             .cloned();
         let Some(inner) = inner else {
-            eprintln!("No data found at {full}");
-            return Ok(output::EXIT_REQUEST);
+            return Err(output::exit_error(
+                output::EXIT_REQUEST,
+                format!("No data found at {full}"),
+            ));
         };
         if field == "data" && inner.get("data").is_none() {
-            return Ok(output::print_response(&resp, format, Some(field)));
+            return output::print_response(&resp, format, Some(field));
         }
         let value = inner.get(field).filter(|v| !v.is_null()).cloned();
-        return Ok(match value {
+        return match value {
             Some(v) => {
                 output::print_raw(&output::render_field(&v, format));
-                0
+                Ok(())
             }
-            None => output::print_local_error(&format!(
+            None => Err(output::local_error(&format!(
                 "Field {} not present in secret",
                 crate::core::fields::go_quote(field)
-            )),
-        });
+            ))),
+        };
     }
     if format != Format::Table {
-        return Ok(output::print_response(&resp, format, None));
+        return output::print_response(&resp, format, None);
     }
     output::print_warnings(&resp);
     if t.v2 {
@@ -402,7 +358,7 @@ fn get(s: &mut Session, kv: &KvFlags, version: Option<&str>, args: &[String]) ->
         println!("{}", header_for_map("Data", &d));
         print!("{}", data_table(&d));
     }
-    Ok(0)
+    Ok(())
 }
 
 fn patch(
@@ -412,31 +368,24 @@ fn patch(
     method: Option<&str>,
     remove: &[String],
     args: &[String],
-) -> Result<u8> {
+) -> Result<()> {
     let format = format_of(s, kv)?;
     if args.is_empty() {
-        return Ok(output::print_local_error(
+        return Err(output::local_error(
             "Not enough arguments (expected >1, got 0)",
         ));
     }
     if remove.is_empty() && args.len() == 1 {
-        return Ok(output::print_local_error("Must supply data"));
+        return Err(output::local_error("Must supply data"));
     }
-    let cas = match int_flag("cas", cas) {
-        Ok(c) => c.unwrap_or(0),
-        Err(code) => return Ok(code),
-    };
-    let mut data = match parse_data(&args[1..]) {
-        Ok(d) => d,
-        Err(code) => return Ok(code),
-    };
-    let t = match target(s, kv, &args[0]) {
-        Ok(t) => t,
-        Err(code) => return Ok(code),
-    };
+    let cas = int_flag("cas", cas)?.unwrap_or(0);
+    let mut data = parse_data(&args[1..])?;
+    let t = target(s, kv, &args[0])?;
     if !t.v2 {
-        eprintln!("K/V engine mount must be version 2 for patch support");
-        return Ok(output::EXIT_REQUEST);
+        return Err(output::exit_error(
+            output::EXIT_REQUEST,
+            "K/V engine mount must be version 2 for patch support",
+        ));
     }
     let full = t.full("data");
     for k in remove {
@@ -447,8 +396,10 @@ fn patch(
         "patch" => (true, false),
         "" => (true, true),
         other => {
-            eprintln!("Unsupported method provided to -method flag: {other}");
-            return Ok(output::EXIT_REQUEST);
+            return Err(output::exit_error(
+                output::EXIT_REQUEST,
+                format!("Unsupported method provided to -method flag: {other}"),
+            ));
         }
     };
     if patch_first {
@@ -466,10 +417,8 @@ fn patch(
                 }
             }
             r => {
-                return Ok(match check(&format!("Error writing data to {full}"), r) {
-                    Err(code) => code,
-                    Ok(resp) => print_written(format, kv, &full, resp),
-                })
+                let resp = check(&format!("Error writing data to {full}"), r)?;
+                return print_written(format, kv, &full, resp);
             }
         }
     }
@@ -477,7 +426,7 @@ fn patch(
     let current = match s.request(Operation::Read, &full, Map::new()) {
         Err(e) if e.status == 404 => None,
         Err(e) => {
-            return Ok(output::print_api_error(
+            return Err(output::api_error(
                 &format!("Error doing pre-read at {full}"),
                 &e,
             ))
@@ -485,16 +434,22 @@ fn patch(
         Ok(r) => r.filter(|r| r.status != 404 || has_any_data(r)),
     };
     let Some(current) = current.and_then(|r| r.data) else {
-        eprintln!("No value found at {full}");
-        return Ok(output::EXIT_REQUEST);
+        return Err(output::exit_error(
+            output::EXIT_REQUEST,
+            format!("No value found at {full}"),
+        ));
     };
     let Some(Value::Object(meta)) = current.get("metadata").cloned() else {
-        eprintln!("No metadata found at {full}; patch only works on existing data");
-        return Ok(output::EXIT_REQUEST);
+        return Err(output::exit_error(
+            output::EXIT_REQUEST,
+            format!("No metadata found at {full}; patch only works on existing data"),
+        ));
     };
     let Some(Value::Object(mut old)) = current.get("data").cloned() else {
-        eprintln!("No data found at {full}; patch only works on existing data");
-        return Ok(output::EXIT_REQUEST);
+        return Err(output::exit_error(
+            output::EXIT_REQUEST,
+            format!("No data found at {full}; patch only works on existing data"),
+        ));
     };
     for (k, v) in data {
         old.insert(k, v);
@@ -506,10 +461,8 @@ fn patch(
         json!({"cas": meta.get("version").cloned().unwrap_or(Value::Null)}),
     );
     let r = s.request(Operation::Update, &full, body);
-    Ok(match check(&format!("Error writing data to {full}"), r) {
-        Err(code) => code,
-        Ok(resp) => print_written(format, kv, &full, resp),
-    })
+    let resp = check(&format!("Error writing data to {full}"), r)?;
+    print_written(format, kv, &full, resp)
 }
 
 /// `-versions` values, each split on commas (`kvParseVersionsFlags`).
@@ -520,16 +473,10 @@ fn versions_list(v: &[String]) -> Vec<String> {
         .collect()
 }
 
-fn delete(s: &mut Session, kv: &KvFlags, versions: &[String], args: &[String]) -> Result<u8> {
+fn delete(s: &mut Session, kv: &KvFlags, versions: &[String], args: &[String]) -> Result<()> {
     let format = format_of(s, kv)?;
-    let arg = match one_arg(args) {
-        Ok(a) => a,
-        Err(code) => return Ok(code),
-    };
-    let t = match target(s, kv, arg) {
-        Ok(t) => t,
-        Err(code) => return Ok(code),
-    };
+    let arg = one_arg(args)?;
+    let t = target(s, kv, arg)?;
     let full = t.full("data");
     let r = if t.v2 && !versions.is_empty() {
         let mut body = Map::new();
@@ -539,19 +486,15 @@ fn delete(s: &mut Session, kv: &KvFlags, versions: &[String], args: &[String]) -
         s.request(Operation::Delete, &full, Map::new())
     };
     match check(&format!("Error deleting {full}"), r) {
-        Err(code) => Ok(code),
+        Err(e) => Err(e),
         Ok(resp) => match resp.filter(has_any_data) {
             None => {
                 if format == Format::Table {
                     println!("Success! Data deleted (if it existed) at: {full}");
                 }
-                Ok(0)
+                Ok(())
             }
-            Some(resp) => Ok(output::print_response(
-                &resp,
-                format,
-                kv.out.field.as_deref(),
-            )),
+            Some(resp) => output::print_response(&resp, format, kv.out.field.as_deref()),
         },
     }
 }
@@ -563,28 +506,22 @@ fn versions_cmd(
     versions: &[String],
     args: &[String],
     what: &str,
-) -> Result<u8> {
+) -> Result<()> {
     let format = format_of(s, kv)?;
-    let arg = match one_arg(args) {
-        Ok(a) => a,
-        Err(code) => return Ok(code),
-    };
+    let arg = one_arg(args)?;
     if versions.is_empty() {
-        return Ok(output::print_local_error(&format!(
+        return Err(output::local_error(&format!(
             "No versions provided, use the \"-versions\" flag to specify the version to {what}."
         )));
     }
-    let t = match target(s, kv, arg) {
-        Ok(t) => t,
-        Err(code) => return Ok(code),
-    };
+    let t = target(s, kv, arg)?;
     if !t.v2 {
         let name = if what == "undelete" {
             "Undelete"
         } else {
             "Destroy"
         };
-        return Ok(output::print_local_error(&format!(
+        return Err(output::local_error(&format!(
             "{name} not supported on KV Version 1"
         )));
     }
@@ -593,36 +530,33 @@ fn versions_cmd(
     body.insert("versions".into(), json!(versions_list(versions)));
     let r = s.request(Operation::Update, &full, body);
     match check(&format!("Error writing data to {full}"), r) {
-        Err(code) => Ok(code),
+        Err(e) => Err(e),
         Ok(resp) => match resp.filter(has_any_data) {
             None => {
                 if format == Format::Table {
                     println!("Success! Data written to: {full}");
                 }
-                Ok(0)
+                Ok(())
             }
-            Some(resp) => Ok(output::print_response(&resp, format, None)),
+            Some(resp) => output::print_response(&resp, format, None),
         },
     }
 }
 
-fn list(s: &mut Session, kv: &KvFlags, args: &[String]) -> Result<u8> {
+fn list(s: &mut Session, kv: &KvFlags, args: &[String]) -> Result<()> {
     let arg = match args {
         [] if kv.mount.as_deref().is_some_and(|m| !m.is_empty()) => String::new(),
-        _ => match one_arg(args) {
-            Ok(a) => a.to_string(),
-            Err(code) => return Ok(code),
-        },
+        _ => {
+            let a = one_arg(args)?;
+            a.to_string()
+        }
     };
-    let t = match target(s, kv, &arg) {
-        Ok(t) => t,
-        Err(code) => return Ok(code),
-    };
+    let t = target(s, kv, &arg)?;
     let full = t.full("metadata");
     read_write::list(s, &kv.out, &full)
 }
 
-fn metadata(s: &mut Session, cmd: KvMetadataCommand) -> Result<u8> {
+fn metadata(s: &mut Session, cmd: KvMetadataCommand) -> Result<()> {
     let (kv, args) = match &cmd {
         KvMetadataCommand::Get { kv, args }
         | KvMetadataCommand::Put { kv, args, .. }
@@ -630,10 +564,7 @@ fn metadata(s: &mut Session, cmd: KvMetadataCommand) -> Result<u8> {
         | KvMetadataCommand::Delete { kv, args } => (kv.clone(), args.clone()),
     };
     let format = format_of(s, &kv)?;
-    let arg = match one_arg(&args) {
-        Ok(a) => a.to_string(),
-        Err(code) => return Ok(code),
-    };
+    let arg = one_arg(&args)?.to_string();
     // Flags are checked before any request, as Go's flag parsing does.
     let mut body = Map::new();
     let flags = match &cmd {
@@ -652,12 +583,8 @@ fn metadata(s: &mut Session, cmd: KvMetadataCommand) -> Result<u8> {
             delete_version_after,
             custom_metadata,
         } = settings;
-        match int_flag("max-versions", max_versions.as_deref()) {
-            Ok(Some(n)) if n >= 0 => {
-                body.insert("max_versions".into(), json!(n));
-            }
-            Ok(_) => {}
-            Err(code) => return Ok(code),
+        if let Some(n) = int_flag("max-versions", max_versions.as_deref())?.filter(|n| *n >= 0) {
+            body.insert("max_versions".into(), json!(n));
         }
         if let Some(d) = delete_version_after {
             match crate::core::fields::go_parse_duration(d.trim()) {
@@ -670,7 +597,7 @@ fn metadata(s: &mut Session, cmd: KvMetadataCommand) -> Result<u8> {
                 }
                 Ok(_) => {}
                 Err(e) => {
-                    return Ok(output::print_local_error(&format!(
+                    return Err(output::local_error(&format!(
                         "invalid value {d:?} for flag -delete-version-after: {e}"
                     )))
                 }
@@ -682,7 +609,7 @@ fn metadata(s: &mut Session, cmd: KvMetadataCommand) -> Result<u8> {
                     body.insert("cas_required".into(), json!(b));
                 }
                 _ => {
-                    return Ok(output::print_local_error(&format!(
+                    return Err(output::local_error(&format!(
                         "invalid boolean value {c:?} for -cas-required: parse error"
                     )))
                 }
@@ -696,7 +623,7 @@ fn metadata(s: &mut Session, cmd: KvMetadataCommand) -> Result<u8> {
                         m.insert(k.to_string(), json!(v));
                     }
                     None => {
-                        return Ok(output::print_local_error(&format!(
+                        return Err(output::local_error(&format!(
                             "invalid value {kvp:?} for flag -custom-metadata: missing = in KV pair: {kvp:?}"
                         )))
                     }
@@ -716,12 +643,9 @@ fn metadata(s: &mut Session, cmd: KvMetadataCommand) -> Result<u8> {
             body.insert("custom_metadata".into(), Value::Object(m));
         }
     }
-    let t = match target(s, &kv, &arg) {
-        Ok(t) => t,
-        Err(code) => return Ok(code),
-    };
+    let t = target(s, &kv, &arg)?;
     if !t.v2 {
-        return Ok(output::print_local_error(
+        return Err(output::local_error(
             "Metadata not supported on KV Version 1",
         ));
     }
@@ -730,28 +654,27 @@ fn metadata(s: &mut Session, cmd: KvMetadataCommand) -> Result<u8> {
         KvMetadataCommand::Get { .. } => {
             let resp = match s.request(Operation::Read, &full, Map::new()) {
                 Err(e) if e.status == 404 => None,
-                Err(e) => {
-                    return Ok(output::print_api_error(
-                        &format!("Error reading {full}"),
-                        &e,
-                    ))
-                }
+                Err(e) => return Err(output::api_error(&format!("Error reading {full}"), &e)),
                 Ok(r) => r.filter(|r| r.data.is_some()),
             };
             let Some(resp) = resp else {
-                eprintln!("No value found at {full}");
-                return Ok(output::EXIT_REQUEST);
+                return Err(output::exit_error(
+                    output::EXIT_REQUEST,
+                    format!("No value found at {full}"),
+                ));
             };
             if let Some(f) = kv.out.field.as_deref() {
-                return Ok(output::print_response(&resp, format, Some(f)));
+                return output::print_response(&resp, format, Some(f));
             }
             if format != Format::Table {
-                return Ok(output::print_response(&resp, format, None));
+                return output::print_response(&resp, format, None);
             }
             let mut data = resp.data.clone().unwrap_or_default();
             let Some(Value::Object(versions)) = data.remove("versions") else {
-                eprintln!("No value found at {full}");
-                return Ok(output::EXIT_REQUEST);
+                return Err(output::exit_error(
+                    output::EXIT_REQUEST,
+                    format!("No value found at {full}"),
+                ));
             };
             output_path(&full, "Metadata Path");
             println!("{}", header_for_map("Metadata", &data));
@@ -768,7 +691,7 @@ fn metadata(s: &mut Session, cmd: KvMetadataCommand) -> Result<u8> {
                     print!("{}", data_table(v));
                 }
             }
-            Ok(0)
+            Ok(())
         }
         KvMetadataCommand::Put { .. } | KvMetadataCommand::Patch { .. } => {
             let op = if matches!(cmd, KvMetadataCommand::Put { .. }) {
@@ -778,27 +701,27 @@ fn metadata(s: &mut Session, cmd: KvMetadataCommand) -> Result<u8> {
             };
             let r = s.request(op, &full, body);
             match check(&format!("Error writing data to {full}"), r) {
-                Err(code) => Ok(code),
+                Err(e) => Err(e),
                 Ok(resp) => match resp.filter(has_any_data) {
                     None => {
                         if format == Format::Table {
                             println!("Success! Data written to: {full}");
                         }
-                        Ok(0)
+                        Ok(())
                     }
-                    Some(resp) => Ok(output::print_response(&resp, format, None)),
+                    Some(resp) => output::print_response(&resp, format, None),
                 },
             }
         }
         KvMetadataCommand::Delete { .. } => {
             let r = s.request(Operation::Delete, &full, Map::new());
             match check(&format!("Error deleting {full}"), r) {
-                Err(code) => Ok(code),
+                Err(e) => Err(e),
                 Ok(_) => {
                     if format == Format::Table {
                         println!("Success! Data deleted (if it existed) at: {full}");
                     }
-                    Ok(0)
+                    Ok(())
                 }
             }
         }

@@ -50,11 +50,11 @@ pub enum LeaseCommand {
 
 /// The one ID argument, with the CLI's complaints (`missing`: what no argument says;
 /// `expected`: the count the too-many message names, `1-2` for renew as bao says).
-fn one_arg(args: &[String], missing: &str, expected: &str) -> std::result::Result<String, u8> {
+fn one_arg(args: &[String], missing: &str, expected: &str) -> Result<String> {
     match args {
         [id] => Ok(id.trim().to_string()),
-        [] => Err(output::print_local_error(missing)),
-        _ => Err(output::print_local_error(&format!(
+        [] => Err(output::local_error(missing)),
+        _ => Err(output::local_error(&format!(
             "Too many arguments (expected {expected}, got {})",
             args.len()
         ))),
@@ -63,18 +63,15 @@ fn one_arg(args: &[String], missing: &str, expected: &str) -> std::result::Resul
 
 const MISSING_ID: &str = "Missing ID!";
 
-pub fn run(s: &mut Session, cmd: LeaseCommand) -> Result<u8> {
+pub fn run(s: &mut Session, cmd: LeaseCommand) -> Result<()> {
     match cmd {
         LeaseCommand::Lookup { out, args } => {
             s.format(&out)?;
-            let id = match one_arg(&args, MISSING_ID, "1") {
-                Ok(id) => id,
-                Err(code) => return Ok(code),
-            };
+            let id = one_arg(&args, MISSING_ID, "1")?;
             let mut body = Map::new();
             body.insert("lease_id".into(), json!(id));
             match s.request(Operation::Update, "sys/leases/lookup", body) {
-                Err(e) => Ok(output::print_api_error(
+                Err(e) => Err(output::api_error(
                     &format!("error looking up lease id {id}"),
                     &e,
                 )),
@@ -87,10 +84,7 @@ pub fn run(s: &mut Session, cmd: LeaseCommand) -> Result<u8> {
             args,
         } => {
             s.format(&out)?;
-            let id = match one_arg(&args, MISSING_ID, "1-2") {
-                Ok(id) => id,
-                Err(code) => return Ok(code),
-            };
+            let id = one_arg(&args, MISSING_ID, "1-2")?;
             let mut body = Map::new();
             body.insert("lease_id".into(), json!(id));
             if let Some(i) = increment.filter(|v| !v.is_empty()) {
@@ -99,14 +93,14 @@ pub fn run(s: &mut Session, cmd: LeaseCommand) -> Result<u8> {
                         body.insert("increment".into(), json!(secs));
                     }
                     Err(e) => {
-                        return Ok(output::print_local_error(&format!(
+                        return Err(output::local_error(&format!(
                             "invalid value {i:?} for flag -increment: {e}"
                         )))
                     }
                 }
             }
             match s.request(Operation::Update, "sys/leases/renew", body) {
-                Err(e) => Ok(output::print_api_error(&format!("Error renewing {id}"), &e)),
+                Err(e) => Err(output::api_error(&format!("Error renewing {id}"), &e)),
                 Ok(resp) => print_secret(s, &out, &resp.unwrap_or_default()),
             }
         }
@@ -118,12 +112,9 @@ pub fn run(s: &mut Session, cmd: LeaseCommand) -> Result<u8> {
             args,
         } => {
             s.format(&out)?;
-            let id = match one_arg(&args, "Not enough arguments (expected 1, got 0)", "1") {
-                Ok(id) => id,
-                Err(code) => return Ok(code),
-            };
+            let id = one_arg(&args, "Not enough arguments (expected 1, got 0)", "1")?;
             if force && !prefix {
-                return Ok(output::print_local_error(
+                return Err(output::local_error(
                     "Specifying -force requires also specifying -prefix",
                 ));
             }
@@ -134,13 +125,13 @@ pub fn run(s: &mut Session, cmd: LeaseCommand) -> Result<u8> {
                 );
                 let path = format!("sys/leases/revoke-force/{id}");
                 return match s.request(Operation::Update, &path, body) {
-                    Err(e) => Ok(output::print_api_error(
+                    Err(e) => Err(output::api_error(
                         &format!("Error force revoking leases with prefix {id}"),
                         &e,
                     )),
                     Ok(_) => {
                         println!("Success! Force revoked any leases with prefix: {id}");
-                        Ok(0)
+                        Ok(())
                     }
                 };
             }
@@ -160,14 +151,14 @@ pub fn run(s: &mut Session, cmd: LeaseCommand) -> Result<u8> {
                 )
             };
             match s.request(Operation::Update, &path, body) {
-                Err(e) => Ok(output::print_api_error(&headline, &e)),
+                Err(e) => Err(output::api_error(&headline, &e)),
                 Ok(_) if sync => {
                     println!("{done}");
-                    Ok(0)
+                    Ok(())
                 }
                 Ok(_) => {
                     println!("All revocation operations queued successfully!");
-                    Ok(0)
+                    Ok(())
                 }
             }
         }

@@ -21,7 +21,7 @@ pub struct Flags {
     pub role: Option<String>,
 }
 
-pub fn run(s: &mut Session, out: &OutputFlags, flags: Flags, args: &[String]) -> Result<u8> {
+pub fn run(s: &mut Session, out: &OutputFlags, flags: Flags, args: &[String]) -> Result<()> {
     let mut out = out.clone();
     let format = s.format(&out)?;
     let mut no_store = flags.no_store;
@@ -36,8 +36,9 @@ pub fn run(s: &mut Session, out: &OutputFlags, flags: Flags, args: &[String]) ->
         // The short form is vaultjwt's own: bao's flag parser refuses it.
         let extra = [("jwt", &flags.jwt), ("role", &flags.role)];
         if let Some((name, _)) = extra.iter().find(|(_, v)| v.is_some()) {
-            eprintln!("flag provided but not defined: -{name}");
-            return Ok(output::EXIT_LOCAL);
+            return Err(output::local_error(&format!(
+                "flag provided but not defined: -{name}"
+            )));
         }
     }
     if flags.jwt.is_some() || flags.role.is_some() {
@@ -53,10 +54,7 @@ pub fn run(s: &mut Session, out: &OutputFlags, flags: Flags, args: &[String]) ->
     }
     let args = &args[..];
     let resp = match method.as_str() {
-        "token" => match token_login(s, args)? {
-            Ok(r) => r,
-            Err(code) => return Ok(code),
-        },
+        "token" => token_login(s, args)?,
         "jwt" if s.settings().compat == Compat::Default => {
             let mount = flags
                 .path
@@ -68,35 +66,27 @@ pub fn run(s: &mut Session, out: &OutputFlags, flags: Flags, args: &[String]) ->
             let req =
                 Request::new(Operation::Update, format!("auth/{mount}/login")).with_data(data);
             match s.handle(req) {
-                Err(e) => return Ok(output::print_api_error("Error authenticating", &e)),
+                Err(e) => return Err(output::api_error("Error authenticating", &e)),
                 Ok(r) => r.unwrap_or_default(),
             }
         }
-        "oidc" => match super::oidc_login::run(s, flags.path.as_deref(), args)? {
-            Ok(r) => r,
-            Err(code) => return Ok(code),
-        },
+        "oidc" => super::oidc_login::run(s, flags.path.as_deref(), args)?,
         other => {
-            eprintln!(
-                "{}",
-                wrap_at_length(&format!(
-                    "Unknown auth method: {other}. Use \"vaultjwt auth list\" to see the \
-                     complete list of auth methods. Additionally, some auth methods are only \
-                     available via the HTTP API."
-                ))
-            );
-            return Ok(output::EXIT_LOCAL);
+            return Err(output::local_error(&wrap_at_length(&format!(
+                "Unknown auth method: {other}. Use \"vaultjwt auth list\" to see the \
+                 complete list of auth methods. Additionally, some auth methods are only \
+                 available via the HTTP API."
+            ))));
         }
     };
     let Some(auth) = &resp.auth else {
-        eprintln!(
-            "{}",
+        return Err(output::exit_error(
+            output::EXIT_REQUEST,
             wrap_at_length(
                 "vaultjwt returned a secret, but the secret has no authentication information \
-                 attached. This should never happen and is likely a bug."
-            )
-        );
-        return Ok(output::EXIT_REQUEST);
+                 attached. This should never happen and is likely a bug.",
+            ),
+        ));
     };
     if !no_store {
         s.store_token(&auth.client_token)?;
@@ -120,10 +110,10 @@ pub fn run(s: &mut Session, out: &OutputFlags, flags: Flags, args: &[String]) ->
         );
     }
     if flags.no_print {
-        return Ok(0);
+        return Ok(());
     }
     if out.field.is_some() {
-        return Ok(output::print_response(&resp, format, out.field.as_deref()));
+        return output::print_response(&resp, format, out.field.as_deref());
     }
     if format == output::Format::Table {
         println!(
@@ -135,12 +125,12 @@ pub fn run(s: &mut Session, out: &OutputFlags, flags: Flags, args: &[String]) ->
             )
         );
     }
-    Ok(output::print_response(&resp, format, None))
+    output::print_response(&resp, format, None)
 }
 
 /// `-method=token`: the token from the arguments (`TOKEN`, `token=TOKEN`, `-` for stdin) or
-/// typed on stdin, checked with a `lookup-self`. `Err(code)` when an error was printed.
-fn token_login(s: &mut Session, args: &[String]) -> Result<std::result::Result<Response, u8>> {
+/// typed on stdin, checked with a `lookup-self`.
+fn token_login(s: &mut Session, args: &[String]) -> Result<Response> {
     let mut args = args.to_vec();
     if let Some(first) = args.first_mut() {
         if !first.contains('=') {
@@ -159,27 +149,27 @@ fn token_login(s: &mut Session, args: &[String]) -> Result<std::result::Result<R
         let line = match input::read_line(&mut std::io::stdin().lock(), input::REQUEST) {
             Ok(l) => l,
             Err(ReadError::TooLarge) => {
-                return Ok(Err(output::print_local_error(&format!(
+                return Err(output::local_error(&format!(
                     "Error authenticating: {}",
                     input::REQUEST.exceeded("the token line on stdin")
-                ))))
+                )))
             }
             Err(ReadError::Io(e)) => return Err(e.into()),
         };
         token = line.trim().to_string();
     }
     if token.is_empty() {
-        return Ok(Err(output::print_local_error(
+        return Err(output::local_error(
             "Error authenticating: a token must be passed to auth, please view the help for more information",
-        )));
+        ));
     }
     let req = Request::new(Operation::Read, "auth/token/lookup-self").with_token(Some(token));
     let data = match s.handle(req) {
         Err(e) => {
-            return Ok(Err(output::print_api_error(
+            return Err(output::api_error(
                 "Error authenticating: error looking up token",
                 &e,
-            )))
+            ))
         }
         Ok(r) => r.and_then(|r| r.data).unwrap_or_default(),
     };
@@ -230,10 +220,10 @@ fn token_login(s: &mut Session, args: &[String]) -> Result<std::result::Result<R
             .unwrap_or(false),
         ..Default::default()
     };
-    Ok(Ok(Response {
+    Ok(Response {
         auth: Some(auth),
         ..Default::default()
-    }))
+    })
 }
 
 /// Vault's `wrapAtLength`: `kr/text.Wrap` at 78 columns, which minimises raggedness (the sum

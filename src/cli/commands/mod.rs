@@ -28,8 +28,9 @@ use super::args::{Cli, Command, Deferred};
 use super::Session;
 use anyhow::Result;
 
-/// Runs a parsed command; returns the exit status.
-pub fn dispatch(cli: Cli) -> Result<u8> {
+/// Runs a parsed command. A failure is an error (an [`output::Failure`](crate::cli::output::Failure)
+/// for the ones with Vault's words or their own exit code), printed once by `cli::print_error`.
+pub fn dispatch(cli: Cli) -> Result<()> {
     let dir = cli.data_dir.as_deref();
     crate::cli::set_http_flags(cli.http.clone());
     match cli.command {
@@ -86,7 +87,7 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
             // token helper, per address in remote mode), as `vault print token`.
             let s = Session::open(dir)?;
             println!("{}", s.token.unwrap_or_default());
-            Ok(0)
+            Ok(())
         }
         Command::Pull { paths, home, force } => sync::pull(home.as_deref().or(dir), &paths, force),
         Command::Plan { paths, prune } => sync::plan(dir, &paths, prune, None),
@@ -100,7 +101,7 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Status { out, args } => status::status(&mut Session::open(dir)?, &out, &args),
         Command::Version { args: _ } => {
             println!("{}", status::version_line());
-            Ok(0)
+            Ok(())
         }
         Command::Operator(Deferred(cmd)) => operator::run(&mut Session::open(dir)?, cmd),
     }

@@ -110,17 +110,14 @@ fn parse_bool(s: &str) -> Option<bool> {
     }
 }
 
-/// Runs the OIDC login; `Err(code)` when an error was printed.
-pub fn run(
-    s: &mut Session,
-    path: Option<&str>,
-    args: &[String],
-) -> Result<std::result::Result<Response, u8>> {
+/// Runs the OIDC login.
+pub fn run(s: &mut Session, path: Option<&str>, args: &[String]) -> Result<Response> {
     let mut m: Map<String, Value> = Map::new();
     for a in args {
         let Some((k, v)) = a.split_once('=') else {
-            eprintln!("Error parsing configuration: invalid key/value pair {a:?}: format must be key=value");
-            return Ok(Err(output::EXIT_LOCAL));
+            return Err(output::local_error(&format!(
+                "Error parsing configuration: invalid key/value pair {a:?}: format must be key=value"
+            )));
         };
         m.insert(k.to_string(), Value::String(v.to_string()));
     }
@@ -130,9 +127,11 @@ pub fn run(
             .map(str::to_string)
             .unwrap_or_else(|| d.to_string())
     };
-    let fail = |msg: String| -> Result<std::result::Result<Response, u8>> {
-        eprintln!("Error authenticating: {msg}");
-        Ok(Err(output::EXIT_REQUEST))
+    let fail = |msg: String| -> Result<Response> {
+        Err(output::exit_error(
+            output::EXIT_REQUEST,
+            format!("Error authenticating: {msg}"),
+        ))
     };
     let mount = path
         .map(|p| p.trim_matches('/').to_string())
@@ -179,7 +178,7 @@ pub fn run(
     let auth_path = format!("auth/{mount}/oidc/auth_url");
     let secret = match s.request(Operation::Update, &auth_path, data) {
         Ok(r) => r,
-        Err(e) => return Ok(Err(output::print_api_error("Error authenticating", &e))),
+        Err(e) => return Err(output::api_error("Error authenticating", &e)),
     };
     let d = secret.as_ref().and_then(|r| r.data.clone());
     let field = |k: &str| {
@@ -303,12 +302,12 @@ pub fn run(
             match answer {
                 Ok(r) => {
                     reply(&mut conn, 200, SUCCESS_HTML);
-                    Ok(Ok(r.unwrap_or_default()))
+                    Ok(r.unwrap_or_default())
                 }
                 Err(e) => {
                     let (summary, detail) = parse_error(&e);
                     reply(&mut conn, 200, &error_html(&summary, &detail));
-                    Ok(Err(output::print_api_error("Error authenticating", &e)))
+                    Err(output::api_error("Error authenticating", &e))
                 }
             }
         }

@@ -13,7 +13,7 @@ use crate::core::Response;
 use anyhow::{anyhow, Context, Result};
 use std::os::unix::fs::MetadataExt;
 
-pub fn run(s: &mut Session, cmd: OperatorCommand) -> Result<u8> {
+pub fn run(s: &mut Session, cmd: OperatorCommand) -> Result<()> {
     match cmd {
         OperatorCommand::GenerateRoot {
             out,
@@ -22,13 +22,13 @@ pub fn run(s: &mut Session, cmd: OperatorCommand) -> Result<u8> {
         } => {
             s.format(&out)?;
             if !local {
-                return Ok(output::print_local_error(
+                return Err(output::local_error(
                     "vaultjwt has no unseal keys to generate a root token with: \
                      use -local (the owner of the data directory makes one directly)",
                 ));
             }
             let crate::cli::Engine::Local(core) = &s.engine else {
-                return Ok(output::print_local_error(
+                return Err(output::local_error(
                     "operator generate-root -local makes a root token in a local data \
                      directory; a server needs its unseal keys (vault operator generate-root)",
                 ));

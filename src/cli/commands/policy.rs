@@ -8,7 +8,7 @@ use anyhow::Result;
 use serde_json::{json, Map, Value};
 use std::path::Path;
 
-pub fn run(dir: Option<&Path>, cmd: PolicyCommand) -> Result<u8> {
+pub fn run(dir: Option<&Path>, cmd: PolicyCommand) -> Result<()> {
     match cmd {
         PolicyCommand::Write { out, name, path } => {
             write(&mut Session::open(dir)?, &out, &name, &path)
@@ -44,10 +44,10 @@ fn go_io_error(op: &str, path: &str, e: &std::io::Error) -> String {
     format!("{op} {path}: {what}")
 }
 
-/// The policy text from `path` or stdin (`-`), at most Vault's request size limit. Errors
-/// are printed here: `Err` is the exit code (1 for a policy over the limit, vaultjwt's own
-/// check; 2 for an I/O error, as Vault).
-fn read_source(path: &str) -> std::result::Result<String, u8> {
+/// The policy text from `path` or stdin (`-`), at most Vault's request size limit. A policy
+/// over the limit is a local error (exit 1, vaultjwt's own check); an I/O error exits 2, as
+/// Vault.
+fn read_source(path: &str) -> Result<String> {
     let (result, name) = if path == "-" {
         (
             input::read(&mut std::io::stdin(), input::REQUEST),
@@ -55,48 +55,47 @@ fn read_source(path: &str) -> std::result::Result<String, u8> {
         )
     } else {
         let file = std::fs::File::open(path).map_err(|e| {
-            eprintln!(
-                "Error opening policy file: {}",
-                go_io_error("open", path, &e)
-            );
-            output::EXIT_REQUEST
+            output::exit_error(
+                output::EXIT_REQUEST,
+                format!(
+                    "Error opening policy file: {}",
+                    go_io_error("open", path, &e)
+                ),
+            )
         })?;
         (input::read(&mut &file, input::REQUEST), path)
     };
     result.map_err(|e| match e {
-        ReadError::TooLarge => output::print_local_error(&format!(
+        ReadError::TooLarge => output::local_error(&format!(
             "Error reading policy: {}",
             input::REQUEST.exceeded(&match path {
                 "-" => "stdin".to_string(),
                 _ => format!("file {path}"),
             })
         )),
-        ReadError::Io(e) => {
-            eprintln!("Error reading policy: {}", go_io_error("read", name, &e));
-            output::EXIT_REQUEST
-        }
+        ReadError::Io(e) => output::exit_error(
+            output::EXIT_REQUEST,
+            format!("Error reading policy: {}", go_io_error("read", name, &e)),
+        ),
     })
 }
 
-fn write(s: &mut Session, out: &OutputFlags, name: &str, path: &str) -> Result<u8> {
+fn write(s: &mut Session, out: &OutputFlags, name: &str, path: &str) -> Result<()> {
     s.format(out)?;
     let name = policy_name(name);
-    let rules = match read_source(path.trim()) {
-        Ok(r) => r,
-        Err(code) => return Ok(code),
-    };
+    let rules = read_source(path.trim())?;
     let mut body = Map::new();
     body.insert("policy".into(), json!(rules));
     match s.request(Operation::Update, &format!("sys/policies/acl/{name}"), body) {
-        Err(e) => Ok(output::print_api_error("Error uploading policy", &e)),
+        Err(e) => Err(output::api_error("Error uploading policy", &e)),
         Ok(_) => {
             println!("Success! Uploaded policy: {name}");
-            Ok(0)
+            Ok(())
         }
     }
 }
 
-fn read(s: &mut Session, out: &OutputFlags, name: &str) -> Result<u8> {
+fn read(s: &mut Session, out: &OutputFlags, name: &str) -> Result<()> {
     let format = s.format(out)?;
     let name = policy_name(name);
     let resp = s.request(
@@ -107,7 +106,7 @@ fn read(s: &mut Session, out: &OutputFlags, name: &str) -> Result<u8> {
     let rules = match resp {
         Err(e) if e.status == 404 => String::new(),
         Err(e) => {
-            return Ok(output::print_api_error(
+            return Err(output::api_error(
                 &format!("Error reading policy named {name}"),
                 &e,
             ))
@@ -120,20 +119,22 @@ fn read(s: &mut Session, out: &OutputFlags, name: &str) -> Result<u8> {
         Ok(_) => String::new(),
     };
     if rules.is_empty() {
-        eprintln!("No policy named: {name}");
-        return Ok(output::EXIT_REQUEST);
+        return Err(output::exit_error(
+            output::EXIT_REQUEST,
+            format!("No policy named: {name}"),
+        ));
     }
     match format {
         output::Format::Table => println!("{}", rules.trim()),
         f => print!("{}", output::render_value(&json!({ "policy": rules }), f)),
     }
-    Ok(0)
+    Ok(())
 }
 
-fn list(s: &mut Session, out: &OutputFlags) -> Result<u8> {
+fn list(s: &mut Session, out: &OutputFlags) -> Result<()> {
     let format = s.format(out)?;
     let keys = match s.request(Operation::List, "sys/policies/acl", Map::new()) {
-        Err(e) => return Ok(output::print_api_error("Error listing policies", &e)),
+        Err(e) => return Err(output::api_error("Error listing policies", &e)),
         Ok(r) => r
             .and_then(|r| r.data)
             .and_then(|d| d.get("keys").cloned())
@@ -149,10 +150,10 @@ fn list(s: &mut Session, out: &OutputFlags) -> Result<u8> {
         }
         f => print!("{}", output::render_value(&keys, f)),
     }
-    Ok(0)
+    Ok(())
 }
 
-fn delete(s: &mut Session, out: &OutputFlags, name: &str) -> Result<u8> {
+fn delete(s: &mut Session, out: &OutputFlags, name: &str) -> Result<()> {
     s.format(out)?;
     let name = policy_name(name);
     match s.request(
@@ -160,35 +161,30 @@ fn delete(s: &mut Session, out: &OutputFlags, name: &str) -> Result<u8> {
         &format!("sys/policies/acl/{name}"),
         Map::new(),
     ) {
-        Err(e) => Ok(output::print_api_error(
-            &format!("Error deleting {name}"),
-            &e,
-        )),
+        Err(e) => Err(output::api_error(&format!("Error deleting {name}"), &e)),
         Ok(_) => {
             println!("Success! Deleted policy: {name}");
-            Ok(0)
+            Ok(())
         }
     }
 }
 
 /// `policy fmt`, as Vault's: every failure is a local one, exit 1.
-fn fmt(path: &str) -> Result<u8> {
+fn fmt(path: &str) -> Result<()> {
     let path = match expand_home(path.trim()) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("Failed to expand path: {e}");
-            return Ok(output::EXIT_LOCAL);
+            return Err(output::local_error(&format!("Failed to expand path: {e}")));
         }
     };
     let path = path.as_str();
     let raw = match input::read_file(path, input::REQUEST) {
         Ok(r) => r,
         Err(ReadError::TooLarge) => {
-            eprintln!(
+            return Err(output::local_error(&format!(
                 "Error reading source file: {}",
                 input::REQUEST.exceeded(&format!("file {path}"))
-            );
-            return Ok(output::EXIT_LOCAL);
+            )));
         }
         Err(ReadError::Io(e)) => {
             let op = if e.kind() == std::io::ErrorKind::IsADirectory {
@@ -196,27 +192,29 @@ fn fmt(path: &str) -> Result<u8> {
             } else {
                 "open"
             };
-            eprintln!("Error reading source file: {}", go_io_error(op, path, &e));
-            return Ok(output::EXIT_LOCAL);
+            return Err(output::local_error(&format!(
+                "Error reading source file: {}",
+                go_io_error(op, path, &e)
+            )));
         }
     };
     if let Err(e) = crate::policy::parse::parse(&raw) {
-        eprintln!("{e}");
-        return Ok(output::EXIT_LOCAL);
+        return Err(output::local_error(&e.to_string()));
     }
     let formatted = match crate::policy::parse::format(&raw) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("Error printing result: {e}");
-            return Ok(output::EXIT_LOCAL);
+            return Err(output::local_error(&format!("Error printing result: {e}")));
         }
     };
     if let Err(e) = std::fs::write(path, formatted) {
-        eprintln!("Error writing result: {}", go_io_error("open", path, &e));
-        return Ok(output::EXIT_LOCAL);
+        return Err(output::local_error(&format!(
+            "Error writing result: {}",
+            go_io_error("open", path, &e)
+        )));
     }
     println!("Success! Formatted policy: {path}");
-    Ok(0)
+    Ok(())
 }
 
 /// `~` and `~/x` as go-homedir's `Expand` reads them; `~user` is refused as there.

@@ -13,20 +13,20 @@ pub fn sanitize_path(p: &str) -> String {
 
 /// Prints a response as `read` does: for the other command modules.
 #[allow(dead_code)]
-pub fn print_secret(s: &Session, out: &OutputFlags, resp: &Response) -> Result<u8> {
+pub fn print_secret(s: &Session, out: &OutputFlags, resp: &Response) -> Result<()> {
     let format = s.format(out)?;
-    Ok(output::print_response(resp, format, out.field.as_deref()))
+    output::print_response(resp, format, out.field.as_deref())
 }
 
-/// Parses `key=value` arguments for a request to `path`; on failure prints Vault's
+/// Parses `key=value` arguments for a request to `path`; on failure a local error,
 /// `Failed to parse K=V data: ...`.
-fn parse_data(path: &str, data: &[String]) -> std::result::Result<Map<String, Value>, u8> {
+fn parse_data(path: &str, data: &[String]) -> Result<Map<String, Value>> {
     let parse = if kv_args::is_login_path(path) {
         kv_args::parse_login
     } else {
         kv_args::parse
     };
-    parse(data, &mut std::io::stdin()).map_err(|e| output::print_local_error(&format!("{e:#}")))
+    parse(data, &mut std::io::stdin()).map_err(|e| output::local_error(&format!("{e:#}")))
 }
 
 /// True when a response carries nothing Vault's HTTP layer would send (a 204).
@@ -38,52 +38,46 @@ fn is_empty(resp: &Response) -> bool {
 }
 
 /// `path-help PATH`: the help text of the path, from its declaration.
-pub fn path_help(s: &mut Session, out: &OutputFlags, path: &str) -> Result<u8> {
+pub fn path_help(s: &mut Session, out: &OutputFlags, path: &str) -> Result<()> {
     s.format(out)?;
     let path = sanitize_path(path);
     match s.help(&path) {
         Ok(Some(text)) => {
             println!("{text}");
-            Ok(0)
+            Ok(())
         }
-        Ok(None) => Ok(output::print_local_error(&format!(
-            "vaultjwt has no help for {path}: path-help covers the paths of jwt auth mounts"
+        Ok(None) => Err(output::local_error(&format!(
+            "vaultjwt has no help for {path}: path-help covers the paths of jwt auth mounts and database engines"
         ))),
-        Err(e) => Ok(output::print_api_error("Error retrieving help", &e)),
+        Err(e) => Err(output::api_error("Error retrieving help", &e)),
     }
 }
 
-pub fn read(s: &mut Session, out: &OutputFlags, path: &str, data: &[String]) -> Result<u8> {
+pub fn read(s: &mut Session, out: &OutputFlags, path: &str, data: &[String]) -> Result<()> {
     let format = s.format(out)?;
     let path = sanitize_path(path);
-    let body = match parse_data(&path, data) {
-        Ok(b) => b,
-        Err(code) => return Ok(code),
-    };
+    let body = parse_data(&path, data)?;
     match s.request(Operation::Read, &path, body) {
         // The API client turns any 404 on a read into "no secret" (api.Logical.ReadWithData).
-        Err(e) if e.status == 404 => {
-            eprintln!("No value found at {path}");
-            Ok(output::EXIT_REQUEST)
-        }
-        Err(e) => Ok(output::print_api_error(
-            &format!("Error reading {path}"),
-            &e,
+        Err(e) if e.status == 404 => Err(output::exit_error(
+            output::EXIT_REQUEST,
+            format!("No value found at {path}"),
         )),
-        Ok(None) => {
-            eprintln!("No value found at {path}");
-            Ok(output::EXIT_REQUEST)
-        }
+        Err(e) => Err(output::api_error(&format!("Error reading {path}"), &e)),
+        Ok(None) => Err(output::exit_error(
+            output::EXIT_REQUEST,
+            format!("No value found at {path}"),
+        )),
         Ok(Some(Response {
             data: None,
             auth: None,
             ref warnings,
             ..
-        })) if warnings.is_empty() => {
-            eprintln!("No value found at {path}");
-            Ok(output::EXIT_REQUEST)
-        }
-        Ok(Some(resp)) => Ok(output::print_response(&resp, format, out.field.as_deref())),
+        })) if warnings.is_empty() => Err(output::exit_error(
+            output::EXIT_REQUEST,
+            format!("No value found at {path}"),
+        )),
+        Ok(Some(resp)) => output::print_response(&resp, format, out.field.as_deref()),
     }
 }
 
@@ -93,23 +87,20 @@ pub fn write(
     force: bool,
     path: &str,
     data: &[String],
-) -> Result<u8> {
+) -> Result<()> {
     let format = s.format(out)?;
     if data.is_empty() && !force {
-        return Ok(output::print_local_error("Must supply data or use -force"));
+        return Err(output::local_error("Must supply data or use -force"));
     }
     let path = sanitize_path(path);
-    let body = match parse_data(&path, data) {
-        Ok(b) => b,
-        Err(code) => return Ok(code),
-    };
+    let body = parse_data(&path, data)?;
     match s.request(Operation::Update, &path, body) {
-        Err(e) => Ok(output::print_api_error(
+        Err(e) => Err(output::api_error(
             &format!("Error writing data to {path}"),
             &e,
         )),
         // A KV v2 path that is not an API path: a 404 carrying a warning.
-        Ok(Some(resp)) if resp.status >= 400 => Ok(super::kv::print_status_error(
+        Ok(Some(resp)) if resp.status >= 400 => Err(output::status_error(
             &format!("Error writing data to {path}"),
             &resp,
         )),
@@ -119,25 +110,20 @@ pub fn write(
                 if format == output::Format::Table {
                     println!("Success! Data written to: {path}");
                 }
-                Ok(0)
+                Ok(())
             }
-            Some(resp) => Ok(output::print_response(&resp, format, out.field.as_deref())),
+            Some(resp) => output::print_response(&resp, format, out.field.as_deref()),
         },
     }
 }
 
-pub fn list(s: &mut Session, out: &OutputFlags, path: &str) -> Result<u8> {
+pub fn list(s: &mut Session, out: &OutputFlags, path: &str) -> Result<()> {
     let format = s.format(out)?;
     let path = sanitize_path(path);
     let resp = match s.request(Operation::List, &path, Map::new()) {
         // As on a read, the API client treats a 404 as "nothing here".
         Err(e) if e.status == 404 => None,
-        Err(e) => {
-            return Ok(output::print_api_error(
-                &format!("Error listing {path}"),
-                &e,
-            ))
-        }
+        Err(e) => return Err(output::api_error(&format!("Error listing {path}"), &e)),
         Ok(r) => r,
     };
     // An empty list is Vault's 404: no secret at all.
@@ -155,18 +141,22 @@ pub fn list(s: &mut Session, out: &OutputFlags, path: &str) -> Result<u8> {
             "{}",
             output::render_value(&Value::Object(Map::new()), format)
         );
-        return Ok(output::EXIT_REQUEST);
+        return Err(output::Failure::Silent(output::EXIT_REQUEST).into());
     }
     let Some(resp) = resp else {
-        eprintln!("No value found at {path}");
-        return Ok(output::EXIT_REQUEST);
+        return Err(output::exit_error(
+            output::EXIT_REQUEST,
+            format!("No value found at {path}"),
+        ));
     };
     if resp.data.is_none() {
-        return Ok(output::print_response(&resp, format, None));
+        return output::print_response(&resp, format, None);
     }
     let Some(keys) = keys else {
-        eprintln!("No entries found at {path}");
-        return Ok(output::EXIT_REQUEST);
+        return Err(output::exit_error(
+            output::EXIT_REQUEST,
+            format!("No entries found at {path}"),
+        ));
     };
     match format {
         output::Format::Table => {
@@ -178,22 +168,16 @@ pub fn list(s: &mut Session, out: &OutputFlags, path: &str) -> Result<u8> {
         }
         f => print!("{}", output::render_value(&Value::Array(keys), f)),
     }
-    Ok(0)
+    Ok(())
 }
 
-pub fn delete(s: &mut Session, out: &OutputFlags, path: &str, data: &[String]) -> Result<u8> {
+pub fn delete(s: &mut Session, out: &OutputFlags, path: &str, data: &[String]) -> Result<()> {
     let format = s.format(out)?;
     let path = sanitize_path(path);
-    let body = match parse_data(&path, data) {
-        Ok(b) => b,
-        Err(code) => return Ok(code),
-    };
+    let body = parse_data(&path, data)?;
     match s.request(Operation::Delete, &path, body) {
-        Err(e) => Ok(output::print_api_error(
-            &format!("Error deleting {path}"),
-            &e,
-        )),
-        Ok(Some(resp)) if resp.status >= 400 => Ok(super::kv::print_status_error(
+        Err(e) => Err(output::api_error(&format!("Error deleting {path}"), &e)),
+        Ok(Some(resp)) if resp.status >= 400 => Err(output::status_error(
             &format!("Error deleting {path}"),
             &resp,
         )),
@@ -202,7 +186,7 @@ pub fn delete(s: &mut Session, out: &OutputFlags, path: &str, data: &[String]) -
             if format == output::Format::Table {
                 println!("Success! Data deleted (if it existed) at: {path}");
             }
-            Ok(0)
+            Ok(())
         }
     }
 }

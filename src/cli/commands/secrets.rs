@@ -7,13 +7,13 @@ use anyhow::Result;
 use serde_json::{json, Map, Value};
 
 /// Vault's positional-argument count check: `Not enough arguments (expected 1, got 0)`.
-pub fn one_arg(args: &[String]) -> std::result::Result<&str, u8> {
+pub fn one_arg(args: &[String]) -> Result<&str> {
     match args {
         [a] => Ok(a.as_str()),
-        [] => Err(output::print_local_error(
+        [] => Err(output::local_error(
             "Not enough arguments (expected 1, got 0)",
         )),
-        more => Err(output::print_local_error(&format!(
+        more => Err(output::local_error(&format!(
             "Too many arguments (expected 1, got {})",
             more.len()
         ))),
@@ -27,7 +27,7 @@ pub fn tune_body(
     default_lease_ttl: &Option<String>,
     max_lease_ttl: &Option<String>,
     description: Option<String>,
-) -> std::result::Result<Map<String, serde_json::Value>, u8> {
+) -> Result<Map<String, serde_json::Value>> {
     let mut body = Map::new();
     for (flag, value) in [
         ("default-lease-ttl", default_lease_ttl),
@@ -38,7 +38,7 @@ pub fn tune_body(
         let secs = match crate::core::fields::parse_duration(v) {
             Ok(n) => n,
             Err(e) => {
-                return Err(output::print_local_error(&format!(
+                return Err(output::local_error(&format!(
                     "invalid value {} for flag -{flag}: {e}",
                     crate::core::fields::go_quote(v)
                 )))
@@ -57,7 +57,7 @@ pub fn tune_body(
     Ok(body)
 }
 
-pub fn run(s: &mut Session, cmd: SecretsCommand) -> Result<u8> {
+pub fn run(s: &mut Session, cmd: SecretsCommand) -> Result<()> {
     match cmd {
         SecretsCommand::Enable {
             out,
@@ -70,10 +70,7 @@ pub fn run(s: &mut Session, cmd: SecretsCommand) -> Result<u8> {
             args,
         } => {
             s.format(&out)?;
-            let kind = match one_arg(&args) {
-                Ok(k) => k.to_string(),
-                Err(code) => return Ok(code),
-            };
+            let kind = one_arg(&args)?.to_string();
             let path = mounts::normalize_path(path.as_deref().unwrap_or(&kind));
             let mut opts = Map::new();
             for o in &options {
@@ -84,7 +81,7 @@ pub fn run(s: &mut Session, cmd: SecretsCommand) -> Result<u8> {
                 let n: i64 = match v.trim().parse() {
                     Ok(n) => n,
                     Err(_) => {
-                        return Ok(output::print_local_error(&format!(
+                        return Err(output::local_error(&format!(
                             "invalid value {v:?} for flag -version: parse error"
                         )))
                     }
@@ -101,44 +98,41 @@ pub fn run(s: &mut Session, cmd: SecretsCommand) -> Result<u8> {
                 opts,
             );
             match s.request(Operation::Update, &format!("sys/mounts/{path}"), body) {
-                Err(e) => Ok(output::print_api_error("Error enabling", &e)),
+                Err(e) => Err(output::api_error("Error enabling", &e)),
                 Ok(_) => {
                     println!("Success! Enabled the {kind} secrets engine at: {path}");
-                    Ok(0)
+                    Ok(())
                 }
             }
         }
         SecretsCommand::Disable { out, args } => {
             s.format(&out)?;
-            let path = match one_arg(&args) {
-                Ok(p) => mounts::normalize_path(p),
-                Err(code) => return Ok(code),
-            };
+            let path = mounts::normalize_path(one_arg(&args)?);
             match s.request(Operation::Delete, &format!("sys/mounts/{path}"), Map::new()) {
-                Err(e) => Ok(output::print_api_error(
+                Err(e) => Err(output::api_error(
                     &format!("Error disabling secrets engine at {path}"),
                     &e,
                 )),
                 Ok(_) => {
                     println!("Success! Disabled the secrets engine (if it existed) at: {path}");
-                    Ok(0)
+                    Ok(())
                 }
             }
         }
         SecretsCommand::List { out, detailed } => {
             let format = s.format(&out)?;
             let resp = match s.request(Operation::Read, "sys/mounts", Map::new()) {
-                Err(e) => return Ok(output::print_api_error("Error listing secrets engines", &e)),
+                Err(e) => return Err(output::api_error("Error listing secrets engines", &e)),
                 Ok(r) => r.unwrap_or_default(),
             };
             let data = resp.data.unwrap_or_default();
             if format != output::Format::Table {
                 let sorted = output::sorted(&Value::Object(data));
                 print!("{}", output::render_value(&sorted, format));
-                return Ok(0);
+                return Ok(());
             }
             print!("{}", list_table(&data, detailed));
-            Ok(0)
+            Ok(())
         }
         SecretsCommand::Tune {
             out,
@@ -148,22 +142,16 @@ pub fn run(s: &mut Session, cmd: SecretsCommand) -> Result<u8> {
             args,
         } => {
             s.format(&out)?;
-            let body = match tune_body(&default_lease_ttl, &max_lease_ttl, description) {
-                Ok(b) => b,
-                Err(code) => return Ok(code),
-            };
-            let path = match one_arg(&args) {
-                Ok(p) => mounts::normalize_path(p),
-                Err(code) => return Ok(code),
-            };
+            let body = tune_body(&default_lease_ttl, &max_lease_ttl, description)?;
+            let path = mounts::normalize_path(one_arg(&args)?);
             match s.request(Operation::Update, &format!("sys/mounts/{path}tune"), body) {
-                Err(e) => Ok(output::print_api_error(
+                Err(e) => Err(output::api_error(
                     &format!("Error tuning secrets engine {path}"),
                     &e,
                 )),
                 Ok(_) => {
                     println!("Success! Tuned the secrets engine at: {path}");
-                    Ok(0)
+                    Ok(())
                 }
             }
         }
@@ -174,12 +162,12 @@ pub fn run(s: &mut Session, cmd: SecretsCommand) -> Result<u8> {
 /// `secrets move` and `auth move`: one `sys/remount` request; `noun` is "secrets engine" or
 /// "auth method". The move is done when the request returns, so the status poll of the vault
 /// CLI would find it finished at once: both of its lines are printed together.
-pub fn move_mount(s: &mut Session, args: &[String], noun: &str) -> Result<u8> {
+pub fn move_mount(s: &mut Session, args: &[String], noun: &str) -> Result<()> {
     // As the vault CLI, the paths are taken as given: `auth move auth/a auth/b`.
     let (src, dst) = match args {
         [a, b] => (mounts::normalize_path(a), mounts::normalize_path(b)),
         other => {
-            return Ok(output::print_local_error(&format!(
+            return Err(output::local_error(&format!(
                 "{} arguments (expected 2, got {})",
                 if other.len() < 2 {
                     "Not enough"
@@ -194,7 +182,7 @@ pub fn move_mount(s: &mut Session, args: &[String], noun: &str) -> Result<u8> {
     body.insert("from".into(), json!(src));
     body.insert("to".into(), json!(dst));
     match s.request(Operation::Update, "sys/remount", body) {
-        Err(e) => Ok(output::print_api_error(
+        Err(e) => Err(output::api_error(
             &format!("Error moving {noun} {src} to {dst}"),
             &e,
         )),
@@ -206,7 +194,7 @@ pub fn move_mount(s: &mut Session, args: &[String], noun: &str) -> Result<u8> {
                 .unwrap_or_default();
             println!("Started moving {noun} {src} to {dst}, with migration ID {id}");
             println!("Success! Finished moving {noun} {src} to {dst}, with migration ID {id}");
-            Ok(0)
+            Ok(())
         }
     }
 }

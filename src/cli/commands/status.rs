@@ -21,10 +21,10 @@ pub fn version_line() -> String {
 
 /// `vaultjwt status`: `bao status` of a dev server, adapted: the data directory is the
 /// server, always initialised and unsealed, stored in files.
-pub fn status(s: &mut Session, out: &OutputFlags, args: &[String]) -> Result<u8> {
+pub fn status(s: &mut Session, out: &OutputFlags, args: &[String]) -> Result<()> {
     let format = s.format(out)?;
     if !args.is_empty() {
-        return Ok(output::print_local_error(&format!(
+        return Err(output::local_error(&format!(
             "Too many arguments (expected 0, got {})",
             args.len()
         )));
@@ -67,17 +67,19 @@ pub fn status(s: &mut Session, out: &OutputFlags, args: &[String]) -> Result<u8>
             print!("{}", output::render_value(&v, f));
         }
     }
-    Ok(0)
+    Ok(())
 }
 
 /// `status` against a server: `bao status` (Vault's `OutputSealStatus`): `sys/seal-status`
 /// joined with `sys/leader`; exit 2 when the server is sealed.
-fn remote_status(s: &mut Session, format: Format) -> Result<u8> {
+fn remote_status(s: &mut Session, format: Format) -> Result<()> {
     let seal = match s.request(Operation::Read, "sys/seal-status", Map::new()) {
         Ok(r) => r.and_then(|r| r.data).unwrap_or_default(),
         Err(e) => {
-            eprintln!("Error checking seal status: {}", e.message());
-            return Ok(output::EXIT_LOCAL);
+            return Err(output::local_error(&format!(
+                "Error checking seal status: {}",
+                e.message()
+            )));
         }
     };
     let leader = match s.request(Operation::Read, "sys/leader", Map::new()) {
@@ -89,8 +91,10 @@ fn remote_status(s: &mut Session, format: Format) -> Result<u8> {
             m
         }
         Err(e) => {
-            eprintln!("Error checking leader status: {}", e.message());
-            return Ok(output::EXIT_LOCAL);
+            return Err(output::local_error(&format!(
+                "Error checking leader status: {}",
+                e.message()
+            )));
         }
     };
     let v = status_output(&seal, &leader);
@@ -98,7 +102,11 @@ fn remote_status(s: &mut Session, format: Format) -> Result<u8> {
         Format::Table => print!("{}", output::table(&status_rows(&v), ("Key", "Value"))),
         f => print!("{}", output::render_value(&Value::Object(v.clone()), f)),
     }
-    Ok(if flag(&v, "sealed") { 2 } else { 0 })
+    if flag(&v, "sealed") {
+        // The status is printed; a sealed server exits 2.
+        return Err(output::Failure::Silent(output::EXIT_REQUEST).into());
+    }
+    Ok(())
 }
 
 fn flag(v: &Map<String, Value>, k: &str) -> bool {

@@ -7,19 +7,20 @@ use anyhow::{anyhow, Result};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 
-fn api_error(what: &str, e: &crate::core::Error) -> u8 {
-    output::print_api_error(what, e)
-}
-
 /// `pull -address=URL [-path=M ...] [-home DIR] [-force]`: the server's JWT side into the data
 /// directory. Every object is first written to a scratch engine in memory, so a refusal
 /// leaves the data directory untouched; then the data directory is changed.
-pub fn pull(dir: Option<&Path>, paths: &[String], force: bool) -> Result<u8> {
+pub fn pull(dir: Option<&Path>, paths: &[String], force: bool) -> Result<()> {
     let mut server = Session::open_server(dir, "pull")?;
     let address = server_address(&server);
     let remote = match sync::read_state(&mut server, paths) {
         Ok(s) => s,
-        Err(e) => return Ok(api_error(&format!("Error reading from {address}"), &e)),
+        Err(e) => {
+            return Err(output::api_error(
+                &format!("Error reading from {address}"),
+                &e,
+            ))
+        }
     };
     if remote.mounts.is_empty() {
         let what = if paths.is_empty() {
@@ -27,7 +28,7 @@ pub fn pull(dir: Option<&Path>, paths: &[String], force: bool) -> Result<u8> {
         } else {
             format!("no jwt auth mount at {}", paths.join(", "))
         };
-        return Ok(output::print_local_error(&format!(
+        return Err(output::local_error(&format!(
             "Error: {address} has {what}: nothing to pull"
         )));
     }
@@ -35,7 +36,7 @@ pub fn pull(dir: Option<&Path>, paths: &[String], force: bool) -> Result<u8> {
     let mut scratch = Scratch::new(server.settings().clone())?;
     let everything = sync::diff(&remote, &State::default(), false);
     if let Err(e) = sync::apply(&everything, &remote, &mut scratch, true, |_| {}) {
-        return Ok(api_error(
+        return Err(output::api_error(
             "Error: the server's objects cannot be used locally",
             &e,
         ));
@@ -43,17 +44,17 @@ pub fn pull(dir: Option<&Path>, paths: &[String], force: bool) -> Result<u8> {
     let mut local = Session::open_local(dir)?;
     let here = match sync::read_state(&mut local, &[]) {
         Ok(s) => s,
-        Err(e) => return Ok(api_error("Error reading the data directory", &e)),
+        Err(e) => return Err(output::api_error("Error reading the data directory", &e)),
     };
     if !here.is_empty() && !force {
-        return Ok(output::print_local_error(&format!(
+        return Err(output::local_error(&format!(
             "Error: {} already holds JWT mounts, policies or groups: pull -force replaces them, or pull -home=DIR into a new data directory",
             local.dir.display()
         )));
     }
     let plan = sync::diff(&remote, &here, force);
     if let Err(e) = sync::apply(&plan, &remote, &mut local, true, |_| {}) {
-        return Ok(api_error("Error writing the data directory", &e));
+        return Err(output::api_error("Error writing the data directory", &e));
     }
     println!(
         "Success! Pulled {} mount(s), {} role(s), {} polic(ies) and {} group(s) from {address} into {}",
@@ -63,7 +64,7 @@ pub fn pull(dir: Option<&Path>, paths: &[String], force: bool) -> Result<u8> {
         remote.groups.len(),
         local.dir.display()
     );
-    Ok(0)
+    Ok(())
 }
 
 /// `plan` (`confirm: None`) and `apply` (`Some(auto_approve)`): what would make the server
@@ -73,19 +74,17 @@ pub fn plan(
     paths: &[String],
     prune: bool,
     confirm: Option<bool>,
-) -> Result<u8> {
+) -> Result<()> {
     let mut local = Session::open_local(dir)?;
     let mut server = Session::open_server(dir, if confirm.is_some() { "apply" } else { "plan" })?;
     // A standby of an HA cluster answers reads from its own, possibly older, copy and
     // forwards writes: plan and apply talk to the active node, so that they read what they
     // wrote.
-    if let Err(code) = to_active_node(&mut server)? {
-        return Ok(code);
-    }
+    to_active_node(&mut server)?;
     let address = server_address(&server);
     let mine = match sync::read_state(&mut local, paths) {
         Ok(s) => s,
-        Err(e) => return Ok(api_error("Error reading the data directory", &e)),
+        Err(e) => return Err(output::api_error("Error reading the data directory", &e)),
     };
     let paths: Vec<String> = if paths.is_empty() {
         mine.mounts.keys().cloned().collect()
@@ -97,20 +96,25 @@ pub fn plan(
     } else {
         match sync::read_state(&mut server, &paths) {
             Ok(s) => s,
-            Err(e) => return Ok(api_error(&format!("Error reading from {address}"), &e)),
+            Err(e) => {
+                return Err(output::api_error(
+                    &format!("Error reading from {address}"),
+                    &e,
+                ))
+            }
         }
     };
     let plan = sync::diff(&mine, &theirs, prune);
     print!("{}", plan.render());
     let Some(auto_approve) = confirm else {
-        return Ok(0);
+        return Ok(());
     };
     if plan.is_empty() {
-        return Ok(0);
+        return Ok(());
     }
     if !auto_approve {
         if !std::io::stdin().is_terminal() {
-            return Ok(output::print_local_error(
+            return Err(output::local_error(
                 "Error: apply asks for confirmation on a terminal; use -auto-approve in scripts",
             ));
         }
@@ -120,7 +124,7 @@ pub fn plan(
         std::io::stdin().lock().read_line(&mut line)?;
         if line.trim() != "yes" {
             println!("Apply cancelled.");
-            return Ok(1);
+            return Err(output::Failure::Silent(output::EXIT_LOCAL).into());
         }
     }
     let result = sync::apply(&plan, &mine, &mut server, false, |c| {
@@ -135,15 +139,18 @@ pub fn plan(
         Ok(()) => {
             let (c, u, d) = plan.counts();
             println!("Apply complete! {c} created, {u} updated, {d} deleted.");
-            Ok(0)
+            Ok(())
         }
-        Err(e) => Ok(api_error(&format!("Error applying to {address}"), &e)),
+        Err(e) => Err(output::api_error(
+            &format!("Error applying to {address}"),
+            &e,
+        )),
     }
 }
 
 /// Points the session at the cluster's active node when it was given a standby
-/// (`sys/leader`); `Err(code)` when a standby cannot say where the active node is.
-fn to_active_node(server: &mut Session) -> Result<std::result::Result<(), u8>> {
+/// (`sys/leader`); an error when a standby cannot say where the active node is.
+fn to_active_node(server: &mut Session) -> Result<()> {
     let given = server_address(server);
     let leader = match server.request(
         crate::core::Operation::Read,
@@ -152,7 +159,7 @@ fn to_active_node(server: &mut Session) -> Result<std::result::Result<(), u8>> {
     ) {
         Ok(r) => r.and_then(|r| r.data).unwrap_or_default(),
         // An old server, or one that does not say: use it as given.
-        Err(_) => return Ok(Ok(())),
+        Err(_) => return Ok(()),
     };
     let flag = |k: &str| {
         leader
@@ -161,7 +168,7 @@ fn to_active_node(server: &mut Session) -> Result<std::result::Result<(), u8>> {
             .unwrap_or(false)
     };
     if !flag("ha_enabled") || flag("is_self") {
-        return Ok(Ok(()));
+        return Ok(());
     }
     let active = leader
         .get("leader_address")
@@ -170,13 +177,13 @@ fn to_active_node(server: &mut Session) -> Result<std::result::Result<(), u8>> {
         .trim_end_matches('/')
         .to_string();
     if active.is_empty() {
-        return Ok(Err(output::print_local_error(&format!(
+        return Err(output::local_error(&format!(
             "Error: {given} is a standby node that knows no active node to forward to (sys/leader): try again once the cluster has elected one, or give the active node's address"
-        ))));
+        )));
     }
     eprintln!("{given} is a standby node: using the active node {active}");
     server.retarget(&active)?;
-    Ok(Ok(()))
+    Ok(())
 }
 
 fn server_address(s: &Session) -> String {

@@ -8,7 +8,7 @@ use crate::settings::Compat;
 use anyhow::Result;
 use serde_json::{json, Map, Value};
 
-pub fn run(s: &mut Session, cmd: TokenCommand) -> Result<u8> {
+pub fn run(s: &mut Session, cmd: TokenCommand) -> Result<()> {
     match cmd {
         TokenCommand::Create {
             out,
@@ -29,7 +29,7 @@ pub fn run(s: &mut Session, cmd: TokenCommand) -> Result<u8> {
         } => {
             s.format(&out)?;
             if !args.is_empty() {
-                return Ok(too_many("0", args.len()));
+                return Err(too_many("0", args.len()));
             }
             let mut body = Map::new();
             if let Some(id) = id.filter(|v| !v.is_empty()) {
@@ -52,7 +52,7 @@ pub fn run(s: &mut Session, cmd: TokenCommand) -> Result<u8> {
                             meta.insert(k.to_string(), json!(v));
                         }
                         _ => {
-                            return Ok(output::print_local_error(&format!(
+                            return Err(output::local_error(&format!(
                                 "invalid value {kv:?} for flag -metadata: expected key=value"
                             )))
                         }
@@ -71,7 +71,7 @@ pub fn run(s: &mut Session, cmd: TokenCommand) -> Result<u8> {
                             body.insert(name.into(), json!(format!("{secs}s")));
                         }
                         Err(e) => {
-                            return Ok(output::print_local_error(&format!(
+                            return Err(output::local_error(&format!(
                                 "invalid value {v:?} for flag -{}: {e}",
                                 name.replace('_', "-")
                             )))
@@ -96,7 +96,7 @@ pub fn run(s: &mut Session, cmd: TokenCommand) -> Result<u8> {
                         }
                     }
                     Err(_) => {
-                        return Ok(output::print_local_error(&format!(
+                        return Err(output::local_error(&format!(
                             "invalid value {n:?} for flag -use-limit: parse error"
                         )))
                     }
@@ -111,7 +111,7 @@ pub fn run(s: &mut Session, cmd: TokenCommand) -> Result<u8> {
                 None => "auth/token/create".to_string(),
             };
             match s.request(Operation::Update, &path, body) {
-                Err(e) => Ok(output::print_api_error("Error creating token", &e)),
+                Err(e) => Err(output::api_error("Error creating token", &e)),
                 Ok(resp) => print_secret(s, &out, &resp.unwrap_or_default()),
             }
         }
@@ -126,12 +126,10 @@ pub fn run(s: &mut Session, cmd: TokenCommand) -> Result<u8> {
             // lookup has no such flag; vaultjwt's default mode takes it for what it means.
             if self_ {
                 if s.settings().compat == Compat::OpenBao {
-                    return Ok(output::print_local_error(
-                        "flag provided but not defined: -self",
-                    ));
+                    return Err(output::local_error("flag provided but not defined: -self"));
                 }
                 if accessor || !args.is_empty() {
-                    return Ok(output::print_local_error(
+                    return Err(output::local_error(
                         "-self looks up the current token: give no token or -accessor with it",
                     ));
                 }
@@ -148,7 +146,7 @@ pub fn run(s: &mut Session, cmd: TokenCommand) -> Result<u8> {
                     one("accessor", a),
                 ),
                 (true, _) => {
-                    return Ok(output::print_local_error(&format!(
+                    return Err(output::local_error(&format!(
                         "{} arguments with -accessor (expected 1, got {})",
                         if args.is_empty() {
                             "Not enough"
@@ -160,10 +158,10 @@ pub fn run(s: &mut Session, cmd: TokenCommand) -> Result<u8> {
                 }
                 (false, []) => (Operation::Read, "auth/token/lookup-self", Map::new()),
                 (false, [t]) => (Operation::Update, "auth/token/lookup", one("token", t)),
-                (false, _) => return Ok(too_many("0-1", args.len())),
+                (false, _) => return Err(too_many("0-1", args.len())),
             };
             match s.request(op, path, body) {
-                Err(e) => Ok(output::print_api_error("Error looking up token", &e)),
+                Err(e) => Err(output::api_error("Error looking up token", &e)),
                 Ok(resp) => print_secret(s, &out, &resp.unwrap_or_default()),
             }
         }
@@ -181,7 +179,7 @@ pub fn run(s: &mut Session, cmd: TokenCommand) -> Result<u8> {
                         body.insert("increment".into(), json!(secs));
                     }
                     Err(e) => {
-                        return Ok(output::print_local_error(&format!(
+                        return Err(output::local_error(&format!(
                             "invalid value {i:?} for flag -increment: {e}"
                         )))
                     }
@@ -197,10 +195,10 @@ pub fn run(s: &mut Session, cmd: TokenCommand) -> Result<u8> {
                     body.insert("token".into(), json!(t.trim()));
                     "auth/token/renew"
                 }
-                _ => return Ok(too_many("1", args.len())),
+                _ => return Err(too_many("1", args.len())),
             };
             match s.request(Operation::Update, path, body) {
-                Err(e) => Ok(output::print_api_error("Error renewing token", &e)),
+                Err(e) => Err(output::api_error("Error renewing token", &e)),
                 Ok(resp) => print_secret(s, &out, &resp.unwrap_or_default()),
             }
         }
@@ -241,7 +239,7 @@ pub fn run(s: &mut Session, cmd: TokenCommand) -> Result<u8> {
                 None
             };
             if let Some(p) = problem {
-                return Ok(output::print_local_error(&p));
+                return Err(output::local_error(&p));
             }
             let arg = args
                 .first()
@@ -257,10 +255,10 @@ pub fn run(s: &mut Session, cmd: TokenCommand) -> Result<u8> {
                 ("auth/token/revoke", one("token", &arg))
             };
             match s.request(Operation::Update, path, body) {
-                Err(e) => Ok(output::print_api_error("Error revoking token", &e)),
+                Err(e) => Err(output::api_error("Error revoking token", &e)),
                 Ok(_) => {
                     println!("Success! Revoked token (if it existed)");
-                    Ok(0)
+                    Ok(())
                 }
             }
         }
@@ -274,23 +272,23 @@ fn one(key: &str, value: &str) -> Map<String, Value> {
     m
 }
 
-fn too_many(expected: &str, got: usize) -> u8 {
-    output::print_local_error(&format!(
+fn too_many(expected: &str, got: usize) -> anyhow::Error {
+    output::local_error(&format!(
         "Too many arguments (expected {expected}, got {got})"
     ))
 }
 
-fn capabilities(s: &mut Session, out: &OutputFlags, args: &[String]) -> Result<u8> {
+fn capabilities(s: &mut Session, out: &OutputFlags, args: &[String]) -> Result<()> {
     let format = s.format(out)?;
     let (token, path) = match args {
         [] => {
-            return Ok(output::print_local_error(
+            return Err(output::local_error(
                 "Not enough arguments (expected 1-2, got 0)",
             ))
         }
         [p] => (None, p.clone()),
         [t, p] => (Some(t.clone()), p.clone()),
-        _ => return Ok(too_many("1-2", args.len())),
+        _ => return Err(too_many("1-2", args.len())),
     };
     let mut body = Map::new();
     body.insert("paths".into(), json!([path]));
@@ -302,7 +300,7 @@ fn capabilities(s: &mut Session, out: &OutputFlags, args: &[String]) -> Result<u
         None => "sys/capabilities-self",
     };
     let resp = match s.request(Operation::Update, endpoint, body) {
-        Err(e) => return Ok(output::print_api_error("Error listing capabilities", &e)),
+        Err(e) => return Err(output::api_error("Error listing capabilities", &e)),
         Ok(r) => r.unwrap_or_default(),
     };
     let mut caps = capability_list(&resp, &path);
@@ -313,7 +311,7 @@ fn capabilities(s: &mut Session, out: &OutputFlags, args: &[String]) -> Result<u
         }
         f => print!("{}", output::render_value(&json!(caps), f)),
     }
-    Ok(0)
+    Ok(())
 }
 
 /// The capabilities of a `sys/capabilities*` answer: under the path, else `capabilities`.
