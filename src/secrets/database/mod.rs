@@ -279,16 +279,16 @@ impl Backend for DatabaseBackend {
                 Ok(crate::secrets::kv::v1::list_response(s.list("role/")?))
             }),
             Route::Config(name) => {
+                // The plugin's parameters (connection_url, username, ...) are not declared
+                // but are used: default mode does not name them as ignored on a silent write.
                 let p = config_path();
-                p.handle_in(ctx.settings.compat, req, &[("name", name)], |d| {
-                    match req.operation {
-                        Operation::Read => read_config(s, name),
-                        Operation::Delete => {
-                            s.delete(&config_key(name))?;
-                            Ok(None)
-                        }
-                        _ => write_config(s, req, d, name),
+                p.handle(req, &[("name", name)], |d| match req.operation {
+                    Operation::Read => read_config(s, name),
+                    Operation::Delete => {
+                        s.delete(&config_key(name))?;
+                        Ok(None)
                     }
+                    _ => write_config(s, req, d, name),
                 })
             }
             Route::Role(name) => {

@@ -229,6 +229,13 @@ impl Out {
         self
     }
 
+    pub fn stderr_lacks(&self, s: &str) -> &Self {
+        if self.stderr.contains(s) {
+            self.fail(&format!("expected stderr not to contain {s:?}"));
+        }
+        self
+    }
+
     /// A failure reported as exactly one line on stderr, nothing on stdout.
     pub fn one_line_error(&self) -> &Self {
         if self.code == Some(0) {
