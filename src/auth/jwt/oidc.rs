@@ -157,16 +157,6 @@ pub fn handle(ctx: &BackendContext, req: &Request) -> Result<Option<Response>> {
     }
 }
 
-/// Random base62 text (cap's `base62.Random`).
-fn base62(len: usize) -> String {
-    use rand::Rng;
-    rand::thread_rng()
-        .sample_iter(&rand::distributions::Alphanumeric)
-        .take(len)
-        .map(char::from)
-        .collect()
-}
-
 /// The S256 challenge of a PKCE verifier.
 pub fn pkce_challenge(verifier: &str) -> String {
     use base64::Engine;
@@ -327,11 +317,11 @@ fn auth_url(ctx: &BackendContext, d: &FieldData) -> Result<Option<Response>> {
     };
     sweep(ctx);
 
-    let state = format!("st_{}", base62(20));
-    let nonce = format!("n_{}", base62(20));
+    let state = format!("st_{}", crate::token::random_string(20));
+    let nonce = format!("n_{}", crate::token::random_string(20));
     let implicit = has_type(&config, "id_token");
     let verifier = if !implicit && has_type(&config, "code") {
-        base62(43)
+        crate::token::random_string(43)
     } else {
         String::new()
     };

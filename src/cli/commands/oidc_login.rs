@@ -92,24 +92,6 @@ fn parse_error(e: &Error) -> (String, String) {
     ("Login error".to_string(), msg)
 }
 
-fn base62(len: usize) -> String {
-    use rand::Rng;
-    rand::thread_rng()
-        .sample_iter(&rand::distributions::Alphanumeric)
-        .take(len)
-        .map(char::from)
-        .collect()
-}
-
-/// Go's `strconv.ParseBool`.
-fn parse_bool(s: &str) -> Option<bool> {
-    match s {
-        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
-        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
-        _ => None,
-    }
-}
-
 /// Runs the OIDC login.
 pub fn run(s: &mut Session, path: Option<&str>, args: &[String]) -> Result<Response> {
     let mut m: Map<String, Value> = Map::new();
@@ -155,7 +137,7 @@ pub fn run(s: &mut Session, path: Option<&str>, args: &[String]) -> Result<Respo
     ];
     for (name, value) in flags.iter_mut() {
         if let Some(v) = m.get(*name).and_then(Value::as_str) {
-            match parse_bool(v) {
+            match crate::framework::go::parse_bool(v) {
                 Some(b) => *value = b,
                 None => {
                     return fail(format!(
@@ -169,7 +151,7 @@ pub fn run(s: &mut Session, path: Option<&str>, args: &[String]) -> Result<Respo
     let role = get("role", "");
 
     // fetchAuthURL
-    let client_nonce = base62(20);
+    let client_nonce = crate::token::random_string(20);
     let redirect_uri = format!("{callback_method}://{callback_host}:{callback_port}/oidc/callback");
     let mut data = Map::new();
     data.insert("role".into(), Value::String(role.clone()));
@@ -451,10 +433,10 @@ mod tests {
 
     #[test]
     fn go_parse_bool() {
-        assert_eq!(parse_bool("true"), Some(true));
-        assert_eq!(parse_bool("T"), Some(true));
-        assert_eq!(parse_bool("0"), Some(false));
-        assert_eq!(parse_bool("yes"), None);
+        assert_eq!(crate::framework::go::parse_bool("true"), Some(true));
+        assert_eq!(crate::framework::go::parse_bool("T"), Some(true));
+        assert_eq!(crate::framework::go::parse_bool("0"), Some(false));
+        assert_eq!(crate::framework::go::parse_bool("yes"), None);
     }
 
     #[test]
